@@ -1,0 +1,25 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pop3 {
+
+// A client command as the server sees it (RFC 1939 #3): a case-insensitive
+// keyword of three or four characters, then arguments separated by one space.
+struct CommandLine {
+  std::string keyword;             // upper-cased
+  std::vector<std::string> args;
+};
+
+struct CommandLineError {
+  std::string reason;
+};
+
+std::optional<CommandLine> parse_command_line(std::string_view line, CommandLineError* why = nullptr);
+
+// Parses a message number argument: decimal digits only, no sign.
+std::optional<unsigned long> parse_message_number(std::string_view arg);
+
+}  // namespace pop3

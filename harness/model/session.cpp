@@ -1,0 +1,288 @@
+#include "model/session.hpp"
+
+#include <cctype>
+#include <string>
+
+#include "codec/multiline.hpp"
+#include "util/base64.hpp"
+#include "util/md5_hex.hpp"
+
+namespace pop3 {
+namespace {
+
+enum StateMask : unsigned { kAuth = 1, kTrans = 2 };
+
+Reply ok(std::string text = {}) { return {text.empty() ? "+OK\r\n" : "+OK " + text + "\r\n"}; }
+Reply err(std::string text) { return {"-ERR " + text + "\r\n"}; }
+Reply multiline(std::string first, std::string_view body) { return {"+OK " + first + "\r\n" + dot_stuff(body)}; }
+
+unsigned mask(SessionState s) {
+  if (s == SessionState::authorization) return kAuth;
+  if (s == SessionState::transaction) return kTrans;
+  return 0;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// Headers, the blank line, then the first `lines` body lines (RFC 1939 #7 TOP).
+std::string top_of(const std::string& content, unsigned long lines) {
+  std::size_t split = content.find("\r\n\r\n");
+  if (split == std::string::npos) return content;  // headers only
+  std::size_t end = split + 4;
+  for (unsigned long i = 0; i < lines && end < content.size(); ++i) {
+    std::size_t eol = content.find("\r\n", end);
+    end = eol == std::string::npos ? content.size() : eol + 2;
+  }
+  return content.substr(0, end);
+}
+
+}  // namespace
+
+// The command table: every keyword, the states it is valid in, its arity and
+// its handler. The state machine is visible here and nowhere else.
+struct Session::CommandSpec {
+  std::string_view keyword;
+  unsigned states;
+  std::size_t min_args, max_args;
+  Reply (Session::*handler)(const CommandLine&);
+};
+
+const Session::CommandSpec Session::kCommands[] = {
+    {"CAPA", kAuth | kTrans, 0, 0, &Session::capa},
+    {"USER", kAuth, 1, 1, &Session::user},
+    {"PASS", kAuth, 1, 1, &Session::pass},
+    {"APOP", kAuth, 2, 2, &Session::apop},
+    {"AUTH", kAuth, 1, 2, &Session::auth},
+    {"STLS", kAuth, 0, 0, &Session::stls},
+    {"QUIT", kAuth | kTrans, 0, 0, &Session::quit},
+    {"STAT", kTrans, 0, 0, &Session::stat},
+    {"LIST", kTrans, 0, 1, &Session::list},
+    {"UIDL", kTrans, 0, 1, &Session::uidl},
+    {"RETR", kTrans, 1, 1, &Session::retr},
+    {"TOP", kTrans, 2, 2, &Session::top},
+    {"DELE", kTrans, 1, 1, &Session::dele},
+    {"NOOP", kTrans, 0, 0, &Session::noop},
+    {"RSET", kTrans, 0, 0, &Session::rset},
+};
+
+Session::Session(SessionConfig config, MaildropStore& store) : config_(std::move(config)), store_(store) {}
+
+Session::~Session() { release(); }
+
+void Session::release() {
+  if (!logged_in_.empty()) store_.release(logged_in_);
+  logged_in_.clear();
+}
+
+std::string Session::greeting() const {
+  std::string text = "+OK POP3 server ready";
+  if (!config_.apop_timestamp.empty()) text += " " + config_.apop_timestamp;
+  return text + "\r\n";
+}
+
+Reply Session::line_too_long() const { return err("command line too long (RFC 2449: 255 octets)"); }
+
+void Session::tls_started() {
+  config_.tls_active = true;
+  user_.reset();
+  awaiting_sasl_ = false;
+}
+
+void Session::connection_lost() {
+  release();
+  state_ = SessionState::update;  // terminal; nothing was committed
+}
+
+Reply Session::handle(std::string_view line) {
+  if (awaiting_sasl_) return sasl_response(line);
+  CommandLineError why;
+  auto command = parse_command_line(line, &why);
+  if (!command) return err("malformed command: " + why.reason);
+  for (const auto& spec : kCommands) {
+    if (spec.keyword != command->keyword) continue;
+    if (!(spec.states & mask(state_))) return err("command not valid in this state");
+    if (command->args.size() < spec.min_args) return err("missing argument");
+    if (command->args.size() > spec.max_args) return err("too many arguments");
+    return (this->*spec.handler)(*command);
+  }
+  return err("unknown command");
+}
+
+Reply Session::capa(const CommandLine&) {
+  std::string body = "TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n";
+  if (state_ == SessionState::authorization) {
+    body += "USER\r\nSASL PLAIN\r\n";
+    if (config_.stls_offered && !config_.tls_active) body += "STLS\r\n";
+  }
+  body += "IMPLEMENTATION " + config_.implementation + "\r\n";
+  return multiline("capability list follows", body);
+}
+
+Reply Session::user(const CommandLine& c) {
+  user_ = c.args[0];
+  return ok("send PASS");
+}
+
+Reply Session::pass(const CommandLine& c) {
+  if (!user_) return err("USER first");
+  std::string name = *user_;
+  user_.reset();
+  auto secret = store_.secret(name);
+  if (!secret || !constant_time_equal(*secret, c.args[0])) return err("[AUTH] invalid user name or password");
+  return login(name);
+}
+
+Reply Session::apop(const CommandLine& c) {
+  if (config_.apop_timestamp.empty()) return err("APOP not available");
+  auto secret = store_.secret(c.args[0]);
+  std::string digest = c.args[1];
+  for (auto& ch : digest) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (!secret || !constant_time_equal(md5_hex(config_.apop_timestamp + *secret), digest))
+    return err("[AUTH] authentication failed");
+  return login(c.args[0]);
+}
+
+Reply Session::auth(const CommandLine& c) {
+  std::string mech = c.args[0];
+  for (auto& ch : mech) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (mech != "PLAIN") return err("unsupported SASL mechanism");
+  if (c.args.size() == 2) return sasl_response(c.args[1] == "=" ? std::string_view{} : std::string_view{c.args[1]});
+  awaiting_sasl_ = true;
+  return {"+ \r\n"};
+}
+
+Reply Session::sasl_response(std::string_view line) {
+  awaiting_sasl_ = false;
+  if (line == "*") return err("authentication cancelled");
+  auto decoded = base64_decode(line);
+  if (!decoded) return err("invalid base64");
+  // RFC 4616: [authzid] NUL authcid NUL passwd
+  std::size_t a = decoded->find('\0');
+  std::size_t b = a == std::string::npos ? a : decoded->find('\0', a + 1);
+  if (b == std::string::npos) return err("malformed PLAIN response");
+  std::string authzid = decoded->substr(0, a), authcid = decoded->substr(a + 1, b - a - 1);
+  std::string password = decoded->substr(b + 1);
+  if (!authzid.empty() && authzid != authcid) return err("[AUTH] authorization identity not permitted");
+  auto secret = store_.secret(authcid);
+  if (!secret || !constant_time_equal(*secret, password)) return err("[AUTH] authentication failed");
+  return login(authcid);
+}
+
+Reply Session::login(const std::string& name) {
+  switch (store_.open(name, maildrop_)) {
+    case MaildropStore::Open::in_use: return err("[IN-USE] maildrop already locked");
+    case MaildropStore::Open::failed: return err("[SYS/TEMP] cannot open maildrop");
+    case MaildropStore::Open::ok: break;
+  }
+  logged_in_ = name;
+  state_ = SessionState::transaction;
+  return ok("maildrop has " + std::to_string(maildrop_.count()) + " messages (" +
+            std::to_string(maildrop_.octets()) + " octets)");
+}
+
+Reply Session::stls(const CommandLine&) {
+  if (!config_.stls_offered) return err("STLS not available");
+  if (config_.tls_active) return err("already in TLS");
+  Reply r = ok("begin TLS negotiation");
+  r.start_tls = true;
+  return r;
+}
+
+Reply Session::quit(const CommandLine&) {
+  Reply r;
+  if (state_ == SessionState::transaction) {
+    state_ = SessionState::update;
+    auto uids = maildrop_.deleted_uids();
+    r = store_.commit(logged_in_, uids) ? ok("bye, " + std::to_string(uids.size()) + " messages deleted")
+                                        : err("[SYS/TEMP] some deleted messages not removed");
+  } else {
+    state_ = SessionState::update;
+    r = ok("bye");
+  }
+  release();
+  r.close = true;
+  return r;
+}
+
+std::optional<unsigned long> Session::message_arg(const std::string& arg, Reply& error) const {
+  auto n = parse_message_number(arg);
+  if (!n) {
+    error = err("invalid message number");
+    return std::nullopt;
+  }
+  switch (maildrop_.lookup(*n)) {
+    case Maildrop::Lookup::ok: return n;
+    case Maildrop::Lookup::deleted: error = err("message " + arg + " already deleted"); return std::nullopt;
+    case Maildrop::Lookup::no_such_message: error = err("no such message"); return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Reply Session::stat(const CommandLine&) {
+  return ok(std::to_string(maildrop_.count()) + " " + std::to_string(maildrop_.octets()));
+}
+
+Reply Session::list(const CommandLine& c) {
+  Reply e;
+  if (c.args.size() == 1) {
+    auto n = message_arg(c.args[0], e);
+    return n ? ok(c.args[0] + " " + std::to_string(maildrop_.message(*n).size())) : e;
+  }
+  std::string body;
+  for (unsigned long i = 1; i <= maildrop_.total(); ++i)
+    if (!maildrop_.deleted(i)) body += std::to_string(i) + " " + std::to_string(maildrop_.message(i).size()) + "\r\n";
+  return multiline(std::to_string(maildrop_.count()) + " messages (" + std::to_string(maildrop_.octets()) + " octets)",
+                   body);
+}
+
+Reply Session::uidl(const CommandLine& c) {
+  Reply e;
+  if (c.args.size() == 1) {
+    auto n = message_arg(c.args[0], e);
+    return n ? ok(c.args[0] + " " + maildrop_.message(*n).uid) : e;
+  }
+  std::string body;
+  for (unsigned long i = 1; i <= maildrop_.total(); ++i)
+    if (!maildrop_.deleted(i)) body += std::to_string(i) + " " + maildrop_.message(i).uid + "\r\n";
+  return multiline("unique-id listing follows", body);
+}
+
+Reply Session::retr(const CommandLine& c) {
+  Reply e;
+  auto n = message_arg(c.args[0], e);
+  if (!n) return e;
+  const auto& m = maildrop_.message(*n);
+  return multiline(std::to_string(m.size()) + " octets", m.content);
+}
+
+Reply Session::top(const CommandLine& c) {
+  Reply e;
+  auto n = message_arg(c.args[0], e);
+  if (!n) return e;
+  auto lines = parse_message_number(c.args[1]);
+  if (!lines) return err("invalid line count");
+  return multiline("top of message follows", top_of(maildrop_.message(*n).content, *lines));
+}
+
+Reply Session::dele(const CommandLine& c) {
+  Reply e;
+  auto n = message_arg(c.args[0], e);
+  if (!n) return e;
+  maildrop_.mark_deleted(*n);
+  return ok("message " + c.args[0] + " deleted");
+}
+
+Reply Session::noop(const CommandLine&) { return ok(); }
+
+Reply Session::rset(const CommandLine&) {
+  maildrop_.reset();
+  return ok("maildrop has " + std::to_string(maildrop_.count()) + " messages (" +
+            std::to_string(maildrop_.octets()) + " octets)");
+}
+
+}  // namespace pop3

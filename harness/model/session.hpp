@@ -1,0 +1,84 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "codec/command_line.hpp"
+#include "model/maildrop.hpp"
+#include "model/maildrop_store.hpp"
+
+namespace pop3 {
+
+// RFC 1939 #3: the three session states.
+enum class SessionState { authorization, transaction, update };
+
+struct SessionConfig {
+  std::string implementation = "pop3-harness-reference";
+  std::string apop_timestamp;   // "<...>" in the greeting; empty disables APOP
+  bool stls_offered = false;    // a TLS context exists for STLS
+  bool tls_active = false;      // the connection is already inside TLS
+};
+
+// What the server must do after one command.
+struct Reply {
+  std::string bytes;
+  bool close = false;      // close the connection after sending
+  bool start_tls = false;  // begin the TLS handshake after sending
+};
+
+// The POP3 server's state machine, free of I/O: it turns command lines into
+// replies. The reference server drives it over a socket; tests drive it directly.
+class Session {
+ public:
+  Session(SessionConfig config, MaildropStore& store);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  std::string greeting() const;
+  Reply handle(std::string_view line);
+  // The client sent a line over the RFC 2449 limit; it is answered, not obeyed.
+  Reply line_too_long() const;
+  // RFC 2595 #4: after the handshake everything learned before is forgotten.
+  void tls_started();
+  // The connection dropped without QUIT: nothing is committed (RFC 1939 #6).
+  void connection_lost();
+
+  SessionState state() const { return state_; }
+
+ private:
+  struct CommandSpec;
+  static const CommandSpec kCommands[];
+
+  Reply capa(const CommandLine&);
+  Reply user(const CommandLine&);
+  Reply pass(const CommandLine&);
+  Reply apop(const CommandLine&);
+  Reply auth(const CommandLine&);
+  Reply stls(const CommandLine&);
+  Reply quit(const CommandLine&);
+  Reply stat(const CommandLine&);
+  Reply list(const CommandLine&);
+  Reply uidl(const CommandLine&);
+  Reply retr(const CommandLine&);
+  Reply top(const CommandLine&);
+  Reply dele(const CommandLine&);
+  Reply noop(const CommandLine&);
+  Reply rset(const CommandLine&);
+
+  Reply sasl_response(std::string_view line);
+  Reply login(const std::string& user);
+  // Resolves a message-number argument, or explains why it names no message.
+  std::optional<unsigned long> message_arg(const std::string& arg, Reply& error) const;
+  void release();
+
+  SessionConfig config_;
+  MaildropStore& store_;
+  SessionState state_ = SessionState::authorization;
+  std::optional<std::string> user_;  // from USER, awaiting PASS
+  std::string logged_in_;
+  bool awaiting_sasl_ = false;
+  Maildrop maildrop_;
+};
+
+}  // namespace pop3

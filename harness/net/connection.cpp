@@ -1,0 +1,110 @@
+#include "net/connection.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <openssl/ssl.h>
+
+#include "net/deadline.hpp"
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace pop3 {
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+std::string ms(Duration d) { return std::to_string(d.count()) + " ms"; }
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor ex) : socket_(std::move(ex)) {}
+Connection::Connection(tcp::socket socket) : socket_(std::move(socket)) {}
+
+asio::awaitable<void> Connection::connect(const std::string& host, const std::string& port, Duration timeout) {
+  tcp::resolver resolver(socket_.get_executor());
+  Deadline deadline(socket_.get_executor(), timeout, [&] {
+    resolver.cancel();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  });
+  auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kTuple);
+  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "resolving " + host + " timed out after " + ms(timeout));
+  if (rec) throw NetError(NetError::Kind::resolve, "cannot resolve " + host + ":" + port + ": " + rec.message());
+  auto [ec, endpoint] = co_await asio::async_connect(socket_, endpoints, kTuple);
+  if (deadline.fired())
+    throw NetError(NetError::Kind::timeout, "connecting to " + host + ":" + port + " timed out after " + ms(timeout));
+  if (ec) throw NetError(NetError::Kind::refused, "cannot connect to " + host + ":" + port + ": " + ec.message());
+  socket_.set_option(tcp::no_delay(true));
+  transcript_.note("connected to " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
+}
+
+asio::awaitable<void> Connection::handshake_client(asio::ssl::context& ctx, const std::string& sni, Duration timeout) {
+  tls_.emplace(socket_, ctx);
+  if (!sni.empty()) {
+    boost::system::error_code ignored;
+    // SNI only for names, never for IP literals (RFC 6066 #3).
+    if (asio::ip::make_address(sni, ignored), ignored) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
+    tls_->set_verify_callback(asio::ssl::host_name_verification(sni));
+  }
+  Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
+  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "TLS handshake timed out after " + ms(timeout));
+  if (ec) throw NetError(NetError::Kind::tls, "TLS handshake failed: " + ec.message());
+  transcript_.note("TLS handshake complete: " + tls_summary());
+}
+
+asio::awaitable<void> Connection::handshake_server(asio::ssl::context& ctx, Duration timeout) {
+  tls_.emplace(socket_, ctx);
+  Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, kTuple);
+  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "TLS handshake timed out after " + ms(timeout));
+  if (ec) throw NetError(NetError::Kind::tls, "TLS handshake failed: " + ec.message());
+  transcript_.note("TLS handshake complete: " + tls_summary());
+}
+
+std::string Connection::tls_summary() const {
+  if (!tls_) return "plaintext";
+  SSL* ssl = const_cast<asio::ssl::stream<tcp::socket&>&>(*tls_).native_handle();
+  return std::string(SSL_get_version(ssl)) + " " + SSL_get_cipher_name(ssl);
+}
+
+asio::awaitable<void> Connection::write(std::string_view bytes, Duration timeout, std::string_view shown) {
+  transcript_.sent(bytes, shown);
+  Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+  boost::system::error_code ec;
+  if (tls_) std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), kTuple);
+  else std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(bytes), kTuple);
+  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "write timed out after " + ms(timeout));
+  if (ec) throw NetError(NetError::Kind::io, "write failed: " + ec.message());
+}
+
+asio::awaitable<std::size_t> Connection::read_some(std::string& out, Duration timeout) {
+  char buf[16384];
+  Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  if (tls_) std::tie(ec, n) = co_await tls_->async_read_some(asio::buffer(buf), kTuple);
+  else std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(buf), kTuple);
+  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "no data within " + ms(timeout));
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset) {
+    transcript_.note(ec == asio::error::connection_reset ? "connection reset by peer" : "connection closed by peer");
+    co_return 0;
+  }
+  if (ec) throw NetError(NetError::Kind::io, "read failed: " + ec.message());
+  transcript_.received(std::string_view(buf, n));
+  out.append(buf, n);
+  co_return n;
+}
+
+void Connection::close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace pop3

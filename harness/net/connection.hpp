@@ -1,0 +1,63 @@
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "net/transcript.hpp"
+
+namespace pop3 {
+
+using Duration = std::chrono::milliseconds;
+
+// A network failure, classified so callers can tell a timeout from a refusal.
+class NetError : public std::runtime_error {
+ public:
+  enum class Kind { timeout, refused, resolve, tls, io };
+  NetError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// One TCP connection that may be upgraded to TLS in place (STLS) or start in
+// TLS (implicit TLS, RFC 8314). Every operation has a deadline; every byte in
+// either direction is recorded in the transcript.
+class Connection {
+ public:
+  explicit Connection(boost::asio::any_io_executor ex);
+  explicit Connection(boost::asio::ip::tcp::socket socket);
+
+  boost::asio::awaitable<void> connect(const std::string& host, const std::string& port, Duration timeout);
+  // sni: the server name to send and verify; empty for neither.
+  boost::asio::awaitable<void> handshake_client(boost::asio::ssl::context& ctx, const std::string& sni,
+                                                Duration timeout);
+  boost::asio::awaitable<void> handshake_server(boost::asio::ssl::context& ctx, Duration timeout);
+
+  // shown: what the transcript records instead of bytes (secrets redacted).
+  boost::asio::awaitable<void> write(std::string_view bytes, Duration timeout, std::string_view shown = {});
+  // Appends what one read delivered to out; returns 0 when the peer closed.
+  boost::asio::awaitable<std::size_t> read_some(std::string& out, Duration timeout);
+
+  void close();  // abrupt: no QUIT, no TLS close_notify
+  bool is_open() const { return socket_.is_open(); }
+  bool in_tls() const { return tls_.has_value(); }
+  std::string tls_summary() const;
+
+  Transcript& transcript() { return transcript_; }
+  const Transcript& transcript() const { return transcript_; }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  Transcript transcript_;
+};
+
+}  // namespace pop3

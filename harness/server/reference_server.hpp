@@ -1,0 +1,45 @@
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+#include <string>
+
+#include "model/maildrop_store.hpp"
+#include "net/connection.hpp"
+
+namespace pop3 {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 0;  // 0: an ephemeral port
+  bool implicit_tls = false;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // offers STLS, or serves implicit TLS
+  bool apop = true;
+  // RFC 1939 #3: the autologout timer is at least 10 minutes.
+  Duration idle_timeout = std::chrono::minutes(10);
+  Duration io_timeout = std::chrono::seconds(30);
+};
+
+// The reference POP3 server: strict RFC 1939/2449/2595 behaviour on top of the
+// pure Session state machine, many sessions on one io_context.
+class ReferenceServer {
+ public:
+  ReferenceServer(boost::asio::any_io_executor ex, MaildropStore& store, ServerOptions options);
+  void start();
+  void stop();
+  unsigned short port() const { return port_; }
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+
+  boost::asio::ip::tcp::acceptor acceptor_;
+  MaildropStore& store_;
+  ServerOptions options_;
+  unsigned short port_ = 0;
+  unsigned long sessions_ = 0;
+};
+
+}  // namespace pop3

@@ -1,0 +1,127 @@
+#include "store/maildir.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "util/md5_hex.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pop3 {
+namespace {
+
+struct Entry {
+  std::string name;
+  fs::path path;
+};
+
+std::vector<Entry> list_messages(const fs::path& dir) {
+  std::vector<Entry> out;
+  for (const char* sub : {"cur", "new"}) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir / sub, ec))
+      if (e.is_regular_file()) out.push_back({e.path().filename().string(), e.path()});
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return out;
+}
+
+// The unique part of a maildir name (before ":2,flags") is stable across
+// sessions; it becomes the UID when it is a valid one.
+std::string uid_for(const std::string& name) {
+  std::string base = name.substr(0, name.find(':'));
+  return valid_unique_id(base) ? base : md5_hex(base);
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::vector<Message> read_maildir(const fs::path& dir) {
+  std::vector<Message> out;
+  for (const auto& e : list_messages(dir)) out.push_back({to_crlf(slurp(e.path)), uid_for(e.name)});
+  return out;
+}
+
+void write_maildir(const fs::path& dir, const std::vector<std::string>& messages) {
+  for (const char* sub : {"cur", "new", "tmp"}) {
+    fs::create_directories(dir / sub);
+    for (const auto& e : fs::directory_iterator(dir / sub)) fs::remove_all(e.path());
+  }
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().filename().string().starts_with("dovecot")) fs::remove(e.path());
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    // Timestamp-first names sort in fixture order for us and for Dovecot.
+    std::string name = std::to_string(1000000000 + i + 1) + ".M" + std::to_string(i + 1) + "P0.pop3-harness";
+    fs::path tmp = dir / "tmp" / name;
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      out.write(messages[i].data(), static_cast<std::streamsize>(messages[i].size()));
+      if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    fs::rename(tmp, dir / "new" / name);
+  }
+}
+
+void MaildirStore::add_account(std::string user, Account account) {
+  std::lock_guard lock(mutex_);
+  accounts_[std::move(user)] = std::move(account);
+}
+
+std::optional<std::string> MaildirStore::secret(std::string_view user) {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) return std::nullopt;
+  return it->second.password;
+}
+
+MaildropStore::Open MaildirStore::open(std::string_view user, Maildrop& out) {
+  fs::path dir;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(user);
+    if (it == accounts_.end()) return Open::failed;
+    if (locked_.contains(user)) return Open::in_use;
+    locked_.emplace(user);
+    dir = it->second.maildir;
+  }
+  try {
+    out = Maildrop(read_maildir(dir));
+    return Open::ok;
+  } catch (const std::exception&) {
+    release(user);
+    return Open::failed;
+  }
+}
+
+bool MaildirStore::commit(std::string_view user, const std::vector<std::string>& deleted_uids) {
+  fs::path dir;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(user);
+    if (it == accounts_.end()) return false;
+    dir = it->second.maildir;
+  }
+  bool all = true;
+  for (const auto& e : list_messages(dir)) {
+    if (std::find(deleted_uids.begin(), deleted_uids.end(), uid_for(e.name)) == deleted_uids.end()) continue;
+    std::error_code ec;
+    if (!fs::remove(e.path, ec)) all = false;
+  }
+  return all;
+}
+
+void MaildirStore::release(std::string_view user) {
+  std::lock_guard lock(mutex_);
+  auto it = locked_.find(user);
+  if (it != locked_.end()) locked_.erase(it);
+}
+
+}  // namespace pop3

@@ -1,0 +1,43 @@
+#pragma once
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/maildrop_store.hpp"
+
+namespace pop3 {
+
+// Reads a maildir (cur/ and new/) in file-name order, so messages written by
+// write_maildir() keep the fixture's order.
+std::vector<Message> read_maildir(const std::filesystem::path& dir);
+
+// Makes dir hold exactly these messages: empties cur/, new/ and tmp/, removes
+// the server's own index files (dovecot*), then writes one file per message.
+void write_maildir(const std::filesystem::path& dir, const std::vector<std::string>& messages);
+
+// The reference server's store: accounts backed by maildirs, one session per
+// maildrop at a time (RFC 1939 #8 lets a server lock "as necessary").
+class MaildirStore : public MaildropStore {
+ public:
+  struct Account {
+    std::string password;
+    std::filesystem::path maildir;
+  };
+  void add_account(std::string user, Account account);
+
+  std::optional<std::string> secret(std::string_view user) override;
+  Open open(std::string_view user, Maildrop& out) override;
+  bool commit(std::string_view user, const std::vector<std::string>& deleted_uids) override;
+  void release(std::string_view user) override;
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Account, std::less<>> accounts_;
+  std::set<std::string, std::less<>> locked_;
+};
+
+}  // namespace pop3

@@ -1,0 +1,31 @@
+#include "codec/command_line.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace pop3;
+
+TEST(CommandLine, UpperCasesTheKeywordAndSplitsArguments) {
+  auto c = parse_command_line("top 1 10");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->keyword, "TOP");
+  EXPECT_EQ(c->args, (std::vector<std::string>{"1", "10"}));
+}
+
+TEST(CommandLine, RejectsMalformedLines) {
+  EXPECT_FALSE(parse_command_line(""));
+  EXPECT_FALSE(parse_command_line("LISTING"));
+  EXPECT_FALSE(parse_command_line("LIST  1"));
+  EXPECT_FALSE(parse_command_line("LIST 1 "));
+  EXPECT_FALSE(parse_command_line(std::string("NO\0OP", 5)));
+  EXPECT_FALSE(parse_command_line("R3TR 1"));
+}
+
+TEST(MessageNumber, AcceptsDigitsOnly) {
+  EXPECT_EQ(parse_message_number("1"), 1u);
+  EXPECT_EQ(parse_message_number("007"), 7u);
+  EXPECT_FALSE(parse_message_number("-1"));
+  EXPECT_FALSE(parse_message_number("+1"));
+  EXPECT_FALSE(parse_message_number("1x"));
+  EXPECT_FALSE(parse_message_number(""));
+  EXPECT_FALSE(parse_message_number("18446744073709551616"));
+}

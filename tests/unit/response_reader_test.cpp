@@ -1,0 +1,92 @@
+#include "codec/response_reader.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+using namespace pop3;
+
+namespace {
+
+std::vector<Response> parse_all(const std::string& wire, const std::vector<std::size_t>& cuts,
+                                const std::vector<bool>& multiline) {
+  ResponseReader r;
+  std::vector<Response> out;
+  std::size_t next = 0, pos = 0;
+  r.expect(multiline[0]);
+  auto drain = [&] {
+    while (next < multiline.size()) {
+      auto resp = r.next();
+      if (!resp) return;
+      out.push_back(std::move(*resp));
+      if (++next < multiline.size()) r.expect(multiline[next]);
+    }
+  };
+  for (std::size_t cut : cuts) {
+    cut = std::min(cut, wire.size());
+    if (cut <= pos) continue;
+    r.feed(std::string_view(wire).substr(pos, cut - pos));
+    pos = cut;
+    drain();
+  }
+  r.feed(std::string_view(wire).substr(pos));
+  drain();
+  return out;
+}
+
+const std::string kWire =
+    "+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n.\r\n"
+    "-ERR no such message\r\n"
+    "+OK 7 octets\r\n..dot\r\n\r\n.\r\n"
+    "+OK [SYS/TEMP] fine\r\n";
+const std::vector<bool> kMulti = {true, true, true, false};
+
+}  // namespace
+
+TEST(ResponseReader, ReadsMultiLineSingleLineAndErrors) {
+  auto rs = parse_all(kWire, {}, kMulti);
+  ASSERT_EQ(rs.size(), 4u);
+  EXPECT_TRUE(rs[0].multiline);
+  EXPECT_EQ(rs[0].body, "1 120\r\n2 200\r\n");
+  EXPECT_EQ(rs[0].body_lines, 2u);
+  EXPECT_FALSE(rs[1].multiline);  // -ERR has no body even for a multi-line command
+  EXPECT_EQ(rs[2].body, ".dot\r\n\r\n");
+  EXPECT_EQ(rs[3].parsed->code, "SYS/TEMP");
+}
+
+TEST(ResponseReader, ReportsAMalformedStatusLine) {
+  auto rs = parse_all("+ok lower\r\n", {}, {false});
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_FALSE(rs[0].parsed);
+  EXPECT_FALSE(rs[0].parse_error.empty());
+}
+
+TEST(ResponseReader, BoundsAnEndlessStatusLine) {
+  ResponseReader r;
+  r.expect(false);
+  r.feed(std::string(600, 'A'));
+  EXPECT_FALSE(r.next());
+  EXPECT_EQ(r.error(), ResponseReader::Error::status_line_too_long);
+}
+
+TEST(ResponseReader, BoundsAnUnterminatedBody) {
+  ResponseReader r({.status_line = 512, .body_line = 100, .body = 1000});
+  r.expect(true);
+  r.feed("+OK\r\n");
+  for (int i = 0; i < 50 && r.error() == ResponseReader::Error::none; ++i) {
+    r.feed("0123456789012345678901234567890123456789\r\n");
+    EXPECT_FALSE(r.next());
+  }
+  EXPECT_EQ(r.error(), ResponseReader::Error::body_too_large);
+}
+
+RC_GTEST_PROP(ResponseReaderProperty, AnySegmentationParsesTheSame, ()) {
+  auto cuts = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, kWire.size() + 1));
+  std::sort(cuts.begin(), cuts.end());
+  auto whole = parse_all(kWire, {}, kMulti);
+  auto split = parse_all(kWire, cuts, kMulti);
+  RC_ASSERT(split.size() == whole.size());
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    RC_ASSERT(split[i].status_line == whole[i].status_line);
+    RC_ASSERT(split[i].body == whole[i].body);
+  }
+}
