@@ -39,7 +39,7 @@ std::optional<Response> ResponseReader::next() {
   }
   while (auto line = framer_.next_line(limits_.body_line)) {
     switch (decoder_->add_line(*line)) {
-      case MultilineDecoder::Step::more: continue;
+      case MultilineDecoder::Step::more: current_.wire_lines.push_back(std::move(*line)); continue;
       case MultilineDecoder::Step::too_large: error_ = Error::body_too_large; return std::nullopt;
       case MultilineDecoder::Step::done:
         current_.body = decoder_->body();

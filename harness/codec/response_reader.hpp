@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codec/limits.hpp"
 #include "codec/line_framer.hpp"
@@ -18,6 +19,7 @@ struct Response {
   std::string parse_error;              // why parsing failed
   bool multiline = false;               // a body followed the status line
   std::string body;                     // unstuffed, CRLF line ends
+  std::vector<std::string> wire_lines;  // body lines as received (stuffed), no terminator
   std::size_t body_lines = 0;
 };
 

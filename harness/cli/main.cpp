@@ -1,0 +1,47 @@
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#include "cli/run_options.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "pop3-harness 0.1.0");
+
+  pop3::RunOptions o;
+  auto* run = app.add_subcommand("run", "Play scenario files as a client against a POP3 server");
+  run->add_option("paths", o.paths, "Scenario files or folders (recursive); default: scenarios/rfc1939");
+  run->add_option("--target", o.target, "HOST:PORT of the server; default: the built-in reference server");
+  run->add_option("--tls", o.tls, "none, stls or implicit")->check(CLI::IsMember({"none", "stls", "implicit"}));
+  run->add_option("--user", o.user, "Account user name");
+  run->add_option("--pass", o.pass, "Account password (prefer POP3_PASS in the environment)");
+  run->add_option("--cafile", o.cafile, "CA certificates to verify the server with")->check(CLI::ExistingFile);
+  run->add_flag("--insecure", o.insecure, "Do not verify the server's certificate");
+  run->add_option("--maildir", o.maildir, "The account's maildir, rewritten with the fixture before each scenario");
+  run->add_option("--reset-cmd", o.reset_cmd,
+                  "Shell command that resets the mailbox (env: POP3_FIXTURE_DIR, POP3_USER)");
+  run->add_option("--users", o.users_file, "Account pool for --jobs: 'user pass [maildir=DIR|reset=CMD]' per line")
+      ->check(CLI::ExistingFile);
+  run->add_option("--junit", o.junit, "JUnit XML report path")->capture_default_str();
+  run->add_option("--jobs,-j", o.jobs, "Scenarios run in parallel, one account each")->check(CLI::Range(1u, 64u));
+  run->add_option("--filter", o.filter, "Only scenarios whose id matches this glob (e.g. 'rfc1939/dele-*')");
+  run->add_option("--seed", o.seed, "Shuffle the scenario order with this seed (printed, recorded in the report)");
+  run->add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
+      ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
+  run->add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
+  run->get_option("--insecure")->excludes("--cafile");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : pop3::kUsage;
+  }
+  if (o.pass.empty())
+    if (const char* p = std::getenv("POP3_PASS")) o.pass = p;
+  o.color = ::isatty(1) && !std::getenv("NO_COLOR");
+  if (*run) return pop3::run_command(o);
+  return pop3::kUsage;
+}

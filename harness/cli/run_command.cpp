@@ -1,0 +1,452 @@
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "cli/run_options.hpp"
+#include "client/scenario_runner.hpp"
+#include "net/tls.hpp"
+#include "report/console.hpp"
+#include "report/redact.hpp"
+#include "report/run_report.hpp"
+#include "scenario/parser.hpp"
+#include "server/reference_server.hpp"
+#include "store/maildir.hpp"
+#include "util/process.hpp"
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace pop3 {
+namespace {
+
+struct Job {
+  fs::path file;
+  std::string id;
+  std::optional<Scenario> scenario;
+  std::string parse_error;
+};
+
+// Scenario files under the paths, skipping include/ and fixtures/ folders and
+// the server-role suites (clients/), which need --client-cmd.
+std::vector<Job> discover(const std::vector<std::string>& paths, const std::string& filter) {
+  std::vector<Job> jobs;
+  for (const auto& p : paths) {
+    fs::path root(p);
+    if (!fs::exists(root)) throw std::invalid_argument("no such file or folder: " + p);
+    fs::path base = fs::is_directory(root) ? root.parent_path() : root.parent_path();
+    if (fs::is_directory(root) && root.filename().empty()) base = root.parent_path().parent_path();
+    std::vector<fs::path> files;
+    if (fs::is_regular_file(root)) files.push_back(root);
+    else {
+      for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+        std::string name = it->path().filename().string();
+        if (it->is_directory() && (name == "include" || name == "fixtures" || name == "clients")) {
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file() && it->path().extension() == ".pop3") files.push_back(it->path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::string id = fs::relative(f, base).replace_extension().generic_string();
+      if (!filter.empty() && fnmatch(filter.c_str(), id.c_str(), 0) != 0) continue;
+      jobs.push_back({f, id, std::nullopt, {}});
+    }
+  }
+  return jobs;
+}
+
+std::pair<std::string, std::string> split_target(const std::string& t) {
+  if (t.starts_with("[")) {
+    std::size_t close = t.find("]:");
+    if (close == std::string::npos) throw std::invalid_argument("--target must be HOST:PORT or [IPv6]:PORT");
+    return {t.substr(1, close - 1), t.substr(close + 2)};
+  }
+  std::size_t colon = t.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == t.size())
+    throw std::invalid_argument("--target must be HOST:PORT");
+  return {t.substr(0, colon), t.substr(colon + 1)};
+}
+
+std::string corpus_version(const std::vector<std::string>& paths) {
+  for (const auto& p : paths)
+    for (fs::path dir = fs::absolute(p); ; dir = dir.parent_path()) {
+      if (fs::exists(dir / "VERSION") && fs::exists(dir / "fixtures")) {
+        std::ifstream in(dir / "VERSION");
+        std::string v;
+        std::getline(in, v);
+        return v;
+      }
+      if (dir == dir.parent_path()) break;
+    }
+  return "unversioned";
+}
+
+// The built-in target: the reference server on a loopback port, with an
+// in-memory certificate for STLS and implicit TLS, and a maildir per account.
+struct EmbeddedTarget {
+  MaildirStore store;
+  fs::path root;
+  std::unique_ptr<ReferenceServer> server;
+  ServerTls tls;
+  ~EmbeddedTarget() {
+    std::error_code ec;
+    if (!root.empty()) fs::remove_all(root, ec);
+  }
+};
+
+class RunSession {
+ public:
+  RunSession(const RunOptions& o) : o_(o) {}
+
+  int execute() {
+    auto started = std::chrono::steady_clock::now();
+    std::vector<std::string> paths = o_.paths.empty() ? std::vector<std::string>{"scenarios/rfc1939"} : o_.paths;
+    try {
+      jobs_ = discover(paths, o_.filter);
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return kUsage;
+    }
+    if (jobs_.empty()) {
+      std::cerr << "pop3-harness: no scenario files found" << (o_.filter.empty() ? "" : " matching the filter") << "\n";
+      return kUsage;
+    }
+    if (o_.seed) {
+      std::mt19937_64 rng(*o_.seed);
+      std::shuffle(jobs_.begin(), jobs_.end(), rng);
+      std::cout << "seed " << *o_.seed << ": scenario order shuffled\n";
+    }
+    report_.properties["corpus.version"] = corpus_version(paths);
+    if (o_.seed) report_.properties["seed"] = std::to_string(*o_.seed);
+
+    for (auto& j : jobs_) {
+      try {
+        j.scenario = parse_scenario(j.file, j.id);
+      } catch (const ParseError& e) {
+        j.parse_error = e.what();
+        std::cerr << e.what();
+      }
+    }
+    try {
+      if (!setup()) return kUsage;
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return kEnvironment;
+    }
+    report_.properties["target"] = target_.describe();
+    std::cout << "pop3-harness: " << jobs_.size() << " scenarios against " << target_.describe() << " with "
+              << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
+
+    console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      report_.interrupted = true;
+      ioc_.stop();
+    });
+    asio::co_spawn(ioc_, main_loop(signals), [&](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          std::cerr << "pop3-harness: " << ex.what() << "\n";
+          harness_error_ = true;
+        }
+      }
+    });
+    ioc_.run();
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    write_report();
+    console_->summary(report_);
+    std::cout << "JUnit report: " << o_.junit << "\n";
+    return exit_code();
+  }
+
+ private:
+  bool setup() {
+    target_.read_timeout = target_.connect_timeout =
+        std::chrono::milliseconds(static_cast<long>(o_.timeout_seconds * 1000));
+    target_.tls = o_.tls == "stls" ? TlsMode::stls : o_.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+    ClientTlsOptions tls{o_.cafile, o_.insecure, {}};
+    if (o_.target.empty()) {
+      embedded_ = std::make_unique<EmbeddedTarget>();
+      embedded_->root = fs::temp_directory_path() / ("pop3-harness-" + std::to_string(::getpid()));
+      embedded_->tls = make_self_signed_server_tls();
+      unsigned n = std::max(1u, o_.jobs);
+      for (unsigned i = 0; i < n; ++i) {
+        Account a{"user" + std::to_string(i + 1), "pw-" + std::to_string(std::random_device{}()), "", ""};
+        a.maildir = (embedded_->root / a.user).string();
+        embedded_->store.add_account(a.user, {a.pass, a.maildir});
+        accounts_.push_back(a);
+      }
+      ServerOptions so;
+      so.tls = embedded_->tls.context;
+      so.implicit_tls = target_.tls == TlsMode::implicit;
+      embedded_->server = std::make_unique<ReferenceServer>(ioc_.get_executor(), embedded_->store, so);
+      embedded_->server->start();
+      target_.port = std::to_string(embedded_->server->port());
+      tls.extra_ca_pem = embedded_->tls.certificate_pem;
+      if (o_.cafile.empty()) tls.insecure = o_.insecure;
+    } else {
+      auto [host, port] = split_target(o_.target);
+      target_.host = host;
+      target_.port = port;
+      if (!o_.users_file.empty()) accounts_ = read_users_file(o_.users_file);
+      else {
+        if (o_.user.empty()) {
+          std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS), or --users FILE\n";
+          return false;
+        }
+        accounts_.push_back({o_.user, o_.pass, o_.maildir, o_.reset_cmd});
+      }
+      if (accounts_.size() > o_.jobs) accounts_.resize(std::max(1u, o_.jobs));
+      if (accounts_.size() < o_.jobs)
+        std::cerr << "pop3-harness: --jobs " << o_.jobs << " but only " << accounts_.size()
+                  << " account(s): running " << accounts_.size() << " at a time\n";
+    }
+    if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+    for (const auto& a : accounts_) redactor_.add_secret(a.pass);
+    return true;
+  }
+
+  asio::awaitable<void> main_loop(asio::signal_set& signals) {
+    try {
+      caps_ = co_await probe_capabilities(target_);
+      std::string list;
+      for (const auto& t : caps_.tags) list += (list.empty() ? "" : " ") + t;
+      std::cout << "capabilities: " << (caps_.capa_supported ? list : "(CAPA not supported)") << "\n";
+      report_.properties["capabilities"] = list;
+    } catch (const std::exception& e) {
+      // Unreachable target or failed TLS: every scenario gets the error.
+      std::string why = std::string("target ") + target_.describe() + " unusable: " + redactor_.apply(e.what());
+      std::cerr << "pop3-harness: " << why << "\n";
+      for (auto& j : jobs_) {
+        ScenarioResult r = blank(j);
+        if (j.scenario) {
+          r.environment_error = true;
+          r.reason = why;
+        }
+        finish(std::move(r));
+      }
+      stop(signals);
+      co_return;
+    }
+    auto ex = co_await asio::this_coro::executor;
+    auto running = std::make_shared<std::size_t>(accounts_.size());
+    for (const auto& account : accounts_)
+      asio::co_spawn(ex, worker(account), [this, running, &signals](std::exception_ptr e) {
+        if (e) harness_error_ = true;
+        if (--*running == 0) stop(signals);
+      });
+  }
+
+  void stop(asio::signal_set& signals) {
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+    if (embedded_) embedded_->server->stop();
+  }
+
+  ScenarioResult blank(const Job& j) {
+    ScenarioResult r;
+    r.id = j.id;
+    r.file = j.file.string();
+    if (j.scenario) {
+      r.name = j.scenario->name;
+      r.rfc = j.scenario->rfc;
+      r.severity = j.scenario->severity;
+      r.classname = j.scenario->group;
+      r.fixture = j.scenario->fixture;
+    } else {
+      r.name = j.id;
+      r.parse_error = true;
+      r.reason = j.parse_error;
+    }
+    r.outcome = summarize(r);
+    return r;
+  }
+
+  asio::awaitable<void> worker(Account account) {
+    while (next_ < jobs_.size()) {
+      const Job& job = jobs_[next_++];
+      ScenarioResult r = blank(job);
+      if (job.scenario) r = co_await play(job, account, r);
+      finish(std::move(r));
+    }
+  }
+
+  asio::awaitable<ScenarioResult> play(const Job& job, const Account& account, ScenarioResult r) {
+    const Scenario& sc = *job.scenario;
+    for (const auto& cap : sc.requires_caps) {
+      if (!caps_.has(cap)) {
+        r.reason = "server does not advertise " + cap + (caps_.capa_supported ? "" : " (no CAPA)");
+        r.outcome = Outcome::skipped;
+        co_return r;
+      }
+    }
+    const Fixture* fixture = nullptr;
+    try {
+      fixture = &load(sc, job.file);
+    } catch (const std::exception& e) {
+      r.parse_error = true;
+      r.reason = e.what();
+      r.outcome = Outcome::error;
+      co_return r;
+    }
+    if (std::string why = co_await provision(account, *fixture); !why.empty()) {
+      r.environment_error = true;
+      r.reason = "provisioning failed: " + why;
+      r.outcome = Outcome::error;
+      co_return r;
+    }
+    ScenarioResult played = co_await run_scenario(sc, *fixture, target_, account);
+    played.classname = sc.group;
+    played.file = job.file.string();
+    co_return played;
+  }
+
+  const Fixture& load(const Scenario& sc, const fs::path& file) {
+    auto dir = find_fixture_dir(file.parent_path(), sc.fixture);
+    if (!dir) throw std::runtime_error(file.string() + ": no fixtures/" + sc.fixture + "/ folder for 'fixture: " + sc.fixture + "'");
+    auto key = dir->string();
+    auto it = fixtures_.find(key);
+    if (it == fixtures_.end()) it = fixtures_.emplace(key, load_fixture(*dir, sc.fixture)).first;
+    return it->second;
+  }
+
+  asio::awaitable<std::string> provision(const Account& a, const Fixture& f) {
+    if (!a.maildir.empty()) {
+      try {
+        write_maildir(a.maildir, f.messages);
+      } catch (const std::exception& e) {
+        co_return std::string(e.what());
+      }
+    }
+    if (!a.reset_cmd.empty()) {
+      std::map<std::string, std::string> env;
+      env.emplace(std::string("POP3_FIXTURE_DIR"), fs::absolute(f.dir).string());
+      env.emplace(std::string("POP3_USER"), a.user);
+      auto result = co_await run_shell(ioc_.get_executor(), a.reset_cmd, env, std::chrono::seconds(60));
+      if (result.timed_out) co_return std::string("reset command timed out after 60 s");
+      if (result.exit_code != 0)
+        co_return std::string("reset command exited with ") +
+            (result.signal ? "signal " + std::to_string(result.signal) : std::to_string(result.exit_code)) + ": " +
+            result.output.substr(0, 2000);
+    }
+    co_return std::string{};
+  }
+
+  void finish(ScenarioResult r) {
+    r.reason = redactor_.apply(r.reason);
+    report_.scenarios.push_back(std::move(r));
+    console_->scenario_done(report_.scenarios.back(), report_.scenarios.size());
+    write_report();  // after every scenario: a killed run keeps what it did
+  }
+
+  void write_report() {
+    RunReport out = report_;
+    if (report_.interrupted) {
+      std::set<std::string> done;
+      for (const auto& s : report_.scenarios) done.insert(s.id);
+      for (const auto& j : jobs_) {
+        if (done.contains(j.id)) continue;
+        ScenarioResult r = blank(j);
+        if (j.scenario) {
+          r.reason = "not run: the run was interrupted";
+          r.outcome = Outcome::skipped;
+        }
+        out.scenarios.push_back(std::move(r));
+      }
+    }
+    try {
+      write_atomically(o_.junit, junit_xml(out));
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: cannot write the JUnit report: " << e.what() << "\n";
+      harness_error_ = true;
+    }
+  }
+
+  int exit_code() const {
+    if (report_.interrupted || harness_error_) return kEnvironment;
+    bool env = false, parse = false, fail = false;
+    for (const auto& s : report_.scenarios) {
+      env |= s.environment_error;
+      parse |= s.parse_error;
+      for (const auto& c : s.checks)
+        fail |= c.outcome == Outcome::failed || c.outcome == Outcome::error ||
+                (o_.strict && c.outcome == Outcome::warning);
+    }
+    if (env) return kEnvironment;
+    if (parse) return kUsage;
+    return fail ? kConformance : kPassed;
+  }
+
+  const RunOptions& o_;
+  asio::io_context ioc_;
+  std::vector<Job> jobs_;
+  std::size_t next_ = 0;
+  std::vector<Account> accounts_;
+  Target target_;
+  Capabilities caps_;
+  std::unique_ptr<EmbeddedTarget> embedded_;
+  std::map<std::string, Fixture> fixtures_;
+  RunReport report_;
+  std::unique_ptr<Console> console_;
+  Redactor redactor_;
+  bool harness_error_ = false;
+};
+
+}  // namespace
+
+std::string Target::describe() const {
+  std::string mode = tls == TlsMode::stls ? " (STLS)" : tls == TlsMode::implicit ? " (implicit TLS)" : "";
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port + mode;
+}
+
+std::vector<Account> read_users_file(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<Account> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    Account a;
+    words >> a.user >> a.pass;
+    if (a.pass.empty()) throw std::invalid_argument(path + ":" + std::to_string(n) + ": expected 'user password ...'");
+    std::string rest;
+    std::getline(words, rest);
+    rest.erase(0, rest.find_first_not_of(' '));
+    if (rest.starts_with("maildir=")) a.maildir = rest.substr(8);
+    else if (rest.starts_with("reset=")) a.reset_cmd = rest.substr(6);
+    else if (!rest.empty()) throw std::invalid_argument(path + ":" + std::to_string(n) + ": expected maildir=DIR or reset=COMMAND");
+    out.push_back(a);
+  }
+  if (out.empty()) throw std::invalid_argument(path + ": no accounts");
+  return out;
+}
+
+int run_command(const RunOptions& options) {
+  try {
+    return RunSession(options).execute();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "pop3-harness: " << e.what() << "\n";
+    return kUsage;
+  }
+}
+
+}  // namespace pop3

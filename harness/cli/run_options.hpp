@@ -1,0 +1,38 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/target.hpp"
+
+namespace pop3 {
+
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::string target;  // HOST:PORT; empty: the built-in reference server
+  std::string tls = "none";
+  std::string user, pass;
+  std::string cafile;
+  bool insecure = false;
+  std::string maildir, reset_cmd, users_file;
+  std::string junit = "reports/out/junit.xml";
+  unsigned jobs = 1;
+  std::string filter;
+  std::optional<std::uint64_t> seed;
+  double timeout_seconds = 5;
+  bool strict = false;  // SHOULD findings fail the run too
+  bool color = false;
+};
+
+// Exit codes (the contract with CI): 0 every MUST check passed, 1 a
+// conformance failure, 2 usage or scenario-parse error, 3 harness or
+// environment error.
+enum ExitCode { kPassed = 0, kConformance = 1, kUsage = 2, kEnvironment = 3 };
+
+int run_command(const RunOptions& options);
+
+// "user password [maildir=DIR | reset=COMMAND...]" per line; # comments.
+std::vector<Account> read_users_file(const std::string& path);
+
+}  // namespace pop3

@@ -1,0 +1,113 @@
+#include "client/body_checks.hpp"
+
+#include <cctype>
+#include <set>
+
+#include "codec/command_line.hpp"
+#include "model/maildrop.hpp"
+#include "net/transcript.hpp"
+
+namespace pop3 {
+namespace {
+
+BodyVerdict bad(std::string message, std::string expected = {}, std::string actual = {}) {
+  return {false, std::move(message), std::move(expected), std::move(actual)};
+}
+
+// Where two texts first differ, as a short escaped excerpt of each.
+BodyVerdict differ(const std::string& what, const std::string& want, const std::string& got) {
+  std::size_t i = 0;
+  while (i < want.size() && i < got.size() && want[i] == got[i]) ++i;
+  std::size_t from = i > 40 ? i - 40 : 0;
+  return bad(what + " (first difference at octet " + std::to_string(i) + "; expected " + std::to_string(want.size()) +
+                 " octets, got " + std::to_string(got.size()) + ")",
+             escape_bytes(want.substr(from, 120)), escape_bytes(got.substr(from, 120)));
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+BodyVerdict listing(const Response& r, bool uids, Variables& vars) {
+  unsigned long previous = 0;
+  std::size_t octets = 0;
+  std::set<std::string> seen;
+  for (const auto& line : r.wire_lines) {
+    std::size_t sp = line.find(' ');
+    auto number = parse_message_number(line.substr(0, sp));
+    if (sp == std::string::npos || !number || *number == 0)
+      return bad("malformed listing line", uids ? "n unique-id" : "n size", escape_bytes(line, 200));
+    if (*number <= previous) return bad("message numbers are not ascending", "> " + std::to_string(previous), line);
+    previous = *number;
+    std::string value = line.substr(sp + 1);
+    if (uids) {
+      if (!valid_unique_id(value))
+        return bad("invalid unique-id (RFC 1939 #7: 1-70 characters in 0x21-0x7E)", "unique-id", escape_bytes(value, 200));
+      if (!seen.insert(value).second) return bad("unique-id is not unique", "distinct ids", value);
+    } else {
+      auto size = parse_message_number(value);
+      if (!size) return bad("size is not a number", "octets", escape_bytes(value, 200));
+      octets += *size;
+    }
+  }
+  std::string prefix = uids ? "uidl." : "listing.";
+  vars[prefix + "count"] = std::to_string(r.wire_lines.size());
+  if (!uids) vars[prefix + "octets"] = std::to_string(octets);
+  return {};
+}
+
+}  // namespace
+
+BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, const Fixture& fx, Variables& vars) {
+  vars["body.octets"] = std::to_string(r.body.size());
+  vars["body.lines"] = std::to_string(r.body_lines);
+  const std::string& kind = w[0];
+  if (kind == "fixture") {
+    for (const auto& m : fx.messages)
+      if (m == r.body) return {};
+    const std::string* closest = &fx.messages.front();
+    for (const auto& m : fx.messages)
+      if (m.size() == r.body.size()) closest = &m;
+    return differ("the body is none of the fixture's messages", *closest, r.body);
+  }
+  if (kind == "message") {
+    std::size_t n = std::stoul(w[1]);
+    if (n == 0 || n > fx.messages.size()) return bad("fixture '" + fx.name + "' has no message " + w[1]);
+    if (fx.messages[n - 1] != r.body) return differ("the body differs from fixture message " + w[1], fx.messages[n - 1], r.body);
+    return {};
+  }
+  if (kind == "listing") return listing(r, false, vars);
+  if (kind == "uidl") return listing(r, true, vars);
+  if (kind == "top") {
+    std::size_t n = std::stoul(w[1]);
+    for (const auto& m : fx.messages)
+      if (top_lines(m, n) == r.body) return {};
+    // Compare with the message whose headers match, for a useful difference.
+    for (const auto& m : fx.messages) {
+      std::size_t h = m.find("\r\n\r\n");
+      if (h != std::string::npos && r.body.compare(0, h, m, 0, h) == 0)
+        return differ("TOP " + w[1] + " is not the headers, blank line and " + w[1] + " body lines", top_lines(m, n), r.body);
+    }
+    return bad("the body does not start with any fixture message's headers", "headers of a fixture message",
+               escape_bytes(r.body, 200));
+  }
+  if (kind == "lines") {
+    if (std::to_string(r.body_lines) != w[1]) return bad("wrong number of lines", w[1], std::to_string(r.body_lines));
+    return {};
+  }
+  if (kind == "has") {
+    std::string want;
+    for (std::size_t i = 1; i < w.size(); ++i) want += (i > 1 ? " " : "") + upper(w[i]);
+    for (const auto& line : r.wire_lines) {
+      std::string u = upper(line);
+      if (u == want || u.starts_with(want + " ")) return {};
+    }
+    std::string all;
+    for (const auto& line : r.wire_lines) all += line + "; ";
+    return bad("no line '" + want + "' in the body", want, escape_bytes(all, 400));
+  }
+  return bad("unknown body check '" + kind + "'");
+}
+
+}  // namespace pop3

@@ -1,0 +1,31 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "codec/response_reader.hpp"
+#include "scenario/fixture.hpp"
+#include "scenario/pattern.hpp"
+
+namespace pop3 {
+
+struct BodyVerdict {
+  bool ok = true;
+  std::string message, expected, actual;
+};
+
+// The "body:" checks on a multi-line response. Messages are identified by
+// content, never by position, since servers may order them differently.
+//   fixture     the body is one of the fixture's messages, byte for byte
+//   message N   the body is fixture message N
+//   listing     "n size" lines (RFC 1939 LIST), numbers ascending; binds
+//               listing.count, listing.octets
+//   uidl        "n uid" lines, uids 1-70 chars in 0x21-0x7E, unique; binds uidl.count
+//   top N       the headers, blank line and first N body lines of a fixture message
+//   lines N     exactly N lines
+//   has WORD... a line equal to the words or starting with them and a space
+//               (case-insensitive: CAPA tags)
+// Every check also binds body.octets and body.lines.
+BodyVerdict check_body(const std::vector<std::string>& words, const Response& response, const Fixture& fixture,
+                       Variables& vars);
+
+}  // namespace pop3

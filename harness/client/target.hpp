@@ -1,0 +1,32 @@
+#pragma once
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "client/account.hpp"
+#include "net/connection.hpp"
+
+namespace pop3 {
+
+enum class TlsMode { none, stls, implicit };
+
+struct Target {
+  std::string host = "127.0.0.1";
+  std::string port = "110";
+  TlsMode tls = TlsMode::none;
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
+  Duration connect_timeout = std::chrono::seconds(5);
+  Duration read_timeout = std::chrono::seconds(5);
+  std::string describe() const;
+};
+
+// What the server advertised before login: CAPA tags (upper-cased first
+// words) plus "APOP" when the greeting carries a timestamp.
+struct Capabilities {
+  std::set<std::string> tags;
+  bool capa_supported = false;
+  bool has(const std::string& tag) const { return tags.contains(tag); }
+};
+
+}  // namespace pop3

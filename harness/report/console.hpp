@@ -1,0 +1,24 @@
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "report/run_report.hpp"
+
+namespace pop3 {
+
+// The human side of a run: a line per scenario as it finishes, failures with
+// the transcript around the mismatch, and a summary table.
+class Console {
+ public:
+  Console(std::FILE* out, std::size_t total, bool color);
+  void scenario_done(const ScenarioResult& r, std::size_t done);
+  void summary(const RunReport& report);
+
+ private:
+  std::string paint(Outcome o, const std::string& text) const;
+  std::FILE* out_;
+  std::size_t total_;
+  bool color_;
+};
+
+}  // namespace pop3

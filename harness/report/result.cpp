@@ -1,0 +1,32 @@
+#include "report/result.hpp"
+
+namespace pop3 {
+
+const char* to_string(Outcome o) {
+  switch (o) {
+    case Outcome::passed: return "PASS";
+    case Outcome::failed: return "FAIL";
+    case Outcome::warning: return "WARN";
+    case Outcome::skipped: return "SKIP";
+    case Outcome::error: return "ERROR";
+  }
+  return "?";
+}
+
+Outcome summarize(const ScenarioResult& r) {
+  if (r.parse_error || r.environment_error) return Outcome::error;
+  bool failed = false, warned = false, errored = false, any_run = false;
+  for (const auto& c : r.checks) {
+    failed |= c.outcome == Outcome::failed;
+    warned |= c.outcome == Outcome::warning;
+    errored |= c.outcome == Outcome::error;
+    any_run |= c.outcome != Outcome::skipped;
+  }
+  if (errored) return Outcome::error;
+  if (failed) return Outcome::failed;
+  if (warned) return Outcome::warning;
+  if (!any_run && (!r.reason.empty() || !r.checks.empty())) return Outcome::skipped;
+  return Outcome::passed;
+}
+
+}  // namespace pop3

@@ -1,0 +1,43 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "scenario/ast.hpp"
+
+namespace pop3 {
+
+enum class Outcome { passed, failed, warning, skipped, error };
+const char* to_string(Outcome o);
+
+struct CheckResult {
+  std::string label;  // the step as written
+  int line = 0;
+  std::string file;
+  Severity severity = Severity::must;
+  std::string rfc;
+  Outcome outcome = Outcome::passed;
+  std::string message;   // why it failed, was skipped or errored
+  std::string expected;
+  std::string actual;
+  std::string transcript;  // around the mismatch, escaped and redacted
+  double seconds = 0;
+};
+
+struct ScenarioResult {
+  std::string id, file, name, rfc, classname, fixture;
+  Severity severity = Severity::must;
+  Outcome outcome = Outcome::passed;
+  // For a scenario-level skip or error (missing capability, parse error,
+  // provisioning failure, unreachable target).
+  std::string reason;
+  bool parse_error = false;
+  bool environment_error = false;
+  std::vector<CheckResult> checks;
+  double seconds = 0;
+  std::size_t exchanges = 0;
+};
+
+// The worst of a scenario's checks decides its outcome.
+Outcome summarize(const ScenarioResult& r);
+
+}  // namespace pop3

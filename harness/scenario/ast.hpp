@@ -1,0 +1,68 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scenario/pattern.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace pop3 {
+
+enum class Severity { must, should, may };
+const char* to_string(Severity s);
+
+// check: a comparison of two sums of numbers, variables and fixture values.
+struct Expression {
+  struct Term {
+    bool negative = false;
+    bool is_number = false;
+    std::string text;  // a number or a variable name
+  };
+  std::vector<Term> left, right;
+  std::string op;  // == != < <= > >=
+};
+
+struct Step {
+  enum class Kind {
+    send,         // C:    a command line, CRLF added
+    send_raw,     // SEND: bytes with escapes, nothing added
+    expect_line,  // S:    a literal pattern
+    expect_regex, // S~:   an RE2 regular expression over the whole line
+    body,         // body: a check on the last multi-line body
+    check,        // check: an expression
+    closed,       // expect: closed
+    silence,      // expect: silence MS
+    connection,   // conn: NAME
+    drop,         // drop:
+  };
+  Kind kind;
+  std::string text;  // the step's argument as written
+  std::string file;
+  int line = 0;
+  Severity severity = Severity::must;
+  std::string rfc;
+  Pattern pattern;                 // expect_line
+  std::shared_ptr<re2::RE2> regex; // expect_regex
+  Expression expression;           // check
+  std::vector<std::string> words;  // body: the check's words
+  long millis = 0;                 // silence
+  bool is_check() const;
+  std::string label() const;  // as written: "S: +OK {*}"
+};
+
+struct Scenario {
+  std::string file;      // path as given
+  std::string id;        // path relative to the suite root, without .pop3
+  std::string name;
+  std::string rfc;
+  Severity severity = Severity::must;
+  std::vector<std::string> requires_caps;
+  std::string fixture = "basic";
+  std::string group;     // the JUnit classname suffix
+  std::vector<Step> steps;
+};
+
+}  // namespace pop3

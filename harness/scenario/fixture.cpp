@@ -1,0 +1,56 @@
+#include "scenario/fixture.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace pop3 {
+
+std::size_t Fixture::octets() const {
+  std::size_t n = 0;
+  for (const auto& m : messages) n += m.size();
+  return n;
+}
+
+std::optional<fs::path> find_fixture_dir(const fs::path& from, const std::string& name) {
+  for (fs::path dir = fs::absolute(from); ; dir = dir.parent_path()) {
+    fs::path candidate = dir / "fixtures" / name;
+    if (fs::is_directory(candidate)) return candidate;
+    if (dir == dir.parent_path()) return std::nullopt;
+  }
+}
+
+Fixture load_fixture(const fs::path& dir, const std::string& name) {
+  Fixture f{name, dir, {}};
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && !e.path().filename().string().starts_with(".")) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
+        throw std::runtime_error(p.string() + ": bare LF at octet " + std::to_string(i) + " (fixtures use CRLF)");
+    f.messages.push_back(std::move(text));
+  }
+  return f;
+}
+
+std::string top_lines(const std::string& message, std::size_t n) {
+  std::size_t split = message.find("\r\n\r\n");
+  if (split == std::string::npos) return message;
+  std::size_t end = split + 4;
+  for (std::size_t i = 0; i < n && end < message.size(); ++i) {
+    std::size_t eol = message.find("\r\n", end);
+    end = eol == std::string::npos ? message.size() : eol + 2;
+  }
+  return message.substr(0, end);
+}
+
+}  // namespace pop3

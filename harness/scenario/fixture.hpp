@@ -1,0 +1,25 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pop3 {
+
+// A named mailbox content: scenarios/fixtures/<name>/, one RFC 5322 message per
+// file with CRLF line ends, in file-name order.
+struct Fixture {
+  std::string name;
+  std::filesystem::path dir;
+  std::vector<std::string> messages;
+  std::size_t octets() const;
+};
+
+// Looks for fixtures/<name>/ in from and its parents.
+std::optional<std::filesystem::path> find_fixture_dir(const std::filesystem::path& from, const std::string& name);
+Fixture load_fixture(const std::filesystem::path& dir, const std::string& name);
+
+// Headers, blank line and the first n body lines: what TOP must return.
+std::string top_lines(const std::string& message, std::size_t n);
+
+}  // namespace pop3

@@ -1,0 +1,328 @@
+#include "scenario/parser.hpp"
+
+#include <re2/re2.h>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace pop3 {
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::must: return "MUST";
+    case Severity::should: return "SHOULD";
+    case Severity::may: return "MAY";
+  }
+  return "?";
+}
+
+bool Step::is_check() const {
+  switch (kind) {
+    case Kind::body: return words.empty() || words[0] != "save";
+    case Kind::expect_line: case Kind::expect_regex: case Kind::check:
+    case Kind::closed: case Kind::silence: return true;
+    default: return false;
+  }
+}
+
+std::string Step::label() const {
+  switch (kind) {
+    case Kind::send: return "C: " + text;
+    case Kind::send_raw: return "SEND: " + text;
+    case Kind::expect_line: return "S: " + text;
+    case Kind::expect_regex: return "S~: " + text;
+    case Kind::body: return "body: " + text;
+    case Kind::check: return "check: " + text;
+    case Kind::closed: return "expect: closed";
+    case Kind::silence: return "expect: " + text;
+    case Kind::connection: return "conn: " + text;
+    case Kind::drop: return "drop:";
+  }
+  return text;
+}
+
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+constexpr std::size_t kMaxScenarioBytes = 4u << 20;
+
+struct Source {
+  std::string file;
+  std::string text;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ParseError({p.string(), 0, 1, "cannot read file", ""});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (text.size() > kMaxScenarioBytes) throw ParseError({p.string(), 0, 1, "file larger than 4 MiB", ""});
+  return text;
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+  if (s == "MUST") return Severity::must;
+  if (s == "SHOULD") return Severity::should;
+  if (s == "MAY") return Severity::may;
+  return std::nullopt;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(s)};
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+class Parser {
+ public:
+  Parser(Scenario& sc, fs::path include_from) : sc_(sc), include_from_(std::move(include_from)) {}
+
+  void parse(const std::string& file, std::string_view text, int depth, bool is_include) {
+    int line_no = 0;
+    bool in_header = !is_include;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t nl = text.find('\n', start);
+      std::string_view raw = text.substr(start, nl == std::string_view::npos ? text.size() - start : nl - start);
+      start = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+      ++line_no;
+      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      Where at{file, line_no, std::string(raw)};
+      std::string_view line = trim(raw);
+      if (line.empty() || line.front() == '#') continue;
+      std::size_t colon = line.find(':');
+      if (colon == std::string_view::npos) fail(at, 1, "expected 'KEY: value' (e.g. 'C: STAT' or 'S: +OK {*}')");
+      std::string key(line.substr(0, colon));
+      std::size_t value_col = static_cast<std::size_t>(line.data() - raw.data()) + colon + 2;
+      std::string_view value = colon + 1 < line.size() && line[colon + 1] == ' ' ? line.substr(colon + 2)
+                                                                                  : line.substr(colon + 1);
+      if (in_header && header(at, key, trim(value), value_col)) continue;
+      if (in_header) {
+        in_header = false;
+        if (sc_.name.empty()) fail(at, 1, "the header needs 'scenario: <name>' before the first step");
+        severity_ = sc_.severity;
+        rfc_ = sc_.rfc;
+      }
+      step(at, key, value, value_col, depth);
+    }
+    if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
+  }
+
+ private:
+  struct Where {
+    std::string file;
+    int line;
+    std::string text;
+  };
+
+  [[noreturn]] void fail(const Where& at, std::size_t col, const std::string& msg) {
+    throw ParseError({at.file, at.line, static_cast<int>(col), msg, at.text});
+  }
+
+  bool header(const Where& at, const std::string& key, std::string_view value, std::size_t col) {
+    if (key == "scenario") sc_.name = value;
+    else if (key == "rfc") sc_.rfc = value;
+    else if (key == "fixture") sc_.fixture = value;
+    else if (key == "group") sc_.group = value;
+    else if (key == "requires") sc_.requires_caps = split_words(value);
+    else if (key == "severity") {
+      auto s = parse_severity(value);
+      if (!s) fail(at, col, "severity must be MUST, SHOULD or MAY");
+      sc_.severity = *s;
+    } else return false;
+    if (value.empty()) fail(at, col, "'" + key + ":' needs a value");
+    return true;
+  }
+
+  void step(const Where& at, const std::string& key, std::string_view value, std::size_t col, int depth) {
+    Step s;
+    s.file = at.file;
+    s.line = at.line;
+    s.text = value;
+    s.severity = severity_;
+    s.rfc = rfc_;
+    if (key == "C") {
+      s.kind = Step::Kind::send;
+      check_substitution(at, value, col);
+    } else if (key == "SEND") {
+      s.kind = Step::Kind::send_raw;
+      check_substitution(at, value, col);
+    } else if (key == "S") {
+      s.kind = Step::Kind::expect_line;
+      try {
+        s.pattern = Pattern::compile(value);
+      } catch (const PatternError& e) {
+        fail(at, col + e.column, e.what());
+      }
+    } else if (key == "S~") {
+      s.kind = Step::Kind::expect_regex;
+      RE2::Options options;
+      options.set_log_errors(false);
+      s.regex = std::make_shared<RE2>(std::string(value), options);
+      if (!s.regex->ok()) fail(at, col, "invalid RE2 expression: " + s.regex->error());
+    } else if (key == "body") {
+      s.kind = Step::Kind::body;
+      s.words = split_words(value);
+      check_body(at, s.words, col);
+    } else if (key == "check") {
+      s.kind = Step::Kind::check;
+      s.expression = parse_expression(at, value, col);
+    } else if (key == "expect") {
+      auto words = split_words(value);
+      if (words.size() == 1 && words[0] == "closed") s.kind = Step::Kind::closed;
+      else if (words.size() == 2 && words[0] == "silence" && parse_millis(words[1], s.millis)) s.kind = Step::Kind::silence;
+      else fail(at, col, "expected 'expect: closed' or 'expect: silence <N>ms'");
+    } else if (key == "conn") {
+      s.kind = Step::Kind::connection;
+      if (value.empty() || value.find(' ') != std::string_view::npos) fail(at, col, "'conn:' takes one name");
+    } else if (key == "drop") {
+      s.kind = Step::Kind::drop;
+    } else if (key == "severity") {
+      auto sev = parse_severity(value);
+      if (!sev) fail(at, col, "severity must be MUST, SHOULD or MAY");
+      severity_ = *sev;
+      return;
+    } else if (key == "rfc") {
+      rfc_ = value;
+      return;
+    } else if (key == "use") {
+      include(at, value, col, depth);
+      return;
+    } else {
+      fail(at, 1, "unknown step '" + key + ":' (C, SEND, S, S~, body, check, expect, conn, drop, use, severity, rfc)");
+    }
+    sc_.steps.push_back(std::move(s));
+  }
+
+  void check_substitution(const Where& at, std::string_view value, std::size_t col) {
+    // Variables are bound at run time; here only the braces are checked.
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (value[i] == '{' && i + 1 < value.size() && value[i + 1] == '{') { ++i; continue; }
+      if (value[i] == '{' && value.find('}', i) == std::string_view::npos) fail(at, col + i, "unterminated '{'");
+    }
+  }
+
+  static bool parse_millis(const std::string& w, long& out) {
+    std::size_t digits = 0;
+    while (digits < w.size() && std::isdigit(static_cast<unsigned char>(w[digits]))) ++digits;
+    if (digits == 0 || digits > 7 || w.substr(digits) != "ms") return false;
+    out = std::stol(w.substr(0, digits));
+    return true;
+  }
+
+  void check_body(const Where& at, const std::vector<std::string>& w, std::size_t col) {
+    auto is_num = [](const std::string& s) {
+      return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    bool ok = !w.empty() &&
+              ((w[0] == "fixture" && w.size() == 1) || (w[0] == "message" && w.size() == 2 && is_num(w[1])) ||
+               (w[0] == "listing" && w.size() == 1) || (w[0] == "uidl" && w.size() == 1) ||
+               (w[0] == "top" && w.size() == 2 && is_num(w[1])) || (w[0] == "lines" && w.size() == 2 && is_num(w[1])) ||
+               (w[0] == "has" && w.size() >= 2) || (w[0] == "save" && w.size() == 2));
+    if (!ok)
+      fail(at, col,
+           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N', 'lines N', 'has TEXT' or 'save NAME'");
+  }
+
+  Expression parse_expression(const Where& at, std::string_view v, std::size_t col) {
+    static const char* kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
+    Expression e;
+    std::size_t op_pos = std::string_view::npos;
+    for (const char* op : kOps) {
+      std::size_t p = v.find(op);
+      if (p != std::string_view::npos && p < op_pos) {
+        op_pos = p;
+        e.op = op;
+      }
+    }
+    if (op_pos == std::string_view::npos) fail(at, col, "expected a comparison: == != < <= > >=");
+    e.left = parse_sum(at, v.substr(0, op_pos), col);
+    e.right = parse_sum(at, v.substr(op_pos + e.op.size()), col + op_pos + e.op.size());
+    return e;
+  }
+
+  std::vector<Expression::Term> parse_sum(const Where& at, std::string_view v, std::size_t col) {
+    std::vector<Expression::Term> terms;
+    bool negative = false, want_term = true;
+    for (std::size_t i = 0; i < v.size();) {
+      char c = v[i];
+      if (c == ' ') { ++i; continue; }
+      if (!want_term) {
+        if (c != '+' && c != '-') fail(at, col + i, "expected + or - between terms");
+        negative = c == '-';
+        want_term = true;
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      bool braced = c == '{';
+      if (braced) ++j;
+      std::size_t k = j;
+      while (k < v.size() && (std::isalnum(static_cast<unsigned char>(v[k])) || v[k] == '_' || v[k] == '.')) ++k;
+      if (k == j) fail(at, col + i, "expected a number or a variable");
+      Expression::Term t;
+      t.negative = negative;
+      t.text = v.substr(j, k - j);
+      t.is_number = std::all_of(t.text.begin(), t.text.end(), [](char d) { return d >= '0' && d <= '9'; });
+      if (braced) {
+        if (k >= v.size() || v[k] != '}') fail(at, col + k, "expected '}'");
+        ++k;
+      }
+      terms.push_back(t);
+      negative = false;
+      want_term = false;
+      i = k;
+    }
+    if (terms.empty() || want_term) fail(at, col, "incomplete expression");
+    return terms;
+  }
+
+  void include(const Where& at, std::string_view name, std::size_t col, int depth) {
+    if (depth >= kMaxIncludeDepth) fail(at, col, "includes nested too deeply");
+    for (char c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') fail(at, col, "invalid include name");
+    for (fs::path dir = include_from_; !dir.empty(); dir = dir.parent_path()) {
+      fs::path candidate = dir / "include" / (std::string(name) + ".pop3");
+      if (fs::exists(candidate)) {
+        parse(candidate.string(), read_file(candidate), depth + 1, true);
+        return;
+      }
+      if (dir == dir.parent_path()) break;
+    }
+    fail(at, col, "no include/" + std::string(name) + ".pop3 in this folder or a parent");
+  }
+
+  Scenario& sc_;
+  fs::path include_from_;
+  Severity severity_ = Severity::must;
+  std::string rfc_;
+};
+
+}  // namespace
+
+Scenario parse_scenario_text(std::string_view text, const std::string& file, std::string_view id,
+                             const fs::path& include_from) {
+  Scenario sc;
+  sc.file = file;
+  sc.id = id;
+  Parser(sc, include_from).parse(file, text, 0, false);
+  if (sc.group.empty()) sc.group = fs::path(std::string(id)).filename().string();
+  return sc;
+}
+
+Scenario parse_scenario(const fs::path& file, std::string_view id) {
+  return parse_scenario_text(read_file(file), file.string(), id, fs::absolute(file).parent_path());
+}
+
+}  // namespace pop3
