@@ -143,6 +143,9 @@ class RunSession {
     }
     try {
       if (!setup()) return kUsage;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return kUsage;
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: " << e.what() << "\n";
       return kEnvironment;
@@ -240,6 +243,7 @@ class RunSession {
           r.environment_error = true;
           r.reason = why;
         }
+        r.outcome = summarize(r);
         finish(std::move(r));
       }
       stop(signals);
@@ -366,7 +370,7 @@ class RunSession {
         ScenarioResult r = blank(j);
         if (j.scenario) {
           r.reason = "not run: the run was interrupted";
-          r.outcome = Outcome::skipped;
+          r.outcome = summarize(r);
         }
         out.scenarios.push_back(std::move(r));
       }

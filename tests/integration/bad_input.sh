@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The harness's own failure paths: each must give a clear error, the right exit
+# code, a JUnit report that validates, and go on with the next scenario.
+set -uo pipefail
+bin=$(realpath "${1:?usage: bad_input.sh path/to/pop3-harness}")
+here=$(cd "$(dirname "$0")" && pwd)
+xsd=$here/../data/jenkins-junit.xsd
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ -n "${hostile:-}" ] && kill "$hostile" 2>/dev/null' EXIT
+passed=0 failed=0
+expect() {  # expect NAME WANT_EXIT GREP_PATTERN -- command...
+  local name=$1 want=$2 pattern=$3; shift 4
+  "$@" >"$tmp/out" 2>&1; local got=$?
+  if [ "$got" = "$want" ] && grep -q -- "$pattern" "$tmp/out"; then
+    passed=$((passed + 1)); echo "ok   $name (exit $got)"
+  else
+    failed=$((failed + 1)); echo "FAIL $name: exit $got (want $want), output:"; sed 's/^/     /' "$tmp/out" | head -20
+  fi
+}
+mkdir -p "$tmp/suite/fixtures/basic" "$tmp/suite/s"
+printf 'Subject: x\r\n\r\nbody\r\n' > "$tmp/suite/fixtures/basic/01.eml"
+printf 'scenario: broken\nrfc: rfc1939#5\n\nC: STAT\nS: +OK {count\n' > "$tmp/suite/s/a-broken.pop3"
+printf 'scenario: fine\nrfc: rfc1939#5\n\nS: +OK {*}\nC: QUIT\nS: +OK {*}\n' > "$tmp/suite/s/b-fine.pop3"
+printf 'scenario: retr\nrfc: rfc1939#5\n\nS: +OK {*}\nC: USER u\nS: +OK {*}\nC: RETR 1\nS: +OK {*}\nbody: fixture\n' > "$tmp/suite/s/c-retr.pop3"
+
+expect "parse error: file:line:col and caret, exit 2, run goes on" 2 "a-broken.pop3:5:7: error: unterminated" -- \
+  "$bin" run "$tmp/suite/s/a-broken.pop3" "$tmp/suite/s/b-fine.pop3" --junit "$tmp/p.xml"
+grep -q '  \^' "$tmp/out" && grep -q "PASS  b-fine" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/p.xml" 2>/dev/null \
+  && { passed=$((passed + 1)); echo "ok   parse error report has a caret, the next scenario ran, JUnit valid"; } \
+  || { failed=$((failed + 1)); echo "FAIL parse error report"; }
+expect "unreachable target: exit 3" 3 "Connection refused" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --pass p --junit "$tmp/u.xml"
+expect "usage error: exit 2" 2 "target" -- "$bin" run --target nonsense --user u --pass p
+expect "missing path: exit 2" 2 "no such file" -- "$bin" run /nonexistent
+POP3_PASS=sekrit-value "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --junit "$tmp/r.xml" >/dev/null 2>&1
+! grep -q sekrit-value "$tmp/r.xml" && { passed=$((passed + 1)); echo "ok   the password never reaches the report"; } \
+  || { failed=$((failed + 1)); echo "FAIL password leaked into the report"; }
+
+for mode in endless-body close-mid endless-line; do
+  coproc HOSTILE { /usr/bin/python3 "$here/hostile_server.py" "$mode"; }
+  hostile=$HOSTILE_PID
+  read -r port <&"${HOSTILE[0]}"
+  expect "hostile server ($mode): protocol error, exit 1, next scenario runs" 1 "ERROR c-retr" -- \
+    "$bin" run "$tmp/suite/s/c-retr.pop3" "$tmp/suite/s/b-fine.pop3" --target "127.0.0.1:$port" --user u --pass p \
+    --timeout 1 --junit "$tmp/h-$mode.xml"
+  grep -q "PASS  b-fine" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/h-$mode.xml" 2>/dev/null \
+    && { passed=$((passed + 1)); echo "ok   after $mode the next scenario passed and JUnit is valid"; } \
+    || { failed=$((failed + 1)); echo "FAIL after $mode"; sed 's/^/     /' "$tmp/out" | head; }
+  kill "$hostile" 2>/dev/null; wait "$hostile" 2>/dev/null; hostile=""
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
