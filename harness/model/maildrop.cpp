@@ -12,6 +12,17 @@ std::string to_crlf(std::string_view text) {
   return out;
 }
 
+std::string top_lines(const std::string& message, std::size_t n) {
+  std::size_t split = message.find("\r\n\r\n");
+  if (split == std::string::npos) return message;
+  std::size_t end = split + 4;
+  for (std::size_t i = 0; i < n && end < message.size(); ++i) {
+    std::size_t eol = message.find("\r\n", end);
+    end = eol == std::string::npos ? message.size() : eol + 2;
+  }
+  return message.substr(0, end);
+}
+
 bool valid_unique_id(std::string_view uid) {
   if (uid.empty() || uid.size() > 70) return false;
   for (char c : uid) {

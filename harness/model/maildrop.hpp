@@ -16,6 +16,9 @@ struct Message {
 
 // Converts bare LF line ends to CRLF (maildir files usually hold LF).
 std::string to_crlf(std::string_view text);
+// Headers, the blank line and the first n body lines (RFC 1939 #7 TOP); a
+// message without a blank line is all headers.
+std::string top_lines(const std::string& message, std::size_t n);
 // True when uid is a valid RFC 1939 unique-id.
 bool valid_unique_id(std::string_view uid);
 

@@ -29,18 +29,6 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// Headers, the blank line, then the first `lines` body lines (RFC 1939 #7 TOP).
-std::string top_of(const std::string& content, unsigned long lines) {
-  std::size_t split = content.find("\r\n\r\n");
-  if (split == std::string::npos) return content;  // headers only
-  std::size_t end = split + 4;
-  for (unsigned long i = 0; i < lines && end < content.size(); ++i) {
-    std::size_t eol = content.find("\r\n", end);
-    end = eol == std::string::npos ? content.size() : eol + 2;
-  }
-  return content.substr(0, end);
-}
-
 }  // namespace
 
 // The command table: every keyword, the states it is valid in, its arity and
@@ -266,7 +254,7 @@ Reply Session::top(const CommandLine& c) {
   if (!n) return e;
   auto lines = parse_message_number(c.args[1]);
   if (!lines) return err("invalid line count");
-  return multiline("top of message follows", top_of(maildrop_.message(*n).content, *lines));
+  return multiline("top of message follows", top_lines(maildrop_.message(*n).content, *lines));
 }
 
 Reply Session::dele(const CommandLine& c) {

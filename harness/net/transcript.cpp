@@ -65,10 +65,4 @@ std::string Transcript::render(std::size_t from, std::size_t to, std::size_t max
   return out;
 }
 
-std::string Transcript::render_tail(std::size_t events, std::size_t max_event_bytes) const {
-  std::size_t from = events_.size() > events ? events_.size() - events : 0;
-  std::string out = from > 0 ? "   -- (" + std::to_string(from) + " earlier events)\n" : "";
-  return out + render(from, events_.size(), max_event_bytes);
-}
-
 }  // namespace pop3

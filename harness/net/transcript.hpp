@@ -33,7 +33,6 @@ class Transcript {
   // Renders events [from, to) as "C: "/"S: " lines with control bytes escaped
   // visibly; each event at most max_event_bytes long.
   std::string render(std::size_t from, std::size_t to, std::size_t max_event_bytes = 600) const;
-  std::string render_tail(std::size_t events, std::size_t max_event_bytes = 600) const;
 
  private:
   void add(Kind kind, std::string_view bytes);

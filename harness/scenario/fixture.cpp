@@ -42,15 +42,4 @@ Fixture load_fixture(const fs::path& dir, const std::string& name) {
   return f;
 }
 
-std::string top_lines(const std::string& message, std::size_t n) {
-  std::size_t split = message.find("\r\n\r\n");
-  if (split == std::string::npos) return message;
-  std::size_t end = split + 4;
-  for (std::size_t i = 0; i < n && end < message.size(); ++i) {
-    std::size_t eol = message.find("\r\n", end);
-    end = eol == std::string::npos ? message.size() : eol + 2;
-  }
-  return message.substr(0, end);
-}
-
 }  // namespace pop3

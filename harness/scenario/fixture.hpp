@@ -19,7 +19,4 @@ struct Fixture {
 std::optional<std::filesystem::path> find_fixture_dir(const std::filesystem::path& from, const std::string& name);
 Fixture load_fixture(const std::filesystem::path& dir, const std::string& name);
 
-// Headers, blank line and the first n body lines: what TOP must return.
-std::string top_lines(const std::string& message, std::size_t n);
-
 }  // namespace pop3
