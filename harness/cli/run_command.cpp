@@ -369,7 +369,7 @@ class RunSession {
         if (done.contains(j.id)) continue;
         ScenarioResult r = blank(j);
         if (j.scenario) {
-          r.reason = "not run: the run was interrupted";
+          r.reason = "interrupted (SIGINT or SIGTERM) before it finished";
           r.outcome = summarize(r);
         }
         out.scenarios.push_back(std::move(r));

@@ -5,6 +5,7 @@
 
 #include "codec/command_line.hpp"
 #include "model/maildrop.hpp"
+#include "scenario/pattern.hpp"
 #include "net/transcript.hpp"
 
 namespace pop3 {
@@ -106,6 +107,25 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
     std::string all;
     for (const auto& line : r.wire_lines) all += line + "; ";
     return bad("no line '" + want + "' in the body", want, escape_bytes(all, 400));
+  }
+  if (kind == "uid" || kind == "no-uid") {
+    // Identifies a message by its unique-id, whatever number the server gave it.
+    std::string uid;
+    try {
+      uid = substitute(w[1], vars);
+    } catch (const PatternError& e) {
+      return bad(e.what());
+    }
+    std::string number;
+    for (const auto& line : r.wire_lines) {
+      std::size_t sp = line.find(' ');
+      if (sp != std::string::npos && line.substr(sp + 1) == uid) number = line.substr(0, sp);
+    }
+    if (kind == "uid" && number.empty()) return bad("the listing has no message with this unique-id", uid, "absent");
+    if (kind == "no-uid" && !number.empty())
+      return bad("the listing still has a message with this unique-id", "absent", "message " + number + " " + uid);
+    if (!number.empty()) vars["uid.number"] = number;
+    return {};
   }
   return bad("unknown body check '" + kind + "'");
 }

@@ -24,6 +24,9 @@ struct BodyVerdict {
 //   lines N     exactly N lines
 //   has WORD... a line equal to the words or starting with them and a space
 //               (case-insensitive: CAPA tags)
+//   uid ID      a listing line has unique-id ID (after {var} substitution);
+//               binds uid.number
+//   no-uid ID   no listing line has unique-id ID
 // Every check also binds body.octets and body.lines.
 BodyVerdict check_body(const std::vector<std::string>& words, const Response& response, const Fixture& fixture,
                        Variables& vars);

@@ -104,9 +104,10 @@ class Parser {
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) fail(at, 1, "expected 'KEY: value' (e.g. 'C: STAT' or 'S: +OK {*}')");
       std::string key(line.substr(0, colon));
-      std::size_t value_col = static_cast<std::size_t>(line.data() - raw.data()) + colon + 2;
       std::string_view value = colon + 1 < line.size() && line[colon + 1] == ' ' ? line.substr(colon + 2)
                                                                                   : line.substr(colon + 1);
+      // 1-based, like a compiler's: the column of the value's first character.
+      std::size_t value_col = static_cast<std::size_t>(value.data() - raw.data()) + 1;
       if (in_header && header(at, key, trim(value), value_col)) continue;
       if (in_header) {
         in_header = false;
@@ -229,10 +230,11 @@ class Parser {
               ((w[0] == "fixture" && w.size() == 1) || (w[0] == "message" && w.size() == 2 && is_num(w[1])) ||
                (w[0] == "listing" && w.size() == 1) || (w[0] == "uidl" && w.size() == 1) ||
                (w[0] == "top" && w.size() == 2 && is_num(w[1])) || (w[0] == "lines" && w.size() == 2 && is_num(w[1])) ||
-               (w[0] == "has" && w.size() >= 2) || (w[0] == "save" && w.size() == 2));
+               (w[0] == "has" && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
+               ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2));
     if (!ok)
       fail(at, col,
-           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N', 'lines N', 'has TEXT' or 'save NAME'");
+           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N', 'lines N', 'has TEXT', 'uid ID', 'no-uid ID' or 'save NAME'");
   }
 
   Expression parse_expression(const Where& at, std::string_view v, std::size_t col) {

@@ -130,8 +130,9 @@ std::string substitute(std::string_view src, const Variables& vars) {
       std::string_view count = inner.substr(7, colon == std::string_view::npos ? colon : colon - 7);
       std::size_t n = 0;
       for (char d : count) {
-        if (d < '0' || d > '9' || n > (16u << 20)) throw PatternError(i, "repeat count must be a number up to 16 Mi");
+        if (d < '0' || d > '9') throw PatternError(i, "repeat count must be a number up to 16 Mi");
         n = n * 10 + static_cast<std::size_t>(d - '0');
+        if (n > (16u << 20)) throw PatternError(i, "repeat count must be a number up to 16 Mi");
       }
       if (colon == std::string_view::npos || count.empty()) throw PatternError(i, "write {repeat:N:TEXT}");
       std::string_view text = inner.substr(colon + 1);

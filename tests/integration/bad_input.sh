@@ -23,7 +23,7 @@ printf 'scenario: broken\nrfc: rfc1939#5\n\nC: STAT\nS: +OK {count\n' > "$tmp/su
 printf 'scenario: fine\nrfc: rfc1939#5\n\nS: +OK {*}\nC: QUIT\nS: +OK {*}\n' > "$tmp/suite/s/b-fine.pop3"
 printf 'scenario: retr\nrfc: rfc1939#5\n\nS: +OK {*}\nC: USER u\nS: +OK {*}\nC: RETR 1\nS: +OK {*}\nbody: fixture\n' > "$tmp/suite/s/c-retr.pop3"
 
-expect "parse error: file:line:col and caret, exit 2, run goes on" 2 "a-broken.pop3:5:7: error: unterminated" -- \
+expect "parse error: file:line:col and caret, exit 2, run goes on" 2 "a-broken.pop3:5:8: error: unterminated" -- \
   "$bin" run "$tmp/suite/s/a-broken.pop3" "$tmp/suite/s/b-fine.pop3" --junit "$tmp/p.xml"
 grep -q '  \^' "$tmp/out" && grep -q "PASS  b-fine" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/p.xml" 2>/dev/null \
   && { passed=$((passed + 1)); echo "ok   parse error report has a caret, the next scenario ran, JUnit valid"; } \
@@ -48,5 +48,25 @@ for mode in endless-body close-mid endless-line; do
     || { failed=$((failed + 1)); echo "FAIL after $mode"; sed 's/^/     /' "$tmp/out" | head; }
   kill "$hostile" 2>/dev/null; wait "$hostile" 2>/dev/null; hostile=""
 done
+# SIGINT in the middle of a scenario: the run stops at once, exits 3, and the
+# JUnit report holds what finished plus the interrupted and unrun scenarios.
+printf 'scenario: slow\nrfc: rfc1939#3\n\nS: +OK {*}\nexpect: silence 60000ms\n' > "$tmp/suite/s/d-slow.pop3"
+"$bin" run "$tmp/suite/s/b-fine.pop3" "$tmp/suite/s/d-slow.pop3" "$tmp/suite/s/c-retr.pop3" \
+  --junit "$tmp/int.xml" >"$tmp/int.out" 2>&1 &
+run=$!
+# Wait for the first scenario to finish (bounded), then interrupt the second.
+timeout 20 bash -c "until grep -q 'PASS  b-fine' '$tmp/int.out'; do sleep 0.05; done"
+kill -INT "$run"
+timeout 10 tail --pid="$run" -f /dev/null; stopped=$?
+wait "$run"; got=$?
+if [ "$stopped" = 0 ] && [ "$got" = 3 ] && xmllint --noout --schema "$xsd" "$tmp/int.xml" 2>/dev/null \
+   && grep -q 'name="b-fine L' "$tmp/int.xml" && [ "$(grep -c 'interrupted (SIGINT or SIGTERM) before it finished' "$tmp/int.xml")" = 2 ] \
+   && [ "$(grep -c '<testsuite ' "$tmp/int.xml")" = 3 ]; then
+  passed=$((passed + 1)); echo "ok   SIGINT mid-run: exit 3 at once, JUnit valid with finished and unrun scenarios"
+else
+  failed=$((failed + 1)); echo "FAIL SIGINT: stopped=$stopped exit=$got"; sed 's/^/     /' "$tmp/int.out" | head
+  sed 's/^/     /' "$tmp/int.xml" | head -40
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

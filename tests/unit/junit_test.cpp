@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include "report/run_report.hpp"
+
+using namespace pop3;
+
+namespace {
+
+CheckResult check(Outcome outcome, std::string label, int line) {
+  CheckResult c;
+  c.label = std::move(label);
+  c.line = line;
+  c.file = "scenarios/rfc1939/stat.pop3";
+  c.rfc = "rfc1939#5";
+  c.outcome = outcome;
+  return c;
+}
+
+ScenarioResult scenario() {
+  ScenarioResult s;
+  s.id = "rfc1939/stat";
+  s.file = "scenarios/rfc1939/stat.pop3";
+  s.name = "STAT counts";
+  s.rfc = "rfc1939#5";
+  s.classname = "transaction";
+  s.fixture = "basic";
+  return s;
+}
+
+std::size_t count(const std::string& haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(XmlText, EscapesMarkupAndShowsUnprintableBytes) {
+  EXPECT_EQ(xml_text("a<b>&c"), "a&lt;b&gt;&amp;c");
+  EXPECT_EQ(xml_text(std::string("\0\x1b\r", 3)), "\\x00\\x1B\\x0D");
+  EXPECT_EQ(xml_text("caf\xc3\xa9"), "caf\xc3\xa9");      // valid UTF-8 kept
+  EXPECT_EQ(xml_text("\xff\xc3"), "\\xFF\\xC3");           // invalid UTF-8 shown
+  EXPECT_EQ(xml_text("line\nnext\ttab"), "line\nnext\ttab");
+}
+
+TEST(Junit, ATestcasePerCheckWithStableNamesAndClassname) {
+  RunReport r;
+  auto s = scenario();
+  s.checks = {check(Outcome::passed, "S: +OK {*}", 9), check(Outcome::passed, "check: count == 3", 10)};
+  r.scenarios = {s};
+  std::string xml = junit_xml(r);
+  EXPECT_NE(xml.find("<testcase name=\"stat L009 S: +OK {*}\" classname=\"pop3.rfc1939.transaction\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("name=\"stat L010 check: count == 3\""), std::string::npos);
+  EXPECT_NE(xml.find("<testsuite name=\"rfc1939/stat\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"0\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"rfc\" value=\"rfc1939#5\"/>"), std::string::npos);
+}
+
+TEST(Junit, AFailureCarriesExpectedActualAndTranscript) {
+  RunReport r;
+  auto s = scenario();
+  auto c = check(Outcome::failed, "S: +OK {*}", 9);
+  c.message = "the server's line does not match";
+  c.expected = "+OK {*}";
+  c.actual = "-ERR <no>";
+  c.transcript = "C: STAT\\r\\n\n";
+  s.checks = {c};
+  r.scenarios = {s};
+  r.properties = {{"seed", "42"}};
+  std::string xml = junit_xml(r);
+  EXPECT_NE(xml.find("<failure type=\"MUST\" message=\"the server's line does not match\">"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("actual:   -ERR &lt;no&gt;"), std::string::npos);
+  EXPECT_NE(xml.find("transcript:\nC: STAT\\r\\n"), std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"seed\" value=\"42\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<testsuites name=\"pop3-harness\" tests=\"1\" failures=\"1\" errors=\"0\""), std::string::npos);
+}
+
+TEST(Junit, WarningsDoNotFailAndSkipsHaveTheirReason) {
+  RunReport r;
+  auto warned = scenario();
+  auto w = check(Outcome::warning, "S: -ERR {*}", 9);
+  w.severity = Severity::should;
+  w.message = "accepted";
+  warned.checks = {w};
+  auto skipped = scenario();
+  skipped.id = "rfc1939/apop";
+  skipped.outcome = Outcome::skipped;
+  skipped.reason = "server does not advertise APOP";
+  r.scenarios = {warned, skipped};
+  std::string xml = junit_xml(r);
+  EXPECT_EQ(count(xml, "<failure"), 0u);
+  EXPECT_NE(xml.find("<system-err>WARNING (SHOULD not met)"), std::string::npos);
+  EXPECT_NE(xml.find("<skipped>server does not advertise APOP</skipped>"), std::string::npos);
+}
+
+TEST(Junit, AParseErrorIsOneErrorTestcase) {
+  RunReport r;
+  auto s = scenario();
+  s.parse_error = true;
+  s.outcome = Outcome::error;
+  s.reason = "t.pop3:3:1: error: unknown step\n  X: y\n  ^\n";
+  r.scenarios = {s};
+  std::string xml = junit_xml(r);
+  EXPECT_NE(xml.find("<error type=\"parse\" message=\"t.pop3:3:1: error: unknown step\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("errors=\"1\""), std::string::npos);
+}
+
+TEST(Junit, WireBytesNeverBreakTheXml) {
+  RunReport r;
+  auto s = scenario();
+  auto c = check(Outcome::failed, std::string("S: \x01\"<", 6), 9);
+  c.message = std::string("bad \0 byte", 10);
+  s.checks = {c};
+  r.scenarios = {s};
+  std::string xml = junit_xml(r);
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+  EXPECT_EQ(xml.find('\0'), std::string::npos);
+  EXPECT_NE(xml.find("S: \\x01&quot;&lt;"), std::string::npos) << xml;
+}
