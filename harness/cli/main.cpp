@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/run_options.hpp"
+#include "cli/serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
@@ -33,15 +34,37 @@ int main(int argc, char** argv) {
   run->add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
   run->get_option("--insecure")->excludes("--cafile");
 
+  pop3::ServeOptions so;
+  auto* serve = app.add_subcommand("serve", "Run the reference POP3 server (loopback unless told otherwise)");
+  serve->add_option("--listen", so.listen, "HOST:PORT for plaintext and STLS; port 0 picks a free one")
+      ->capture_default_str();
+  serve->add_option("--tls-listen", so.tls_listen, "HOST:PORT for implicit TLS (RFC 8314)");
+  serve->add_option("--maildir", so.maildir, "The account's maildir (created if missing)");
+  serve->add_option("--user", so.user, "Account user name");
+  serve->add_option("--pass", so.pass, "Account password (prefer POP3_PASS in the environment)");
+  serve->add_option("--users", so.users_file, "More accounts: 'user pass maildir=DIR' per line")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-cert", so.tls_cert, "PEM certificate chain; offers STLS")->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", so.tls_key, "PEM private key")->check(CLI::ExistingFile);
+  serve->add_option("--write-cert", so.write_cert,
+                    "Generate a self-signed certificate for localhost and 127.0.0.1, offer STLS, write it (PEM) here");
+  serve->add_flag("--no-apop", so.no_apop, "Do not offer APOP (no timestamp in the greeting)");
+  serve->get_option("--tls-cert")->needs("--tls-key");
+  serve->get_option("--tls-key")->needs("--tls-cert");
+  serve->get_option("--write-cert")->excludes("--tls-cert");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : pop3::kUsage;
   }
-  if (o.pass.empty())
-    if (const char* p = std::getenv("POP3_PASS")) o.pass = p;
+  if (const char* p = std::getenv("POP3_PASS")) {
+    if (o.pass.empty()) o.pass = p;
+    if (so.pass.empty()) so.pass = p;
+  }
   o.color = ::isatty(1) && !std::getenv("NO_COLOR");
   if (*run) return pop3::run_command(o);
+  if (*serve) return pop3::serve_command(so);
   return pop3::kUsage;
 }

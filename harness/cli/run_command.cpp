@@ -14,7 +14,9 @@
 #include <random>
 #include <sstream>
 
+#include "cli/host_port.hpp"
 #include "cli/run_options.hpp"
+#include "cli/users_file.hpp"
 #include "client/scenario_runner.hpp"
 #include "net/tls.hpp"
 #include "report/console.hpp"
@@ -67,18 +69,6 @@ std::vector<Job> discover(const std::vector<std::string>& paths, const std::stri
     }
   }
   return jobs;
-}
-
-std::pair<std::string, std::string> split_target(const std::string& t) {
-  if (t.starts_with("[")) {
-    std::size_t close = t.find("]:");
-    if (close == std::string::npos) throw std::invalid_argument("--target must be HOST:PORT or [IPv6]:PORT");
-    return {t.substr(1, close - 1), t.substr(close + 2)};
-  }
-  std::size_t colon = t.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == t.size())
-    throw std::invalid_argument("--target must be HOST:PORT");
-  return {t.substr(0, colon), t.substr(colon + 1)};
 }
 
 std::string corpus_version(const std::vector<std::string>& paths) {
@@ -205,7 +195,7 @@ class RunSession {
       tls.extra_ca_pem = embedded_->tls.certificate_pem;
       if (o_.cafile.empty()) tls.insecure = o_.insecure;
     } else {
-      auto [host, port] = split_target(o_.target);
+      auto [host, port] = split_host_port(o_.target, "--target");
       target_.host = host;
       target_.port = port;
       if (!o_.users_file.empty()) accounts_ = read_users_file(o_.users_file);
@@ -418,30 +408,6 @@ class RunSession {
 std::string Target::describe() const {
   std::string mode = tls == TlsMode::stls ? " (STLS)" : tls == TlsMode::implicit ? " (implicit TLS)" : "";
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port + mode;
-}
-
-std::vector<Account> read_users_file(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<Account> out;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    Account a;
-    words >> a.user >> a.pass;
-    if (a.pass.empty()) throw std::invalid_argument(path + ":" + std::to_string(n) + ": expected 'user password ...'");
-    std::string rest;
-    std::getline(words, rest);
-    rest.erase(0, rest.find_first_not_of(' '));
-    if (rest.starts_with("maildir=")) a.maildir = rest.substr(8);
-    else if (rest.starts_with("reset=")) a.reset_cmd = rest.substr(6);
-    else if (!rest.empty()) throw std::invalid_argument(path + ":" + std::to_string(n) + ": expected maildir=DIR or reset=COMMAND");
-    out.push_back(a);
-  }
-  if (out.empty()) throw std::invalid_argument(path + ": no accounts");
-  return out;
 }
 
 int run_command(const RunOptions& options) {

@@ -32,7 +32,4 @@ enum ExitCode { kPassed = 0, kConformance = 1, kUsage = 2, kEnvironment = 3 };
 
 int run_command(const RunOptions& options);
 
-// "user password [maildir=DIR | reset=COMMAND...]" per line; # comments.
-std::vector<Account> read_users_file(const std::string& path);
-
 }  // namespace pop3

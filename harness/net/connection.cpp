@@ -23,7 +23,12 @@ std::string ms(Duration d) { return std::to_string(d.count()) + " ms"; }
 }  // namespace
 
 Connection::Connection(asio::any_io_executor ex) : socket_(std::move(ex)) {}
-Connection::Connection(tcp::socket socket) : socket_(std::move(socket)) {}
+Connection::Connection(tcp::socket socket) : socket_(std::move(socket)) {
+  // Replies and TLS records go out whole; Nagle plus delayed ACK would stall
+  // each TLS exchange by tens of milliseconds.
+  boost::system::error_code ignored;
+  socket_.set_option(tcp::no_delay(true), ignored);
+}
 
 asio::awaitable<void> Connection::connect(const std::string& host, const std::string& port, Duration timeout) {
   tcp::resolver resolver(socket_.get_executor());

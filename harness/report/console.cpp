@@ -44,9 +44,10 @@ void Console::scenario_done(const ScenarioResult& r, std::size_t done) {
 
 void Console::summary(const RunReport& report) {
   std::map<Outcome, std::size_t> scenarios, checks;
-  std::size_t total_checks = 0;
+  std::size_t total_checks = 0, exchanges = 0;
   for (const auto& s : report.scenarios) {
     ++scenarios[s.outcome];
+    exchanges += s.exchanges;
     for (const auto& c : s.checks) {
       ++checks[c.outcome];
       ++total_checks;
@@ -56,6 +57,9 @@ void Console::summary(const RunReport& report) {
   for (Outcome o : {Outcome::passed, Outcome::failed, Outcome::warning, Outcome::error, Outcome::skipped})
     std::fprintf(out_, "%-10s %10zu %10zu\n", to_string(o), scenarios[o], checks[o]);
   std::fprintf(out_, "%-10s %10zu %10zu   in %.2fs\n", "total", report.scenarios.size(), total_checks, report.seconds);
+  double secs = report.seconds > 0 ? report.seconds : 1e-9;
+  std::fprintf(out_, "%zu exchanges; %.1f scenarios/s, %.1f exchanges/s\n", exchanges,
+               static_cast<double>(report.scenarios.size()) / secs, static_cast<double>(exchanges) / secs);
   if (report.interrupted) std::fprintf(out_, "interrupted: the report holds the scenarios that finished\n");
   std::fflush(out_);
 }

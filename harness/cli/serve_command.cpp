@@ -1,0 +1,115 @@
+#include "cli/serve_command.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/host_port.hpp"
+#include "cli/run_options.hpp"
+#include "cli/users_file.hpp"
+#include "net/tls.hpp"
+#include "report/run_report.hpp"
+#include "server/reference_server.hpp"
+#include "store/maildir.hpp"
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace pop3 {
+namespace {
+
+unsigned short port_number(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  unsigned long n = 0;
+  try {
+    n = std::stoul(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (used != text.size() || n > 65535) throw std::invalid_argument(option + ": '" + text + "' is not a port number");
+  return static_cast<unsigned short>(n);
+}
+
+std::vector<Account> accounts_of(const ServeOptions& o) {
+  std::vector<Account> accounts;
+  if (!o.users_file.empty()) accounts = read_users_file(o.users_file);
+  if (!o.maildir.empty()) {
+    if (o.user.empty() || o.pass.empty())
+      throw std::invalid_argument("--maildir needs --user and --pass (or POP3_PASS)");
+    accounts.push_back({o.user, o.pass, o.maildir, ""});
+  }
+  if (accounts.empty()) throw std::invalid_argument("serve needs --maildir DIR with --user and --pass, or --users FILE");
+  for (const auto& a : accounts)
+    if (a.maildir.empty()) throw std::invalid_argument("account '" + a.user + "' has no maildir=DIR");
+  return accounts;
+}
+
+}  // namespace
+
+int serve_command(const ServeOptions& o) {
+  MaildirStore store;
+  ServerOptions plain, implicit;
+  try {
+    for (const auto& a : accounts_of(o)) {
+      fs::create_directories(a.maildir);
+      store.add_account(a.user, {a.pass, a.maildir});
+    }
+    auto [host, port] = split_host_port(o.listen, "--listen");
+    plain.address = host;
+    plain.port = port_number(port, "--listen");
+    if (!o.tls_listen.empty()) {
+      auto [thost, tport] = split_host_port(o.tls_listen, "--tls-listen");
+      implicit.address = thost;
+      implicit.port = port_number(tport, "--tls-listen");
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "pop3-harness serve: " << e.what() << "\n";
+    return kUsage;
+  }
+
+  ServerTls tls;
+  try {
+    if (!o.tls_cert.empty()) {
+      tls = make_server_tls(o.tls_cert, o.tls_key);
+    } else if (!o.write_cert.empty()) {
+      tls = make_self_signed_server_tls();
+      write_atomically(o.write_cert, tls.certificate_pem);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness serve: TLS setup failed: " << e.what() << "\n";
+    return kEnvironment;
+  }
+  if (!o.tls_listen.empty() && !tls.context) {
+    std::cerr << "pop3-harness serve: --tls-listen needs --tls-cert/--tls-key or --write-cert\n";
+    return kUsage;
+  }
+  plain.tls = tls.context;
+  plain.apop = implicit.apop = !o.no_apop;
+  implicit.tls = tls.context;
+  implicit.implicit_tls = true;
+
+  asio::io_context ioc;
+  std::vector<std::unique_ptr<ReferenceServer>> servers;
+  try {
+    servers.push_back(std::make_unique<ReferenceServer>(ioc.get_executor(), store, plain));
+    if (!o.tls_listen.empty()) servers.push_back(std::make_unique<ReferenceServer>(ioc.get_executor(), store, implicit));
+    for (auto& s : servers) s->start();
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness serve: cannot listen: " << e.what() << "\n";
+    return kEnvironment;
+  }
+  std::cout << "listening " << plain.address << ":" << servers[0]->port() << (tls.context ? " plain+STLS" : " plain")
+            << "\n";
+  if (servers.size() > 1) std::cout << "listening " << implicit.address << ":" << servers[1]->port() << " implicit-TLS\n";
+  std::cout.flush();
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int) {
+    for (auto& s : servers) s->stop();
+    ioc.stop();
+  });
+  ioc.run();
+  return kPassed;
+}
+
+}  // namespace pop3
