@@ -103,7 +103,7 @@ class RunSession {
   RunSession(const RunOptions& o) : o_(o) {}
 
   int execute() {
-    auto started = std::chrono::steady_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     std::vector<std::string> paths = o_.paths.empty() ? std::vector<std::string>{"scenarios/rfc1939"} : o_.paths;
     try {
       jobs_ = discover(paths, o_.filter);
@@ -137,8 +137,13 @@ class RunSession {
       std::cerr << "pop3-harness: " << e.what() << "\n";
       return kUsage;
     } catch (const std::exception& e) {
-      std::cerr << "pop3-harness: " << e.what() << "\n";
-      return kEnvironment;
+      // A bad --cafile, an unusable certificate: no scenario can run, and
+      // CI still gets a report that says why.
+      std::string why = std::string("harness setup failed: ") + e.what();
+      std::cerr << "pop3-harness: " << why << "\n";
+      console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
+      fail_all(why);
+      return finish_run(started);
     }
     report_.properties["target"] = target_.describe();
     std::cout << "pop3-harness: " << jobs_.size() << " scenarios against " << target_.describe() << " with "
@@ -162,11 +167,7 @@ class RunSession {
       }
     });
     ioc_.run();
-    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    write_report();
-    console_->summary(report_);
-    std::cout << "JUnit report: " << o_.junit << "\n";
-    return exit_code();
+    return finish_run(started);
   }
 
  private:
@@ -227,15 +228,7 @@ class RunSession {
       // Unreachable target or failed TLS: every scenario gets the error.
       std::string why = std::string("target ") + target_.describe() + " unusable: " + redactor_.apply(e.what());
       std::cerr << "pop3-harness: " << why << "\n";
-      for (auto& j : jobs_) {
-        ScenarioResult r = blank(j);
-        if (j.scenario) {
-          r.environment_error = true;
-          r.reason = why;
-        }
-        r.outcome = summarize(r);
-        finish(std::move(r));
-      }
+      fail_all(why);
       stop(signals);
       co_return;
     }
@@ -252,6 +245,27 @@ class RunSession {
     boost::system::error_code ignored;
     signals.cancel(ignored);
     if (embedded_) embedded_->server->stop();
+  }
+
+  int finish_run(std::chrono::steady_clock::time_point started) {
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    write_report();
+    console_->summary(report_);
+    std::cout << "JUnit report: " << o_.junit << "\n";
+    return exit_code();
+  }
+
+  // Every scenario gets the same environment error (unreachable target, failed TLS setup).
+  void fail_all(const std::string& why) {
+    for (auto& j : jobs_) {
+      ScenarioResult r = blank(j);
+      if (j.scenario) {
+        r.environment_error = true;
+        r.reason = why;
+      }
+      r.outcome = summarize(r);
+      finish(std::move(r));
+    }
   }
 
   ScenarioResult blank(const Job& j) {

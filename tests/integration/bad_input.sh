@@ -48,6 +48,35 @@ for mode in endless-body close-mid endless-line; do
     || { failed=$((failed + 1)); echo "FAIL after $mode"; sed 's/^/     /' "$tmp/out" | head; }
   kill "$hostile" 2>/dev/null; wait "$hostile" 2>/dev/null; hostile=""
 done
+# Failed TLS: implicit TLS against a plaintext port, and an STLS certificate
+# the client does not trust. Both are environment errors (exit 3) for every
+# scenario, with a report.
+POP3_PASS=p "$bin" serve --maildir "$tmp/serve-md" --user u --write-cert "$tmp/serve-cert.pem" >"$tmp/serve.out" 2>&1 &
+serve=$!
+timeout 10 bash -c "until grep -q '^listening' '$tmp/serve.out'; do sleep 0.05; done"
+sport=$(awk '/^listening/{n=split($2,a,":"); print a[n]; exit}' "$tmp/serve.out")
+expect "TLS handshake with a plaintext server: exit 3" 3 "TLS handshake failed" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls implicit --insecure --user u --pass p \
+  --junit "$tmp/tls1.xml"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$tmp/other-key.pem" -out "$tmp/other-cert.pem" 2>/dev/null
+expect "STLS with an untrusted certificate: exit 3" 3 "certificate verify failed" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
+  --cafile "$tmp/other-cert.pem" --junit "$tmp/tls2.xml"
+expect "a --cafile that holds no certificate: exit 3 and a report" 3 "harness setup failed" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
+  --cafile "$xsd" --junit "$tmp/tls4.xml"
+grep -q 'harness setup failed' "$tmp/tls4.xml" \
+  && { passed=$((passed + 1)); echo "ok   the setup failure is in the JUnit report"; } \
+  || { failed=$((failed + 1)); echo "FAIL setup failure missing from the report"; }
+grep -q '<error type="environment"' "$tmp/tls2.xml" && xmllint --noout --schema "$xsd" "$tmp/tls2.xml" 2>/dev/null \
+  && { passed=$((passed + 1)); echo "ok   a failed TLS setup is a JUnit error and the report validates"; } \
+  || { failed=$((failed + 1)); echo "FAIL TLS setup report"; }
+expect "STLS with the server's own certificate: exit 0" 0 "PASS  b-fine" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
+  --cafile "$tmp/serve-cert.pem" --junit "$tmp/tls3.xml"
+kill "$serve"; wait "$serve" 2>/dev/null
+
 # SIGINT in the middle of a scenario: the run stops at once, exits 3, and the
 # JUnit report holds what finished plus the interrupted and unrun scenarios.
 printf 'scenario: slow\nrfc: rfc1939#3\n\nS: +OK {*}\nexpect: silence 60000ms\n' > "$tmp/suite/s/d-slow.pop3"
