@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   serve->add_option("--write-cert", so.write_cert,
                     "Generate a self-signed certificate for localhost and 127.0.0.1, offer STLS, write it (PEM) here");
   serve->add_flag("--no-apop", so.no_apop, "Do not offer APOP (no timestamp in the greeting)");
+  serve->add_option("--fault", so.faults, "Deviate on purpose: a fault NAME (repeatable); '--fault help' lists them");
   serve->get_option("--tls-cert")->needs("--tls-key");
   serve->get_option("--tls-key")->needs("--tls-cert");
   serve->get_option("--write-cert")->excludes("--tls-cert");

@@ -3,11 +3,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
+#include <cstdio>
 #include <iostream>
 
 #include "cli/host_port.hpp"
 #include "cli/run_options.hpp"
 #include "cli/users_file.hpp"
+#include "model/faults.hpp"
 #include "net/tls.hpp"
 #include "report/run_report.hpp"
 #include "server/reference_server.hpp"
@@ -44,11 +46,32 @@ std::vector<Account> accounts_of(const ServeOptions& o) {
   return accounts;
 }
 
+void print_fault_catalog() {
+  std::cout << "Faults for serve --fault NAME (repeatable) and 'fault: NAME' in server-role scenarios:\n";
+  for (const auto& f : fault_catalog())
+    std::printf("  %-22s %-10s %s\n", std::string(f.name).c_str(), std::string(f.rfc).c_str(),
+                std::string(f.description).c_str());
+  std::cout << "(the middle column is what the fault breaks; '-' marks legal behaviour a client must cope with)\n";
+}
+
 }  // namespace
 
 int serve_command(const ServeOptions& o) {
   MaildirStore store;
   ServerOptions plain, implicit;
+  for (const auto& name : o.faults) {
+    if (name == "help") {
+      print_fault_catalog();
+      return kPassed;
+    }
+    auto fault = parse_fault(name);
+    if (!fault) {
+      std::cerr << "pop3-harness serve: unknown fault '" << name << "' (see --fault help)\n";
+      return kUsage;
+    }
+    plain.faults.add(*fault);
+    implicit.faults.add(*fault);
+  }
   try {
     for (const auto& a : accounts_of(o)) {
       fs::create_directories(a.maildir);

@@ -11,6 +11,7 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   std::string write_cert;  // generate a self-signed certificate, write it here
   bool no_apop = false;
+  std::vector<std::string> faults;  // names from the catalog, or "help"
 };
 
 // Runs the reference server until SIGINT or SIGTERM. Prints one

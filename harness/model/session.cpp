@@ -12,9 +12,6 @@ namespace {
 
 enum StateMask : unsigned { kAuth = 1, kTrans = 2 };
 
-Reply ok(std::string text = {}) { return {text.empty() ? "+OK\r\n" : "+OK " + text + "\r\n"}; }
-Reply err(std::string text) { return {"-ERR " + text + "\r\n"}; }
-Reply multiline(std::string first, std::string_view body) { return {"+OK " + first + "\r\n" + dot_stuff(body)}; }
 
 unsigned mask(SessionState s) {
   if (s == SessionState::authorization) return kAuth;
@@ -29,7 +26,58 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+std::size_t count_crlf(std::string_view s) {
+  std::size_t n = 0;
+  for (std::size_t at = s.find("\r\n"); at != std::string_view::npos; at = s.find("\r\n", at + 2)) ++n;
+  return n;
+}
+
 }  // namespace
+
+Reply Session::ok(std::string text) const {
+  std::string status = config_.faults.has(Fault::lowercase_status) ? "+ok" : "+OK";
+  return {text.empty() ? status + "\r\n" : status + " " + text + "\r\n"};
+}
+
+Reply Session::err(std::string text) const {
+  return {(config_.faults.has(Fault::lowercase_status) ? "-err " : "-ERR ") + text + "\r\n"};
+}
+
+Reply Session::multiline(std::string first, std::string_view body) const {
+  Reply r = ok(std::move(first));
+  if (config_.faults.has(Fault::no_dot_stuffing)) {
+    r.bytes += body;
+    if (!body.empty() && !body.ends_with("\r\n")) r.bytes += "\r\n";
+    r.bytes += ".\r\n";
+  } else {
+    r.bytes += dot_stuff(body);
+  }
+  return r;
+}
+
+std::string Session::shown_uid(const Message& m) const {
+  std::string uid = m.uid;
+  if (config_.faults.has(Fault::unstable_uids)) uid += "-" + std::to_string(session_number_);
+  if (config_.faults.has(Fault::uid_too_long)) uid = (uid + std::string(71, 'x')).substr(0, 71);
+  return uid;
+}
+
+std::size_t Session::reported_size(const Message& m) const {
+  return config_.faults.has(Fault::list_size_lf) ? m.size() - count_crlf(m.content) : m.size();
+}
+
+template <class Value>
+std::string Session::listing(Value value) const {
+  std::string body;
+  unsigned long shown = 0;
+  for (unsigned long i = 1; i <= maildrop_.total(); ++i) {
+    if (maildrop_.deleted(i)) continue;
+    ++shown;
+    unsigned long number = config_.faults.has(Fault::renumber_after_dele) ? shown : i;
+    body += std::to_string(number) + " " + value(maildrop_.message(i)) + "\r\n";
+  }
+  return body;
+}
 
 // The command table: every keyword, the states it is valid in, its arity and
 // its handler. The state machine is visible here and nowhere else.
@@ -82,6 +130,8 @@ void Session::tls_started() {
 }
 
 void Session::connection_lost() {
+  if (config_.faults.has(Fault::commit_on_drop) && state_ == SessionState::transaction)
+    store_.commit(logged_in_, maildrop_.deleted_uids());
   release();
   state_ = SessionState::update;  // terminal; nothing was committed
 }
@@ -98,6 +148,7 @@ Reply Session::handle(std::string_view line) {
     if (command->args.size() > spec.max_args) return err("too many arguments");
     return (this->*spec.handler)(*command);
   }
+  if (config_.faults.has(Fault::ok_unknown_command)) return ok();
   return err("unknown command");
 }
 
@@ -162,6 +213,9 @@ Reply Session::sasl_response(std::string_view line) {
 }
 
 Reply Session::login(const std::string& name) {
+  if (config_.faults.has(Fault::login_in_use)) return err("[IN-USE] maildrop already locked");
+  if (config_.faults.has(Fault::login_delay)) return err("[LOGIN-DELAY] wait before logging in again");
+  if (config_.faults.has(Fault::login_sys_temp)) return err("[SYS/TEMP] temporary failure, try later");
   switch (store_.open(name, maildrop_)) {
     case MaildropStore::Open::in_use: return err("[IN-USE] maildrop already locked");
     case MaildropStore::Open::failed: return err("[SYS/TEMP] cannot open maildrop");
@@ -169,6 +223,8 @@ Reply Session::login(const std::string& name) {
   }
   logged_in_ = name;
   state_ = SessionState::transaction;
+  static unsigned long sessions = 0;
+  session_number_ = ++sessions;
   return ok("maildrop has " + std::to_string(maildrop_.count()) + " messages (" +
             std::to_string(maildrop_.octets()) + " octets)");
 }
@@ -203,27 +259,43 @@ std::optional<unsigned long> Session::message_arg(const std::string& arg, Reply&
     error = err("invalid message number");
     return std::nullopt;
   }
+  if (config_.faults.has(Fault::renumber_after_dele)) {
+    // Number n names the n-th message that is not deleted.
+    unsigned long shown = 0;
+    for (unsigned long i = 1; i <= maildrop_.total(); ++i)
+      if (!maildrop_.deleted(i) && ++shown == *n) return i;
+    error = err("no such message");
+    return std::nullopt;
+  }
   switch (maildrop_.lookup(*n)) {
     case Maildrop::Lookup::ok: return n;
-    case Maildrop::Lookup::deleted: error = err("message " + arg + " already deleted"); return std::nullopt;
+    case Maildrop::Lookup::deleted:
+      if (config_.faults.has(Fault::retr_deleted_ok)) return n;
+      error = err("message " + arg + " already deleted");
+      return std::nullopt;
     case Maildrop::Lookup::no_such_message: error = err("no such message"); return std::nullopt;
   }
   return std::nullopt;
 }
 
 Reply Session::stat(const CommandLine&) {
-  return ok(std::to_string(maildrop_.count()) + " " + std::to_string(maildrop_.octets()));
+  std::size_t count = 0, octets = 0;
+  bool all = config_.faults.has(Fault::stat_counts_deleted);
+  for (unsigned long i = 1; i <= maildrop_.total(); ++i) {
+    if (maildrop_.deleted(i) && !all) continue;
+    ++count;
+    octets += reported_size(maildrop_.message(i));
+  }
+  return ok(std::to_string(count) + " " + std::to_string(octets));
 }
 
 Reply Session::list(const CommandLine& c) {
   Reply e;
   if (c.args.size() == 1) {
     auto n = message_arg(c.args[0], e);
-    return n ? ok(c.args[0] + " " + std::to_string(maildrop_.message(*n).size())) : e;
+    return n ? ok(c.args[0] + " " + std::to_string(reported_size(maildrop_.message(*n)))) : e;
   }
-  std::string body;
-  for (unsigned long i = 1; i <= maildrop_.total(); ++i)
-    if (!maildrop_.deleted(i)) body += std::to_string(i) + " " + std::to_string(maildrop_.message(i).size()) + "\r\n";
+  std::string body = listing([this](const Message& m) { return std::to_string(reported_size(m)); });
   return multiline(std::to_string(maildrop_.count()) + " messages (" + std::to_string(maildrop_.octets()) + " octets)",
                    body);
 }
@@ -232,12 +304,9 @@ Reply Session::uidl(const CommandLine& c) {
   Reply e;
   if (c.args.size() == 1) {
     auto n = message_arg(c.args[0], e);
-    return n ? ok(c.args[0] + " " + maildrop_.message(*n).uid) : e;
+    return n ? ok(c.args[0] + " " + shown_uid(maildrop_.message(*n))) : e;
   }
-  std::string body;
-  for (unsigned long i = 1; i <= maildrop_.total(); ++i)
-    if (!maildrop_.deleted(i)) body += std::to_string(i) + " " + maildrop_.message(i).uid + "\r\n";
-  return multiline("unique-id listing follows", body);
+  return multiline("unique-id listing follows", listing([this](const Message& m) { return shown_uid(m); }));
 }
 
 Reply Session::retr(const CommandLine& c) {
@@ -268,7 +337,7 @@ Reply Session::dele(const CommandLine& c) {
 Reply Session::noop(const CommandLine&) { return ok(); }
 
 Reply Session::rset(const CommandLine&) {
-  maildrop_.reset();
+  if (!config_.faults.has(Fault::rset_keeps_deletions)) maildrop_.reset();
   return ok("maildrop has " + std::to_string(maildrop_.count()) + " messages (" +
             std::to_string(maildrop_.octets()) + " octets)");
 }

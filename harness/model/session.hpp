@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "codec/command_line.hpp"
+#include "model/faults.hpp"
 #include "model/maildrop.hpp"
 #include "model/maildrop_store.hpp"
 
@@ -17,6 +18,7 @@ struct SessionConfig {
   std::string apop_timestamp;   // "<...>" in the greeting; empty disables APOP
   bool stls_offered = false;    // a TLS context exists for STLS
   bool tls_active = false;      // the connection is already inside TLS
+  FaultSet faults;              // deliberate deviations (serve --fault)
 };
 
 // What the server must do after one command.
@@ -70,6 +72,15 @@ class Session {
   Reply login(const std::string& user);
   // Resolves a message-number argument, or explains why it names no message.
   std::optional<unsigned long> message_arg(const std::string& arg, Reply& error) const;
+  // The octets STAT and LIST report for a message.
+  std::size_t reported_size(const Message& m) const;
+  std::string shown_uid(const Message& m) const;
+  // The listing of undeleted messages: "n value" lines.
+  template <class Value>
+  std::string listing(Value value) const;
+  Reply ok(std::string text = {}) const;
+  Reply err(std::string text) const;
+  Reply multiline(std::string first, std::string_view body) const;
   void release();
 
   SessionConfig config_;
@@ -79,6 +90,7 @@ class Session {
   std::string logged_in_;
   bool awaiting_sasl_ = false;
   Maildrop maildrop_;
+  unsigned long session_number_ = 0;  // makes unique-ids unstable under that fault
 };
 
 }  // namespace pop3

@@ -3,7 +3,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <ctime>
 #include <unistd.h>
 
@@ -50,19 +52,20 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   SessionConfig config;
   config.stls_offered = options_.tls && !options_.implicit_tls;
   config.tls_active = options_.implicit_tls;
+  config.faults = options_.faults;
   if (options_.apop)
     config.apop_timestamp = "<" + std::to_string(::getpid()) + "." + std::to_string(++sessions_) + "." +
                             std::to_string(std::time(nullptr)) + "@pop3-harness>";
   Session session(config, store_);
   try {
     if (options_.implicit_tls) co_await conn.handshake_server(*options_.tls, options_.io_timeout);
-    co_await conn.write(session.greeting(), options_.io_timeout);
+    co_await write_faulty(conn, session.greeting());
     LineFramer framer;
     std::string input;
     for (;;) {
       while (auto line = framer.next_line(limits::kCommandLine)) {
         Reply reply = session.handle(*line);
-        co_await conn.write(reply.bytes, options_.io_timeout);
+        if (!co_await deliver(conn, *line, reply.bytes)) break;
         if (reply.close) {
           conn.close();
           co_return;
@@ -91,6 +94,55 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   }
   session.connection_lost();
   conn.close();
+}
+
+asio::awaitable<bool> ReferenceServer::deliver(Connection& conn, std::string_view command, const std::string& bytes) {
+  const FaultSet& f = options_.faults;
+  std::string keyword;
+  for (char c : command.substr(0, 5)) keyword.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  bool retr_ok = bytes.starts_with("+") && keyword == "RETR ";
+  if (!retr_ok || !(f.has(Fault::drop_mid_retr) || f.has(Fault::stall_mid_retr) || f.has(Fault::endless_line) ||
+                    f.has(Fault::endless_body))) {
+    co_await write_faulty(conn, bytes);
+    co_return true;
+  }
+  // Bounded, so that a client that never stops reading cannot keep us busy forever.
+  constexpr std::size_t kEndless = 256u << 20;
+  if (f.has(Fault::endless_line) || f.has(Fault::endless_body)) {
+    // 64 KiB per write: 1000-octet lines (a line that never ends, or body lines).
+    std::string chunk(64 * 1000, 'x');
+    if (f.has(Fault::endless_body))
+      for (std::size_t end = 998; end < chunk.size(); end += 1000) chunk.replace(end, 2, "\r\n");
+    std::string start = f.has(Fault::endless_line) ? std::string("+OK ") : bytes.substr(0, bytes.find("\r\n") + 2);
+    co_await write_faulty(conn, start);
+    for (std::size_t sent = 0; sent < kEndless; sent += chunk.size()) co_await conn.write(chunk, options_.io_timeout);
+    co_return false;
+  }
+  std::string half = bytes.substr(0, bytes.size() / 2);
+  co_await write_faulty(conn, half);
+  if (f.has(Fault::stall_mid_retr)) {
+    // Nothing more: wait for the client to give up and close.
+    std::string ignored;
+    while (co_await conn.read_some(ignored, options_.idle_timeout) > 0) ignored.clear();
+  }
+  co_return false;
+}
+
+asio::awaitable<void> ReferenceServer::write_faulty(Connection& conn, std::string_view bytes) {
+  const FaultSet& f = options_.faults;
+  if (f.has(Fault::split_bytes)) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) co_await conn.write(bytes.substr(i, 1), options_.io_timeout);
+  } else if (f.has(Fault::drip)) {
+    std::size_t piece = std::max<std::size_t>(1, bytes.size() / 100);
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    for (std::size_t i = 0; i < bytes.size(); i += piece) {
+      co_await conn.write(bytes.substr(i, piece), options_.io_timeout);
+      pause.expires_after(std::chrono::milliseconds(10));
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+  } else {
+    co_await conn.write(bytes, options_.io_timeout);
+  }
 }
 
 }  // namespace pop3

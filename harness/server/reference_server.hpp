@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "model/faults.hpp"
 #include "model/maildrop_store.hpp"
 #include "net/connection.hpp"
 
@@ -20,6 +21,7 @@ struct ServerOptions {
   // RFC 1939 #3: the autologout timer is at least 10 minutes.
   Duration idle_timeout = std::chrono::minutes(10);
   Duration io_timeout = std::chrono::seconds(30);
+  FaultSet faults;  // deliberate deviations (serve --fault)
 };
 
 // The reference POP3 server: strict RFC 1939/2449/2595 behaviour on top of the
@@ -34,6 +36,9 @@ class ReferenceServer {
  private:
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  // Sends a reply as the wire faults say; false when the connection is done.
+  boost::asio::awaitable<bool> deliver(Connection& conn, std::string_view command, const std::string& bytes);
+  boost::asio::awaitable<void> write_faulty(Connection& conn, std::string_view bytes);
 
   boost::asio::ip::tcp::acceptor acceptor_;
   MaildropStore& store_;

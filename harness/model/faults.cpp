@@ -1,0 +1,49 @@
+#include "model/faults.hpp"
+
+namespace pop3 {
+namespace {
+
+constexpr FaultInfo kCatalog[] = {
+    {Fault::stat_counts_deleted, "stat-counts-deleted", "rfc1939#5",
+     "STAT counts messages marked as deleted"},
+    {Fault::rset_keeps_deletions, "rset-keeps-deletions", "rfc1939#5", "RSET does not unmark deleted messages"},
+    {Fault::unstable_uids, "unstable-uids", "rfc1939#7", "unique-ids change from one session to the next"},
+    {Fault::renumber_after_dele, "renumber-after-dele", "rfc1939#5",
+     "DELE renumbers the messages after the deleted one"},
+    {Fault::commit_on_drop, "commit-on-drop", "rfc1939#6",
+     "deletions are committed when the connection drops without QUIT"},
+    {Fault::list_size_lf, "list-size-lf", "rfc1939#5",
+     "STAT and LIST sizes count LF line ends instead of CRLF"},
+    {Fault::retr_deleted_ok, "retr-deleted-ok", "rfc1939#5", "RETR of a message marked as deleted succeeds"},
+    {Fault::no_dot_stuffing, "no-dot-stuffing", "rfc1939#3",
+     "multi-line bodies are sent without byte-stuffing lines that start with '.'"},
+    {Fault::ok_unknown_command, "ok-unknown-command", "rfc1939#3", "unknown commands are answered +OK"},
+    {Fault::lowercase_status, "lowercase-status", "rfc1939#3", "status indicators are sent as +ok and -err"},
+    {Fault::uid_too_long, "uid-too-long", "rfc1939#7", "unique-ids are 71 characters, one over the limit"},
+    {Fault::login_in_use, "login-in-use", "-", "every login is refused with -ERR [IN-USE] (RFC 2449 #8.1.1)"},
+    {Fault::login_delay, "login-delay", "-", "every login is refused with -ERR [LOGIN-DELAY] (RFC 2449 #8.1.2)"},
+    {Fault::login_sys_temp, "login-sys-temp", "-", "every login is refused with -ERR [SYS/TEMP] (RFC 3206)"},
+    {Fault::split_bytes, "split-bytes", "-", "every response is sent one octet per TCP segment"},
+    {Fault::drip, "drip", "-", "every response trickles out in about 100 pieces, 10 ms apart"},
+    {Fault::drop_mid_retr, "drop-mid-retr", "rfc1939#3",
+     "the connection is closed half-way through a RETR response"},
+    {Fault::stall_mid_retr, "stall-mid-retr", "rfc1939#3",
+     "half a RETR response is sent, then nothing, with the connection left open"},
+    {Fault::endless_line, "endless-line", "rfc2449#4", "the response to RETR is a status line that never ends"},
+    {Fault::endless_body, "endless-body", "rfc1939#3", "the RETR body never ends and is never terminated"},
+};
+static_assert(std::size(kCatalog) == static_cast<std::size_t>(Fault::count_), "every fault is in the catalog");
+
+}  // namespace
+
+std::span<const FaultInfo> fault_catalog() { return kCatalog; }
+
+std::optional<Fault> parse_fault(std::string_view name) {
+  for (const auto& f : kCatalog)
+    if (f.name == name) return f.fault;
+  return std::nullopt;
+}
+
+const FaultInfo& info(Fault f) { return kCatalog[static_cast<std::size_t>(f)]; }
+
+}  // namespace pop3

@@ -1,0 +1,91 @@
+#include "model/faults.hpp"
+
+#include <gtest/gtest.h>
+
+#include "memory_store.hpp"
+#include "model/session.hpp"
+
+using namespace pop3;
+
+namespace {
+
+SessionConfig with(std::initializer_list<Fault> faults) {
+  SessionConfig c;
+  for (Fault f : faults) c.faults.add(f);
+  return c;
+}
+
+std::string send(Session& s, std::string_view line) { return s.handle(line).bytes; }
+
+void login(Session& s) {
+  send(s, "USER alice");
+  send(s, "PASS secret");
+}
+
+}  // namespace
+
+TEST(FaultCatalog, EveryFaultHasOneEntryFoundByItsName) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(Fault::count_); ++i) {
+    const auto& entry = info(static_cast<Fault>(i));
+    EXPECT_EQ(static_cast<std::size_t>(entry.fault), i);
+    EXPECT_EQ(parse_fault(entry.name), entry.fault);
+  }
+  EXPECT_FALSE(parse_fault("no-such-fault"));
+}
+
+TEST(SessionFaults, NoFaultMeansTheCorrectAnswers) {
+  MemoryStore store;
+  Session s(with({}), store);
+  login(s);
+  send(s, "DELE 1");
+  EXPECT_EQ(send(s, "STAT"), "+OK 1 " + std::to_string(store.messages[1].size()) + "\r\n");
+}
+
+TEST(SessionFaults, StatCountsDeleted) {
+  MemoryStore store;
+  Session s(with({Fault::stat_counts_deleted}), store);
+  login(s);
+  send(s, "DELE 1");
+  EXPECT_EQ(send(s, "STAT").substr(0, 6), "+OK 2 ");
+}
+
+TEST(SessionFaults, RenumberAfterDele) {
+  MemoryStore store;
+  Session s(with({Fault::renumber_after_dele}), store);
+  login(s);
+  send(s, "DELE 1");
+  EXPECT_EQ(send(s, "UIDL 1"), "+OK 1 uid-2\r\n");
+}
+
+TEST(SessionFaults, CommitOnDrop) {
+  MemoryStore store;
+  Session s(with({Fault::commit_on_drop}), store);
+  login(s);
+  send(s, "DELE 2");
+  s.connection_lost();
+  EXPECT_EQ(store.committed, std::vector<std::string>{"uid-2"});
+}
+
+TEST(SessionFaults, NoDotStuffingSendsTheBodyRaw) {
+  MemoryStore store;
+  Session s(with({Fault::no_dot_stuffing}), store);
+  login(s);
+  EXPECT_NE(send(s, "RETR 1").find("\r\n.dot\r\n.\r\n"), std::string::npos);
+}
+
+TEST(SessionFaults, ListSizeCountsLfAndUidsGrowTooLong) {
+  MemoryStore store;
+  Session s(with({Fault::list_size_lf, Fault::uid_too_long}), store);
+  login(s);
+  std::size_t crlf = 5;  // in message 2
+  EXPECT_EQ(send(s, "LIST 2"), "+OK 2 " + std::to_string(store.messages[1].size() - crlf) + "\r\n");
+  EXPECT_EQ(send(s, "UIDL 1").size(), std::string("+OK 1 \r\n").size() + 71);
+}
+
+TEST(SessionFaults, LoginRefusedWithResponseCodes) {
+  MemoryStore store;
+  Session s(with({Fault::login_in_use}), store);
+  send(s, "USER alice");
+  EXPECT_EQ(send(s, "PASS secret").substr(0, 14), "-ERR [IN-USE] ");
+  EXPECT_EQ(s.state(), SessionState::authorization);
+}
