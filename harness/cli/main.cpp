@@ -32,7 +32,15 @@ int main(int argc, char** argv) {
   run->add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
   run->add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
+  run->add_option("--client-cmd", o.client_cmd,
+                  "Test a client: run scenarios/clients with this command, a template with {host} {port} {user} "
+                  "{pass} {tls} {cafile} {outdir}");
+  run->add_option("--client-saves", o.client_saves, "exact, or lf when the client stores LF line ends")
+      ->check(CLI::IsMember({"exact", "lf"}))->capture_default_str();
+  run->add_option("--client-timeout", o.client_timeout_seconds, "Seconds the client may run per scenario")
+      ->capture_default_str()->check(CLI::Range(0.1, 3600.0));
   run->get_option("--insecure")->excludes("--cafile");
+  run->get_option("--client-cmd")->excludes("--target");
 
   pop3::ServeOptions so;
   auto* serve = app.add_subcommand("serve", "Run the reference POP3 server (loopback unless told otherwise)");

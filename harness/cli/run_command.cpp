@@ -23,6 +23,7 @@
 #include "report/redact.hpp"
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
+#include "server/client_runner.hpp"
 #include "server/reference_server.hpp"
 #include "store/maildir.hpp"
 #include "util/process.hpp"
@@ -40,9 +41,9 @@ struct Job {
   std::string parse_error;
 };
 
-// Scenario files under the paths, skipping include/ and fixtures/ folders and
-// the server-role suites (clients/), which need --client-cmd.
-std::vector<Job> discover(const std::vector<std::string>& paths, const std::string& filter) {
+// Scenario files under the paths, skipping include/ and fixtures/ folders, and
+// the server-role suites (clients/) unless a client is under test.
+std::vector<Job> discover(const std::vector<std::string>& paths, const std::string& filter, bool clients) {
   std::vector<Job> jobs;
   for (const auto& p : paths) {
     fs::path root(p);
@@ -54,7 +55,7 @@ std::vector<Job> discover(const std::vector<std::string>& paths, const std::stri
     else {
       for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
         std::string name = it->path().filename().string();
-        if (it->is_directory() && (name == "include" || name == "fixtures" || name == "clients")) {
+        if (it->is_directory() && (name == "include" || name == "fixtures" || (name == "clients" && !clients))) {
           it.disable_recursion_pending();
           continue;
         }
@@ -101,12 +102,16 @@ struct EmbeddedTarget {
 class RunSession {
  public:
   RunSession(const RunOptions& o) : o_(o) {}
+  ~RunSession() {
+    std::error_code ignored;
+    if (!client_work_.empty()) fs::remove_all(client_work_, ignored);
+  }
 
   int execute() {
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::string> paths = o_.paths.empty() ? std::vector<std::string>{"scenarios/rfc1939"} : o_.paths;
     try {
-      jobs_ = discover(paths, o_.filter);
+      jobs_ = discover(paths, o_.filter, client_mode());
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: " << e.what() << "\n";
       return kUsage;
@@ -131,6 +136,13 @@ class RunSession {
         std::cerr << e.what();
       }
     }
+    // A client under test plays the server-role scenarios; a server, the others.
+    std::erase_if(jobs_, [this](const Job& j) { return j.scenario && j.scenario->server_role != client_mode(); });
+    if (jobs_.empty()) {
+      std::cerr << "pop3-harness: no " << (client_mode() ? "server-role (role: server)" : "client-role")
+                << " scenarios in the given paths" << (client_mode() ? " (try scenarios/clients)" : "") << "\n";
+      return kUsage;
+    }
     try {
       if (!setup()) return kUsage;
     } catch (const std::invalid_argument& e) {
@@ -145,9 +157,10 @@ class RunSession {
       fail_all(why);
       return finish_run(started);
     }
-    report_.properties["target"] = target_.describe();
-    std::cout << "pop3-harness: " << jobs_.size() << " scenarios against " << target_.describe() << " with "
-              << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
+    std::string against = client_mode() ? "the client '" + o_.client_cmd + "'" : target_.describe();
+    report_.properties["target"] = against;
+    std::cout << "pop3-harness: " << jobs_.size() << " scenarios against " << against << " with " << accounts_.size()
+              << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
 
     console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
     asio::signal_set signals(ioc_, SIGINT, SIGTERM);
@@ -171,7 +184,15 @@ class RunSession {
   }
 
  private:
+  bool client_mode() const { return !o_.client_cmd.empty(); }
+
   bool setup() {
+    if (client_mode()) {
+      // One worker per job; each scenario starts its own scripted server.
+      for (unsigned i = 0; i < std::max(1u, o_.jobs); ++i) accounts_.push_back({"worker" + std::to_string(i + 1), "", "", ""});
+      client_work_ = fs::temp_directory_path() / ("pop3-harness-clients-" + std::to_string(::getpid()));
+      return true;
+    }
     target_.read_timeout = target_.connect_timeout =
         std::chrono::milliseconds(static_cast<long>(o_.timeout_seconds * 1000));
     target_.tls = o_.tls == "stls" ? TlsMode::stls : o_.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
@@ -218,17 +239,7 @@ class RunSession {
   }
 
   asio::awaitable<void> main_loop(asio::signal_set& signals) {
-    try {
-      caps_ = co_await probe_capabilities(target_);
-      std::string list;
-      for (const auto& t : caps_.tags) list += (list.empty() ? "" : " ") + t;
-      std::cout << "capabilities: " << (caps_.capa_supported ? list : "(CAPA not supported)") << "\n";
-      report_.properties["capabilities"] = list;
-    } catch (const std::exception& e) {
-      // Unreachable target or failed TLS: every scenario gets the error.
-      std::string why = std::string("target ") + target_.describe() + " unusable: " + redactor_.apply(e.what());
-      std::cerr << "pop3-harness: " << why << "\n";
-      fail_all(why);
+    if (!client_mode() && !co_await probe()) {
       stop(signals);
       co_return;
     }
@@ -239,6 +250,24 @@ class RunSession {
         if (e) harness_error_ = true;
         if (--*running == 0) stop(signals);
       });
+  }
+
+  // Asks the target for its capabilities; when it is unusable (unreachable,
+  // failed TLS), every scenario gets the error.
+  asio::awaitable<bool> probe() {
+    try {
+      caps_ = co_await probe_capabilities(target_);
+    } catch (const std::exception& e) {
+      std::string why = std::string("target ") + target_.describe() + " unusable: " + redactor_.apply(e.what());
+      std::cerr << "pop3-harness: " << why << "\n";
+      fail_all(why);
+      co_return false;
+    }
+    std::string list;
+    for (const auto& t : caps_.tags) list += (list.empty() ? "" : " ") + t;
+    std::cout << "capabilities: " << (caps_.capa_supported ? list : "(CAPA not supported)") << "\n";
+    report_.properties["capabilities"] = list;
+    co_return true;
   }
 
   void stop(asio::signal_set& signals) {
@@ -273,11 +302,9 @@ class RunSession {
     r.id = j.id;
     r.file = j.file.string();
     if (j.scenario) {
-      r.name = j.scenario->name;
-      r.rfc = j.scenario->rfc;
-      r.severity = j.scenario->severity;
-      r.classname = j.scenario->group;
-      r.fixture = j.scenario->fixture;
+      r = result_for(*j.scenario);
+      r.id = j.id;
+      r.file = j.file.string();
     } else {
       r.name = j.id;
       r.parse_error = true;
@@ -313,6 +340,15 @@ class RunSession {
       r.reason = e.what();
       r.outcome = Outcome::error;
       co_return r;
+    }
+    if (client_mode()) {
+      ClientCommand client{o_.client_cmd, o_.client_saves == "lf",
+                           std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
+      std::string slot = job.id;
+      std::replace(slot.begin(), slot.end(), '/', '_');
+      ScenarioResult played = co_await run_client_scenario(sc, *fixture, client, client_work_ / slot);
+      played.file = job.file.string();
+      co_return played;
     }
     if (std::string why = co_await provision(account, *fixture); !why.empty()) {
       r.environment_error = true;
@@ -407,6 +443,7 @@ class RunSession {
   std::vector<Job> jobs_;
   std::size_t next_ = 0;
   std::vector<Account> accounts_;
+  fs::path client_work_;  // scratch folders of the server role, removed at the end
   Target target_;
   Capabilities caps_;
   std::unique_ptr<EmbeddedTarget> embedded_;

@@ -23,6 +23,10 @@ struct RunOptions {
   double timeout_seconds = 5;
   bool strict = false;  // SHOULD findings fail the run too
   bool color = false;
+  // The server role: test a client instead of a server.
+  std::string client_cmd;            // template: {host} {port} {user} {pass} {tls} {cafile} {outdir}
+  std::string client_saves = "exact";  // or "lf": the client stores LF line ends
+  double client_timeout_seconds = 30;
 };
 
 // Exit codes (the contract with CI): 0 every MUST check passed, 1 a

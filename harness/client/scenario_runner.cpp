@@ -1,5 +1,7 @@
 #include "client/scenario_runner.hpp"
 
+#include "scenario/escapes.hpp"
+
 #include <boost/asio/this_coro.hpp>
 #include <re2/re2.h>
 
@@ -261,27 +263,6 @@ class Execution {
     if (!s.greeting_timestamp().empty()) vars_["apop"] = md5_hex(s.greeting_timestamp() + account_.pass);
   }
 
-  static std::string unescape(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] != '\\' || i + 1 == s.size()) {
-        out.push_back(s[i]);
-        continue;
-      }
-      char c = s[++i];
-      if (c == 'r') out.push_back('\r');
-      else if (c == 'n') out.push_back('\n');
-      else if (c == 't') out.push_back('\t');
-      else if (c == '0') out.push_back('\0');
-      else if (c == 'x' && i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-        i += 2;
-      } else out.push_back(c);
-    }
-    return out;
-  }
-
   const Scenario& sc_;
   const Fixture& fx_;
   const Target& target_;
@@ -311,13 +292,7 @@ Variables initial_variables(const Account& account, const Fixture& fixture) {
 
 asio::awaitable<ScenarioResult> run_scenario(const Scenario& sc, const Fixture& fx, const Target& target,
                                              const Account& account) {
-  ScenarioResult result;
-  result.id = sc.id;
-  result.file = sc.file;
-  result.name = sc.name;
-  result.rfc = sc.rfc;
-  result.severity = sc.severity;
-  result.fixture = sc.fixture;
+  ScenarioResult result = result_for(sc);
   auto started = Clock::now();
   Execution exec(sc, fx, target, account, co_await asio::this_coro::executor);
   try {

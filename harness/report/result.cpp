@@ -29,4 +29,16 @@ Outcome summarize(const ScenarioResult& r) {
   return Outcome::passed;
 }
 
+ScenarioResult result_for(const Scenario& sc) {
+  ScenarioResult r;
+  r.id = sc.id;
+  r.file = sc.file;
+  r.name = sc.name;
+  r.rfc = sc.rfc;
+  r.severity = sc.severity;
+  r.classname = sc.group;
+  r.fixture = sc.fixture;
+  return r;
+}
+
 }  // namespace pop3

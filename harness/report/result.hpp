@@ -37,6 +37,10 @@ struct ScenarioResult {
   std::size_t exchanges = 0;
 };
 
+// A result for this scenario, nothing run yet: its id, file, name, RFC
+// section, severity, group and fixture filled in.
+ScenarioResult result_for(const Scenario& scenario);
+
 // The worst of a scenario's checks decides its outcome.
 Outcome summarize(const ScenarioResult& r);
 

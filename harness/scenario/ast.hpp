@@ -1,5 +1,7 @@
 #pragma once
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,7 @@ struct Step {
     silence,      // expect: silence MS
     connection,   // conn: NAME
     drop,         // drop:
+    client_expect,  // server role: expect: sent|not-sent|last PATTERN, exit N|nonzero, saved all|none|complete
   };
   Kind kind;
   std::string text;  // the step's argument as written
@@ -51,6 +54,16 @@ struct Step {
   long millis = 0;                 // silence
   bool is_check() const;
   std::string label() const;  // as written: "S: +OK {*}"
+  // The pattern of "expect: sent|not-sent|last PATTERN", as written.
+  std::string pattern_text() const { return text.substr(std::min(text.size(), text.find(' ') + 1)); }
+};
+
+// Server role: a response the scripted server gives instead of the
+// reference server's, to every client line the pattern matches.
+struct Override {
+  Pattern pattern;
+  std::string text;      // the pattern as written
+  std::string response;  // CRLF-terminated lines, sent as is
 };
 
 struct Scenario {
@@ -63,6 +76,13 @@ struct Scenario {
   std::string fixture = "basic";
   std::string group;     // the JUnit classname suffix
   std::vector<Step> steps;
+  // Server role ("role: server"): the harness is the server, a client command
+  // is the peer. The scripted server is the reference server plus these.
+  bool server_role = false;
+  std::string tls = "none";  // none, stls or implicit: how the server listens, {tls} for the client
+  std::vector<std::string> faults;
+  std::optional<std::string> greeting;  // a whole greeting line, without CRLF
+  std::vector<Override> overrides;
 };
 
 }  // namespace pop3

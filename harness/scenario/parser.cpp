@@ -1,5 +1,8 @@
 #include "scenario/parser.hpp"
 
+#include "model/faults.hpp"
+#include "scenario/escapes.hpp"
+
 #include <re2/re2.h>
 
 #include <cctype>
@@ -23,7 +26,7 @@ bool Step::is_check() const {
   switch (kind) {
     case Kind::body: return words.empty() || words[0] != "save";
     case Kind::expect_line: case Kind::expect_regex: case Kind::check:
-    case Kind::closed: case Kind::silence: return true;
+    case Kind::closed: case Kind::silence: case Kind::client_expect: return true;
     default: return false;
   }
 }
@@ -40,6 +43,7 @@ std::string Step::label() const {
     case Kind::silence: return "expect: " + text;
     case Kind::connection: return "conn: " + text;
     case Kind::drop: return "drop:";
+    case Kind::client_expect: return "expect: " + text;
   }
   return text;
 }
@@ -137,6 +141,13 @@ class Parser {
     else if (key == "fixture") sc_.fixture = value;
     else if (key == "group") sc_.group = value;
     else if (key == "requires") sc_.requires_caps = split_words(value);
+    else if (key == "role") {
+      if (value != "server" && value != "client") fail(at, col, "role must be 'client' (the default) or 'server'");
+      sc_.server_role = value == "server";
+    } else if (key == "tls") {
+      if (value != "none" && value != "stls" && value != "implicit") fail(at, col, "tls must be none, stls or implicit");
+      sc_.tls = value;
+    }
     else if (key == "severity") {
       auto s = parse_severity(value);
       if (!s) fail(at, col, "severity must be MUST, SHOULD or MAY");
@@ -147,6 +158,7 @@ class Parser {
   }
 
   void step(const Where& at, const std::string& key, std::string_view value, std::size_t col, int depth) {
+    if (sc_.server_role && server_step(at, key, value, col)) return;
     Step s;
     s.file = at.file;
     s.line = at.line;
@@ -204,6 +216,66 @@ class Parser {
       fail(at, 1, "unknown step '" + key + ":' (C, SEND, S, S~, body, check, expect, conn, drop, use, severity, rfc)");
     }
     sc_.steps.push_back(std::move(s));
+  }
+
+  // The steps of a server-role scenario; false for the shared ones
+  // (severity:, rfc:, use:).
+  bool server_step(const Where& at, const std::string& key, std::string_view value, std::size_t col) {
+    if (key == "severity" || key == "rfc" || key == "use") return false;
+    if (key == "greeting") {
+      sc_.greeting = std::string(value);
+      in_override_ = false;
+    } else if (key == "fault") {
+      if (!parse_fault(value)) fail(at, col, "unknown fault '" + std::string(value) + "' (pop3-harness serve --fault help)");
+      sc_.faults.emplace_back(value);
+      in_override_ = false;
+    } else if (key == "on") {
+      Override o;
+      o.text = value;
+      try {
+        o.pattern = Pattern::compile(value);
+      } catch (const PatternError& e) {
+        fail(at, col + e.column, e.what());
+      }
+      sc_.overrides.push_back(std::move(o));
+      in_override_ = true;
+    } else if (key == "S" || key == "SEND") {
+      if (!in_override_) fail(at, 1, "in a server-role scenario, S: and SEND: lines follow an 'on: COMMAND' line");
+      sc_.overrides.back().response += key == "S" ? std::string(value) + "\r\n" : unescape(value);
+    } else if (key == "expect") {
+      Step s;
+      s.kind = Step::Kind::client_expect;
+      s.file = at.file;
+      s.line = at.line;
+      s.text = value;
+      s.severity = severity_;
+      s.rfc = rfc_;
+      s.words = split_words(value);
+      const auto& w = s.words;
+      bool pattern = !w.empty() && (w[0] == "sent" || w[0] == "not-sent" || w[0] == "last") && w.size() >= 2;
+      bool ok = pattern || (w.size() == 2 && w[0] == "exit") ||
+                (w.size() == 2 && w[0] == "saved" && (w[1] == "all" || w[1] == "none" || w[1] == "complete"));
+      if (!ok)
+        fail(at, col, "expected 'expect: sent|not-sent|last PATTERN', 'expect: exit N|nonzero' or "
+                      "'expect: saved all|none|complete'");
+      if (w[0] == "exit" && w[1] != "nonzero" && !std::all_of(w[1].begin(), w[1].end(), ::isdigit))
+        fail(at, col + 5, "expected an exit status or 'nonzero'");
+      if (pattern) {
+        std::string_view rest = value.substr(value.find(w[0]) + w[0].size());
+        rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+        try {
+          s.pattern = Pattern::compile(rest);
+        } catch (const PatternError& e) {
+          fail(at, col + static_cast<std::size_t>(rest.data() - value.data()) + e.column, e.what());
+        }
+      }
+      sc_.steps.push_back(std::move(s));
+      in_override_ = false;
+    } else {
+      fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, on, S, SEND, expect, "
+                  "use, severity, rfc)");
+    }
+    return true;
   }
 
   void check_substitution(const Where& at, std::string_view value, std::size_t col) {
@@ -307,6 +379,7 @@ class Parser {
 
   Scenario& sc_;
   fs::path include_from_;
+  bool in_override_ = false;
   Severity severity_ = Severity::must;
   std::string rfc_;
 };

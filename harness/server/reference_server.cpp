@@ -47,28 +47,67 @@ asio::awaitable<void> ReferenceServer::accept_loop() {
   }
 }
 
+namespace {
+
+// The client's line with its keyword upper-cased, as overrides are written.
+std::string normalized(std::string_view line) {
+  std::string out(line);
+  for (std::size_t i = 0; i < out.size() && out[i] != ' '; ++i)
+    out[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[i])));
+  return out;
+}
+
+}  // namespace
+
 asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   Connection conn(std::move(socket));
+  unsigned long id = ++sessions_;
   SessionConfig config;
   config.stls_offered = options_.tls && !options_.implicit_tls;
   config.tls_active = options_.implicit_tls;
   config.faults = options_.faults;
   if (options_.apop)
-    config.apop_timestamp = "<" + std::to_string(::getpid()) + "." + std::to_string(++sessions_) + "." +
+    config.apop_timestamp = "<" + std::to_string(::getpid()) + "." + std::to_string(id) + "." +
                             std::to_string(std::time(nullptr)) + "@pop3-harness>";
   Session session(config, store_);
+  auto observe = [&](ServerEvent::Kind kind, std::string line = {}, std::string reply = {}, bool pipelined = false) {
+    if (options_.observe)
+      options_.observe({kind, id, std::move(line), std::move(reply), pipelined, conn.in_tls()});
+  };
+  const ServerScript* script = options_.script.get();
+  observe(ServerEvent::Kind::connected);
   try {
     if (options_.implicit_tls) co_await conn.handshake_server(*options_.tls, options_.io_timeout);
-    co_await write_faulty(conn, session.greeting());
+    std::string greeting = script && script->greeting ? *script->greeting + "\r\n" : session.greeting();
+    co_await write_faulty(conn, greeting);
     LineFramer framer;
     std::string input;
     for (;;) {
+      bool same_read = false;
       while (auto line = framer.next_line(limits::kCommandLine)) {
-        Reply reply = session.handle(*line);
-        if (!co_await deliver(conn, *line, reply.bytes)) break;
-        if (reply.close) {
+        Reply reply;
+        const Override* scripted = nullptr;
+        if (script) {
+          Variables ignored;
+          std::string key = normalized(*line);
+          for (const auto& o : script->overrides)
+            if (o.pattern.match(key, ignored)) {
+              scripted = &o;
+              break;
+            }
+        }
+        if (scripted) reply.bytes = scripted->response;
+        else reply = session.handle(*line);
+        observe(ServerEvent::Kind::command, *line, reply.bytes, same_read);
+        same_read = true;
+        if (!co_await deliver(conn, *line, reply.bytes)) {
           conn.close();
-          co_return;
+          break;
+        }
+        if (reply.close) {
+          if (!framer.pending().empty()) observe(ServerEvent::Kind::after_quit, std::string(framer.pending()));
+          conn.close();
+          break;
         }
         if (reply.start_tls) {
           // RFC 2595 #4 / STARTTLS injection: plaintext pipelined after STLS
@@ -80,6 +119,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
           session.tls_started();
         }
       }
+      if (!conn.is_open()) break;
       if (framer.error() != LineFramer::Error::none) {
         co_await conn.write(session.line_too_long().bytes, options_.io_timeout);
         framer.discard_line();
@@ -94,6 +134,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   }
   session.connection_lost();
   conn.close();
+  observe(ServerEvent::Kind::closed);
 }
 
 asio::awaitable<bool> ReferenceServer::deliver(Connection& conn, std::string_view command, const std::string& bytes) {

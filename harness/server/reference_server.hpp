@@ -3,12 +3,16 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "model/faults.hpp"
 #include "model/maildrop_store.hpp"
 #include "net/connection.hpp"
+#include "server/script.hpp"
 
 namespace pop3 {
 
@@ -22,6 +26,8 @@ struct ServerOptions {
   Duration idle_timeout = std::chrono::minutes(10);
   Duration io_timeout = std::chrono::seconds(30);
   FaultSet faults;  // deliberate deviations (serve --fault)
+  std::shared_ptr<const ServerScript> script;
+  std::function<void(const ServerEvent&)> observe;
 };
 
 // The reference POP3 server: strict RFC 1939/2449/2595 behaviour on top of the

@@ -1,0 +1,164 @@
+#include "server/client_runner.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "net/tls.hpp"
+#include "report/redact.hpp"
+#include "server/client_checks.hpp"
+#include "server/reference_server.hpp"
+#include "store/maildir.hpp"
+#include "util/process.hpp"
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace pop3 {
+namespace {
+
+// The scripted server and what it saw. Shared, so that sessions still
+// winding down after the client exits never outlive it.
+struct ScriptedServer {
+  MaildirStore store;
+  std::unique_ptr<ReferenceServer> server;
+  std::vector<ServerEvent> events;
+  std::size_t open = 0;
+  std::unique_ptr<asio::steady_timer> all_closed;
+};
+
+std::vector<std::string> read_saved(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out.push_back(ss.str());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string expand_client_command(const std::string& command, const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    if (command[i] == '{') {
+      std::size_t close = command.find('}', i);
+      if (close != std::string::npos) {
+        auto it = values.find(command.substr(i + 1, close - i - 1));
+        if (it != values.end()) {
+          out += it->second;
+          i = close;
+          continue;
+        }
+      }
+    }
+    out.push_back(command[i]);
+  }
+  return out;
+}
+
+asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fixture& fx, const ClientCommand& client,
+                                                    const fs::path& work) {
+  ScenarioResult r = result_for(sc);
+  if (r.classname.empty()) r.classname = "client";
+  auto started = std::chrono::steady_clock::now();
+  auto ex = co_await asio::this_coro::executor;
+  auto state = std::make_shared<ScriptedServer>();
+  std::string user = "pop3user", pass = "pw" + std::to_string(std::random_device{}() % 1000000000u);
+  Redactor redactor(Account{user, pass, "", ""});
+  std::string cafile = (work / "ca.pem").string(), outdir = (work / "out").string();
+  try {
+    fs::remove_all(work);
+    fs::create_directories(work / "out");
+    write_maildir(work / "maildir", fx.messages);
+    state->store.add_account(user, {pass, work / "maildir"});
+    ServerOptions so;
+    if (sc.tls != "none") {
+      ServerTls tls = make_self_signed_server_tls();
+      std::ofstream(cafile) << tls.certificate_pem;
+      so.tls = tls.context;
+      so.implicit_tls = sc.tls == "implicit";
+    }
+    for (const auto& name : sc.faults) so.faults.add(*parse_fault(name));
+    auto script = std::make_shared<ServerScript>();
+    script->greeting = sc.greeting;
+    script->overrides = sc.overrides;
+    so.script = script;
+    so.io_timeout = so.idle_timeout = client.limit;
+    ScriptedServer* raw = state.get();
+    so.observe = [raw](const ServerEvent& e) {
+      if (e.kind == ServerEvent::Kind::connected) ++raw->open;
+      if (e.kind == ServerEvent::Kind::closed && --raw->open == 0 && raw->all_closed) raw->all_closed->cancel();
+      raw->events.push_back(e);
+    };
+    state->server = std::make_unique<ReferenceServer>(ex, state->store, so);
+    state->server->start();
+  } catch (const std::exception& e) {
+    r.environment_error = true;
+    r.reason = std::string("cannot start the scripted server: ") + e.what();
+    r.outcome = summarize(r);
+    co_return r;
+  }
+
+  std::map<std::string, std::string> values{{"host", "127.0.0.1"}, {"port", std::to_string(state->server->port())},
+                                            {"user", user}, {"pass", pass}, {"tls", sc.tls},
+                                            {"cafile", cafile}, {"outdir", outdir}};
+  std::string command = expand_client_command(client.command, values);
+  std::map<std::string, std::string> env{{"POP3_HOST", "127.0.0.1"}, {"POP3_PORT", values["port"]},
+                                         {"POP3_USER", user}, {"POP3_PASS", pass}, {"POP3_TLS", sc.tls},
+                                         {"POP3_CAFILE", cafile}, {"POP3_OUTDIR", outdir}};
+  ClientRun run;
+  run.saves_lf = client.saves_lf;
+  run.limit_seconds = static_cast<double>(client.limit.count()) / 1000.0;
+  try {
+    ProcessResult p = co_await run_shell(ex, command, env, client.limit);
+    run.timed_out = p.timed_out;
+    run.exit_code = p.exit_code;
+    run.signal = p.signal;
+    run.output = p.output;
+  } catch (const std::exception& e) {
+    r.environment_error = true;
+    r.reason = std::string("cannot run the client command: ") + e.what();
+  }
+  state->server->stop();
+  // The client is gone, so its connections close; and every session of the
+  // scripted server times out within the limit in any case. Wait for them,
+  // so the verdicts see every event and no session outlives its server.
+  if (state->open > 0) {
+    state->all_closed = std::make_unique<asio::steady_timer>(ex, client.limit + std::chrono::seconds(5));
+    boost::system::error_code ignored;
+    co_await state->all_closed->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  if (state->open > 0) {
+    // Cannot happen while every session has a deadline; if it ever does, a
+    // leak is better than a session using a destroyed server.
+    new std::shared_ptr<ScriptedServer>(state);
+  }
+  run.events = state->events;
+  if (!r.environment_error) {
+    try {
+      run.saved = read_saved(outdir);
+    } catch (const std::exception&) {
+    }
+    r.checks = judge_client_run(sc, fx, run, redactor);
+    for (const auto& e : run.events) r.exchanges += e.kind == ServerEvent::Kind::command;
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  r.reason = redactor.apply(r.reason);
+  r.outcome = summarize(r);
+  co_return r;
+}
+
+}  // namespace pop3

@@ -1,0 +1,32 @@
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "report/result.hpp"
+#include "scenario/ast.hpp"
+#include "scenario/fixture.hpp"
+
+namespace pop3 {
+
+struct ClientCommand {
+  // A shell command template: {host} {port} {user} {pass} {tls} {cafile} {outdir}.
+  std::string command;
+  bool saves_lf = false;  // --client-saves lf: compare with line ends as LF
+  std::chrono::milliseconds limit{30000};
+};
+
+// Plays one server-role scenario: a scripted server on an ephemeral loopback
+// port, the client command run against it under the time limit, then the
+// verdicts. work is a scratch folder for the maildir, {outdir} and {cafile}.
+// Never throws: every problem becomes a result.
+boost::asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& scenario, const Fixture& fixture,
+                                                           const ClientCommand& client,
+                                                           const std::filesystem::path& work);
+
+// {name} placeholders replaced; an unknown one is left as written.
+std::string expand_client_command(const std::string& command, const std::map<std::string, std::string>& values);
+
+}  // namespace pop3

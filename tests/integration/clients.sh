@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The server role end to end: the client suite against real clients (Python's
+# poplib; curl when installed), and against broken clients, which it must fail.
+set -uo pipefail
+bin=$(realpath "${1:?usage: clients.sh path/to/pop3-harness}")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+xsd=$root/tests/data/jenkins-junit.xsd
+out=$root/reports/out/clients
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+verdict() {  # NAME OK-CONDITION-EXIT-STATUS
+  if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; sed 's/^/     /' "$tmp/out" | tail -40; fi
+}
+poplib="/usr/bin/python3 $root/ci/clients/poplib_client.py {host} {port} {user} {tls} {cafile} {outdir}"
+"$bin" run "$root/scenarios/clients" --client-cmd "$poplib" --client-timeout 20 --junit "$out/poplib.xml" >"$tmp/out" 2>&1
+rc=$?
+xmllint --noout --schema "$xsd" "$out/poplib.xml" 2>/dev/null; v=$?
+verdict "poplib passes the client suite (exit $rc), JUnit valid" $((rc + v))
+
+# A client that does nothing, and one that saves what it receives without
+# removing the byte-stuffing, must both be caught.
+"$bin" run "$root/scenarios/clients" --filter 'clients/retrieve-basic' --client-cmd true \
+  --junit "$tmp/nothing.xml" >"$tmp/out" 2>&1
+rc=$?
+grep -q "the client never sent this" "$tmp/out"; g=$?
+verdict "a client that sends nothing fails retrieve-basic (exit $rc)" $(( (rc == 1 ? 0 : 1) + g ))
+cat > "$tmp/raw.py" <<'PY'
+import os, socket, sys
+host, port, user, outdir = sys.argv[1:5]
+s = socket.create_connection((host, int(port)), timeout=10)
+f = s.makefile("rb")
+def cmd(line, multi=False):
+    if line: s.sendall(line.encode() + b"\r\n")
+    status = f.readline()
+    lines = []
+    while multi and status.startswith(b"+OK"):
+        l = f.readline()
+        if l == b".\r\n": break
+        lines.append(l)
+    return status, lines
+cmd("")
+cmd("USER " + user); cmd("PASS " + os.environ["POP3_PASS"])
+count = int(cmd("STAT")[0].split()[1])
+for n in range(1, count + 1):
+    _, lines = cmd(f"RETR {n}", True)
+    open(os.path.join(outdir, f"{n}.eml"), "wb").write(b"".join(lines))  # forgets to un-stuff
+cmd("QUIT")
+PY
+"$bin" run "$root/scenarios/clients" --filter 'clients/retrieve-edge-cases' \
+  --client-cmd "/usr/bin/python3 $tmp/raw.py {host} {port} {user} {outdir}" --junit "$tmp/raw.xml" >"$tmp/out" 2>&1
+rc=$?
+grep -q "a saved file is not a complete fixture message" "$tmp/out"; g=$?
+verdict "a client that does not un-stuff dot lines fails retrieve-edge-cases (exit $rc)" $(( (rc == 1 ? 0 : 1) + g ))
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
