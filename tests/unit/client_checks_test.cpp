@@ -1,0 +1,124 @@
+#include "server/client_checks.hpp"
+
+#include <gtest/gtest.h>
+
+#include "scenario/parser.hpp"
+
+using namespace pop3;
+
+namespace {
+
+Scenario server_scenario(std::string_view steps, std::string_view tls = "none") {
+  std::string text = "scenario: t\nrfc: rfc1939#5\nrole: server\ntls: " + std::string(tls) + "\n" + std::string(steps);
+  return parse_scenario_text(text, "t.pop3", "clients/t");
+}
+
+ServerEvent command(std::string line, std::string reply = "+OK\r\n", bool pipelined = false, bool tls = false) {
+  return {ServerEvent::Kind::command, 1, std::move(line), std::move(reply), pipelined, tls};
+}
+
+Fixture fixture() {
+  Fixture f;
+  f.name = "two";
+  f.messages = {"Subject: a\r\n\r\n..dot\r\n", "Subject: b\r\n\r\nb\r\n"};
+  return f;
+}
+
+const CheckResult* find(const std::vector<CheckResult>& checks, std::string_view label) {
+  for (const auto& c : checks)
+    if (c.label.find(label) != std::string::npos) return &c;
+  return nullptr;
+}
+
+Outcome outcome(const std::vector<CheckResult>& checks, std::string_view label) {
+  auto* c = find(checks, label);
+  EXPECT_NE(c, nullptr) << label;
+  return c ? c->outcome : Outcome::error;
+}
+
+}  // namespace
+
+TEST(ServerRoleParser, ReadsOverridesFaultsAndExpectations) {
+  auto sc = server_scenario("greeting: +OK hi\nfault: split-bytes\non: CAPA\nS: -ERR no\nSEND: x\\r\\n\n"
+                            "expect: sent USER {*}\nexpect: exit 0\nexpect: saved all\n");
+  EXPECT_TRUE(sc.server_role);
+  EXPECT_EQ(sc.greeting, "+OK hi");
+  EXPECT_EQ(sc.faults, std::vector<std::string>{"split-bytes"});
+  ASSERT_EQ(sc.overrides.size(), 1u);
+  EXPECT_EQ(sc.overrides[0].response, "-ERR no\r\nx\r\n");
+  EXPECT_EQ(sc.steps.size(), 3u);
+}
+
+TEST(ServerRoleParser, RejectsWhatItCannotRun) {
+  EXPECT_THROW(server_scenario("fault: no-such\n"), ParseError);
+  EXPECT_THROW(server_scenario("S: +OK\n"), ParseError);  // S: needs an on:
+  EXPECT_THROW(server_scenario("expect: saved some\n"), ParseError);
+  EXPECT_THROW(server_scenario("expect: exit maybe\n"), ParseError);
+  EXPECT_THROW(server_scenario("C: STAT\n"), ParseError);
+}
+
+TEST(ClientChecks, AWellBehavedRunPassesEverything) {
+  auto sc = server_scenario("expect: sent USER {*}\nexpect: sent RETR {*}\nexpect: last QUIT\nexpect: exit 0\n"
+                            "expect: saved all\n");
+  ClientRun run;
+  run.exit_code = 0;
+  run.events = {command("USER u"), command("PASS p"), command("RETR 1"), command("RETR 2"), command("QUIT")};
+  run.saved = {fixture().messages[1], fixture().messages[0]};  // any order
+  for (const auto& c : judge_client_run(sc, fixture(), run, Redactor{})) EXPECT_EQ(c.outcome, Outcome::passed) << c.label;
+}
+
+TEST(ClientChecks, SentIsInOrderAndNotSentAnywhere) {
+  auto sc = server_scenario("expect: sent RETR {*}\nexpect: sent USER {*}\nexpect: not-sent DELE {*}\n");
+  ClientRun run;
+  run.events = {command("user u"), command("RETR 1"), command("DELE 1")};
+  auto checks = judge_client_run(sc, fixture(), run, Redactor{});
+  EXPECT_EQ(outcome(checks, "sent RETR"), Outcome::passed);
+  EXPECT_EQ(outcome(checks, "sent USER"), Outcome::failed);  // USER came before RETR
+  EXPECT_EQ(outcome(checks, "not-sent DELE"), Outcome::failed);
+}
+
+TEST(ClientChecks, SavedFilesMustBeWholeUnstuffedMessages) {
+  auto sc = server_scenario("expect: saved complete\n");
+  ClientRun run;
+  run.saved = {"Subject: a\r\n\r\n...dot\r\n"};  // still stuffed
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "saved complete"), Outcome::failed);
+  run.saved = {"Subject: a\n\n..dot\n"};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "saved complete"), Outcome::failed);
+  run.saves_lf = true;
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "saved complete"), Outcome::passed);
+}
+
+TEST(ClientChecks, HangsCrashesAndTrailingCommandsAreCaught) {
+  auto sc = server_scenario("");
+  ClientRun run;
+  run.timed_out = true;
+  run.signal = 11;
+  run.events = {command("QUIT"), {ServerEvent::Kind::after_quit, 1, "STAT\r\n", "", false, false}};
+  auto checks = judge_client_run(sc, fixture(), run, Redactor{});
+  EXPECT_EQ(outcome(checks, "finishes within"), Outcome::failed);
+  EXPECT_EQ(outcome(checks, "does not crash"), Outcome::failed);
+  EXPECT_EQ(outcome(checks, "nothing after QUIT"), Outcome::failed);
+}
+
+TEST(ClientChecks, PipeliningOnlyAfterCapaListsIt) {
+  auto sc = server_scenario("");
+  ClientRun run;
+  run.events = {command("STAT"), command("LIST", "+OK\r\n.\r\n", true)};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "no pipelining"), Outcome::failed);
+  run.events.insert(run.events.begin(), command("CAPA", "+OK\r\nUIDL\r\nPIPELINING\r\n.\r\n"));
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "no pipelining"), Outcome::passed);
+}
+
+TEST(ClientChecks, CredentialsBeforeStlsAreCaughtAndRedacted) {
+  auto sc = server_scenario("", "stls");
+  ClientRun run;
+  run.events = {command("USER u"), command("PASS hunter2"), command("STLS")};
+  Redactor redactor(Account{"u", "hunter2", "", ""});
+  auto checks = judge_client_run(sc, fixture(), run, redactor);
+  const auto* c = find(checks, "no credentials before STLS");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->outcome, Outcome::failed);
+  EXPECT_EQ(c->transcript.find("hunter2"), std::string::npos);
+  run.events = {command("STLS"), command("USER u", "+OK\r\n", false, true)};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "no credentials before STLS"), Outcome::passed);
+}
