@@ -1,5 +1,7 @@
 #include "client/session_io.hpp"
 
+#include "codec/command_line.hpp"
+
 #include <cctype>
 
 namespace asio = boost::asio;
@@ -7,10 +9,8 @@ namespace asio = boost::asio;
 namespace pop3 {
 
 bool expects_multiline(std::string_view line) {
-  std::string word;
-  std::size_t i = 0;
-  for (; i < line.size() && line[i] != ' '; ++i) word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(line[i]))));
-  bool has_args = i < line.size();
+  std::string word = line_keyword(line);
+  bool has_args = word.size() < line.size();
   if (word == "RETR" || word == "TOP" || word == "CAPA") return true;
   if (word == "LIST" || word == "UIDL") return !has_args;
   return false;

@@ -40,4 +40,15 @@ std::optional<unsigned long> parse_message_number(std::string_view arg) {
   return value;
 }
 
+std::string line_keyword(std::string_view line) {
+  std::string k(line.substr(0, line.find(' ')));
+  for (auto& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return k;
+}
+
+std::string with_upper_keyword(std::string_view line) {
+  std::string k = line_keyword(line);
+  return k + std::string(line.substr(k.size()));
+}
+
 }  // namespace pop3

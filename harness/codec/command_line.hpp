@@ -19,6 +19,12 @@ struct CommandLineError {
 
 std::optional<CommandLine> parse_command_line(std::string_view line, CommandLineError* why = nullptr);
 
+// The first word of any line, upper-cased, even when the line is not a valid
+// command: keywords are case-insensitive (RFC 1939 #3).
+std::string line_keyword(std::string_view line);
+// The line with its first word upper-cased and the rest as sent.
+std::string with_upper_keyword(std::string_view line);
+
 // Parses a message number argument: decimal digits only, no sign.
 std::optional<unsigned long> parse_message_number(std::string_view arg);
 

@@ -4,21 +4,11 @@
 #include <cctype>
 #include <set>
 
+#include "codec/command_line.hpp"
 #include "net/transcript.hpp"
 
 namespace pop3 {
 namespace {
-
-std::string keyword(std::string_view line) {
-  std::string k;
-  for (char c : line.substr(0, line.find(' '))) k.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  return k;
-}
-
-std::string normalized(std::string_view line) {
-  std::string k = keyword(line);
-  return k + std::string(line.substr(std::min(line.size(), k.size())));
-}
 
 std::string lf_only(std::string_view s) {
   std::string out;
@@ -98,7 +88,7 @@ class Judge {
     const auto& w = step.words;
     auto matches = [&](const ServerEvent* e) {
       Variables vars;
-      return step.pattern.match(normalized(e->line), vars);
+      return step.pattern.match(with_upper_keyword(e->line), vars);
     };
     if (w[0] == "sent") {
       // In order: each "sent" is looked for after the previous one matched.
@@ -186,7 +176,7 @@ class Judge {
       CheckResult& c = add("auto: no pipelining unless PIPELINING is advertised", line, Severity::must, "rfc2449#6.6");
       std::set<unsigned long> pipelining;
       for (const auto* e : commands_) {
-        if (keyword(e->line) == "CAPA" && e->reply.starts_with("+OK") &&
+        if (line_keyword(e->line) == "CAPA" && e->reply.starts_with("+OK") &&
             (e->reply.find("\r\nPIPELINING\r\n") != std::string::npos || e->reply.find("\r\nPIPELINING ") != std::string::npos))
           pipelining.insert(e->connection);
         if (e->pipelined && !pipelining.contains(e->connection)) {
@@ -199,7 +189,7 @@ class Judge {
     if (sc_.tls == "stls") {
       CheckResult& c = add("auto: no credentials before STLS", line, Severity::must, "rfc2595#4");
       for (const auto* e : commands_) {
-        std::string k = keyword(e->line);
+        std::string k = line_keyword(e->line);
         if (!e->tls && (k == "USER" || k == "PASS" || k == "APOP" || k == "AUTH")) {
           fail(c, "the client sent credentials in the clear although told to use STLS", "STLS first",
                redactor_.command(e->line));

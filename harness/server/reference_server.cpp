@@ -5,10 +5,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cctype>
 #include <ctime>
 #include <unistd.h>
 
+#include "codec/command_line.hpp"
 #include "codec/limits.hpp"
 #include "codec/line_framer.hpp"
 #include "model/session.hpp"
@@ -47,18 +47,6 @@ asio::awaitable<void> ReferenceServer::accept_loop() {
   }
 }
 
-namespace {
-
-// The client's line with its keyword upper-cased, as overrides are written.
-std::string normalized(std::string_view line) {
-  std::string out(line);
-  for (std::size_t i = 0; i < out.size() && out[i] != ' '; ++i)
-    out[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[i])));
-  return out;
-}
-
-}  // namespace
-
 asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   Connection conn(std::move(socket));
   unsigned long id = ++sessions_;
@@ -89,7 +77,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
         const Override* scripted = nullptr;
         if (script) {
           Variables ignored;
-          std::string key = normalized(*line);
+          std::string key = with_upper_keyword(*line);
           for (const auto& o : script->overrides)
             if (o.pattern.match(key, ignored)) {
               scripted = &o;
@@ -139,9 +127,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
 
 asio::awaitable<bool> ReferenceServer::deliver(Connection& conn, std::string_view command, const std::string& bytes) {
   const FaultSet& f = options_.faults;
-  std::string keyword;
-  for (char c : command.substr(0, 5)) keyword.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  bool retr_ok = bytes.starts_with("+") && keyword == "RETR ";
+  bool retr_ok = bytes.starts_with("+") && line_keyword(command) == "RETR";
   if (!retr_ok || !(f.has(Fault::drop_mid_retr) || f.has(Fault::stall_mid_retr) || f.has(Fault::endless_line) ||
                     f.has(Fault::endless_body))) {
     co_await write_faulty(conn, bytes);
