@@ -1,9 +1,16 @@
 #!/usr/bin/python3
 """A small mail retriever on Python's poplib, as a real client for the
 server-role suite: log in (STLS or implicit TLS when asked), list with UIDL,
-RETR every message, save each as OUTDIR/<uid>.eml byte for byte (CRLF), QUIT.
+RETR every message not seen before, save each as OUTDIR/<uid>.eml byte for
+byte (CRLF), DELE it unless told to keep mail on the server, QUIT.
 
-Usage: poplib_client.py HOST PORT USER TLS CAFILE OUTDIR   (POP3_PASS: password)
+The unique-ids already fetched are remembered in STATEDIR/seen, so a message
+left on the server is not fetched again (without UIDL, it falls back to LIST
+and remembers nothing). A message the server refuses (-ERR)
+is skipped and left on the server; the run then exits 1 after QUIT.
+
+Usage: poplib_client.py HOST PORT USER TLS CAFILE OUTDIR KEEP STATEDIR
+       (POP3_PASS: password; KEEP: yes or no)
 """
 import os
 import poplib
@@ -12,8 +19,10 @@ import sys
 
 
 def main():
-    host, port, user, tls, cafile, outdir = sys.argv[1:7]
+    host, port, user, tls, cafile, outdir, keep, statedir = sys.argv[1:9]
     password = os.environ["POP3_PASS"]
+    seen_file = os.path.join(statedir, "seen")
+    seen = set(open(seen_file).read().split()) if os.path.exists(seen_file) else set()
     context = ssl.create_default_context(cafile=cafile) if tls != "none" else None
     if tls == "implicit":
         box = poplib.POP3_SSL(host, int(port), context=context, timeout=10)
@@ -23,19 +32,40 @@ def main():
             box.stls(context=context)
     box.user(user)
     box.pass_(password)
-    _, listing, _ = box.uidl()
+    try:
+        _, listing, _ = box.uidl()
+    except poplib.error_proto:
+        # No UIDL (optional, RFC 1939 #7): message numbers, and no memory.
+        _, listing, _ = box.list()
+        listing = [entry.split()[0] + b" " for entry in listing]
+    refused = 0
     for entry in listing:
         number, uid = entry.decode().split(" ", 1)
-        _, lines, _ = box.retr(int(number))
+        if not uid:
+            uid = f"message-{number}"
+        elif uid in seen:
+            continue
+        try:
+            _, lines, _ = box.retr(int(number))
+        except poplib.error_proto as e:
+            print(f"poplib_client: RETR {number}: {e}", file=sys.stderr)
+            refused += 1
+            continue
         # poplib strips CRLF and unstuffs; the message is its lines joined by CRLF.
         with open(os.path.join(outdir, uid.replace("/", "_") + ".eml"), "wb") as f:
             f.write(b"".join(line + b"\r\n" for line in lines))
+        if not uid.startswith("message-"):
+            with open(seen_file, "a") as f:
+                f.write(uid + "\n")
+        if keep != "yes":
+            box.dele(int(number))
     box.quit()
+    return 1 if refused else 0
 
 
 if __name__ == "__main__":
     try:
-        main()
+        sys.exit(main())
     except (poplib.error_proto, OSError, ssl.SSLError) as e:
         print(f"poplib_client: {e}", file=sys.stderr)
         sys.exit(1)

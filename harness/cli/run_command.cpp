@@ -333,8 +333,14 @@ class RunSession {
       }
     }
     const Fixture* fixture = nullptr;
+    std::vector<std::vector<std::string>> deliveries(static_cast<std::size_t>(sc.runs));
     try {
-      fixture = &load(sc, job.file);
+      fixture = &load(sc.fixture, job.file);
+      for (const auto& d : sc.deliveries) {
+        const auto& more = load(d.fixture, job.file).messages;
+        auto& into = deliveries[static_cast<std::size_t>(d.run - 1)];
+        into.insert(into.end(), more.begin(), more.end());
+      }
     } catch (const std::exception& e) {
       r.parse_error = true;
       r.reason = e.what();
@@ -346,7 +352,7 @@ class RunSession {
                            std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
       std::string slot = job.id;
       std::replace(slot.begin(), slot.end(), '/', '_');
-      ScenarioResult played = co_await run_client_scenario(sc, *fixture, client, client_work_ / slot);
+      ScenarioResult played = co_await run_client_scenario(sc, *fixture, deliveries, client, client_work_ / slot);
       played.file = job.file.string();
       co_return played;
     }
@@ -362,12 +368,12 @@ class RunSession {
     co_return played;
   }
 
-  const Fixture& load(const Scenario& sc, const fs::path& file) {
-    auto dir = find_fixture_dir(file.parent_path(), sc.fixture);
-    if (!dir) throw std::runtime_error(file.string() + ": no fixtures/" + sc.fixture + "/ folder for 'fixture: " + sc.fixture + "'");
-    auto key = dir->string();
+  const Fixture& load(const std::string& name, const fs::path& file) {
+    auto path = find_fixture(file.parent_path(), name);
+    if (!path) throw std::runtime_error(file.string() + ": no fixtures/" + name + " for 'fixture: " + name + "'");
+    auto key = path->string();
     auto it = fixtures_.find(key);
-    if (it == fixtures_.end()) it = fixtures_.emplace(key, load_fixture(*dir, sc.fixture)).first;
+    if (it == fixtures_.end()) it = fixtures_.emplace(key, load_fixture(*path, name)).first;
     return it->second;
   }
 

@@ -255,6 +255,7 @@ class Execution {
       }
       case Step::Kind::connection: conn_name_ = step.text; break;
       case Step::Kind::drop: s.drop(); sessions_.erase(conn_name_); current_ = nullptr; conn_name_ = "main"; break;
+      case Step::Kind::client_expect: break;  // server-role scenarios never reach the client runner
     }
   }
 

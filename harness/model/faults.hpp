@@ -23,6 +23,8 @@ enum class Fault {
   ok_unknown_command,
   lowercase_status,
   uid_too_long,
+  uid_limits,
+  phantom_message,
   login_in_use,
   login_delay,
   login_sys_temp,

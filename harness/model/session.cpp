@@ -59,6 +59,14 @@ std::string Session::shown_uid(const Message& m) const {
   std::string uid = m.uid;
   if (config_.faults.has(Fault::unstable_uids)) uid += "-" + std::to_string(session_number_);
   if (config_.faults.has(Fault::uid_too_long)) uid = (uid + std::string(71, 'x')).substr(0, 71);
+  if (config_.faults.has(Fault::uid_limits)) {
+    // Characters that trouble clients which use unique-ids as file names or
+    // store them in line-based files, then a digest of the real id to keep
+    // them unique and stable, padded to the 70-character maximum (rfc1939#7).
+    std::string shown = "../\\*?\"'`<>|;&$#%!{}[]()~^=+,:@-_." + md5_hex(uid);
+    while (shown.size() < 70) shown.push_back(static_cast<char>(0x21 + shown.size() % 94));
+    uid = shown;
+  }
   return uid;
 }
 
@@ -76,6 +84,9 @@ std::string Session::listing(Value value) const {
     unsigned long number = config_.faults.has(Fault::renumber_after_dele) ? shown : i;
     body += std::to_string(number) + " " + value(maildrop_.message(i)) + "\r\n";
   }
+  // A number that wraps to 1 in 64-bit arithmetic, for a message that is not there.
+  if (config_.faults.has(Fault::phantom_message) && maildrop_.total() > 0)
+    body += "18446744073709551617 " + value(Message{maildrop_.message(1).content, "phantom"}) + "\r\n";
   return body;
 }
 

@@ -39,7 +39,7 @@ struct Step {
     silence,      // expect: silence MS
     connection,   // conn: NAME
     drop,         // drop:
-    client_expect,  // server role: expect: sent|not-sent|last PATTERN, exit N|nonzero, saved all|none|complete
+    client_expect,  // server role: expect: sent|not-sent|last PATTERN, exit N|nonzero, saved all|none|complete|N
   };
   Kind kind;
   std::string text;  // the step's argument as written
@@ -52,6 +52,7 @@ struct Step {
   Expression expression;           // check
   std::vector<std::string> words;  // body: the check's words
   long millis = 0;                 // silence
+  int run = 1;                     // client_expect: which run of the client it judges
   bool is_check() const;
   std::string label() const;  // as written: "S: +OK {*}"
   // The pattern of "expect: sent|not-sent|last PATTERN", as written.
@@ -83,6 +84,19 @@ struct Scenario {
   std::vector<std::string> faults;
   std::optional<std::string> greeting;  // a whole greeting line, without CRLF
   std::vector<Override> overrides;
+  // The client is run this many times against the same server and maildrop
+  // ("run: N"), with more mail delivered before a run ("deliver: FIXTURE").
+  int runs = 1;
+  struct Delivery {
+    int run;
+    std::string fixture;
+  };
+  std::vector<Delivery> deliveries;
+  bool keep = false;  // "keep: yes": the client is asked ({keep}) to leave mail on the server
 };
+
+// A fixture names a folder under fixtures/, or (server role) one message
+// file in it, "folder/file.eml": letters, digits, '.', '-', '_', one '/'.
+bool valid_fixture_name(std::string_view name);
 
 }  // namespace pop3

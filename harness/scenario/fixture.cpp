@@ -15,19 +15,22 @@ std::size_t Fixture::octets() const {
   return n;
 }
 
-std::optional<fs::path> find_fixture_dir(const fs::path& from, const std::string& name) {
+std::optional<fs::path> find_fixture(const fs::path& from, const std::string& name) {
   for (fs::path dir = fs::absolute(from); ; dir = dir.parent_path()) {
     fs::path candidate = dir / "fixtures" / name;
-    if (fs::is_directory(candidate)) return candidate;
+    if (fs::is_directory(candidate) || (name.find('/') != std::string::npos && fs::is_regular_file(candidate)))
+      return candidate;
     if (dir == dir.parent_path()) return std::nullopt;
   }
 }
 
-Fixture load_fixture(const fs::path& dir, const std::string& name) {
-  Fixture f{name, dir, {}};
+Fixture load_fixture(const fs::path& path, const std::string& name) {
+  Fixture f{name, path, {}};
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && !e.path().filename().string().starts_with(".")) files.push_back(e.path());
+  if (fs::is_regular_file(path)) files.push_back(path);
+  else
+    for (const auto& e : fs::directory_iterator(path))
+      if (e.is_regular_file() && !e.path().filename().string().starts_with(".")) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& p : files) {
     std::ifstream in(p, std::ios::binary);

@@ -7,16 +7,17 @@
 namespace pop3 {
 
 // A named mailbox content: scenarios/fixtures/<name>/, one RFC 5322 message per
-// file with CRLF line ends, in file-name order.
+// file with CRLF line ends, in file-name order; or fixtures/<name>/<file>, that
+// one message.
 struct Fixture {
   std::string name;
-  std::filesystem::path dir;
+  std::filesystem::path dir;  // the folder, or the one file
   std::vector<std::string> messages;
   std::size_t octets() const;
 };
 
-// Looks for fixtures/<name>/ in from and its parents.
-std::optional<std::filesystem::path> find_fixture_dir(const std::filesystem::path& from, const std::string& name);
-Fixture load_fixture(const std::filesystem::path& dir, const std::string& name);
+// Looks for fixtures/<name> (a folder, or a file when name has a '/') in from and its parents.
+std::optional<std::filesystem::path> find_fixture(const std::filesystem::path& from, const std::string& name);
+Fixture load_fixture(const std::filesystem::path& path, const std::string& name);
 
 }  // namespace pop3

@@ -51,6 +51,7 @@ std::string Step::label() const {
 namespace {
 
 constexpr int kMaxIncludeDepth = 8;
+constexpr int kMaxClientRuns = 5;
 constexpr std::size_t kMaxScenarioBytes = 4u << 20;
 
 struct Source {
@@ -122,6 +123,9 @@ class Parser {
       step(at, key, value, value_col, depth);
     }
     if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
+    if (!is_include && !sc_.server_role && sc_.fixture.find('/') != std::string::npos)
+      fail(fixture_at_, fixture_col_, "a one-message fixture (folder/file) is for server-role scenarios; "
+                                      "a target's --reset-cmd receives a whole fixture folder");
   }
 
  private:
@@ -138,7 +142,12 @@ class Parser {
   bool header(const Where& at, const std::string& key, std::string_view value, std::size_t col) {
     if (key == "scenario") sc_.name = value;
     else if (key == "rfc") sc_.rfc = value;
-    else if (key == "fixture") sc_.fixture = value;
+    else if (key == "fixture") {
+      if (!valid_fixture_name(value)) fail(at, col, "a fixture is a folder name under fixtures/, or folder/file for one message");
+      sc_.fixture = value;
+      fixture_at_ = at;
+      fixture_col_ = col;
+    }
     else if (key == "group") sc_.group = value;
     else if (key == "requires") sc_.requires_caps = split_words(value);
     else if (key == "role") {
@@ -147,6 +156,9 @@ class Parser {
     } else if (key == "tls") {
       if (value != "none" && value != "stls" && value != "implicit") fail(at, col, "tls must be none, stls or implicit");
       sc_.tls = value;
+    } else if (key == "keep") {
+      if (value != "yes" && value != "no") fail(at, col, "keep must be yes or no");
+      sc_.keep = value == "yes";
     }
     else if (key == "severity") {
       auto s = parse_severity(value);
@@ -223,7 +235,18 @@ class Parser {
   bool server_step(const Where& at, const std::string& key, std::string_view value, std::size_t col) {
     if (key == "severity" || key == "rfc" || key == "use") return false;
     if (key == "greeting") {
-      sc_.greeting = std::string(value);
+      sc_.greeting = expand(at, value, col);
+      in_override_ = false;
+    } else if (key == "run") {
+      std::string next = std::to_string(sc_.runs + 1);
+      if (value != next) fail(at, col, "runs are numbered in order from 2: expected 'run: " + next + "'");
+      if (sc_.runs >= kMaxClientRuns) fail(at, col, "at most " + std::to_string(kMaxClientRuns) + " runs");
+      ++sc_.runs;
+      in_override_ = false;
+    } else if (key == "deliver") {
+      if (sc_.runs == 1) fail(at, 1, "'deliver:' adds mail between runs of the client: it follows a 'run: N' line");
+      if (!valid_fixture_name(value)) fail(at, col, "a fixture is a folder name under fixtures/, or folder/file for one message");
+      sc_.deliveries.push_back({sc_.runs, std::string(value)});
       in_override_ = false;
     } else if (key == "fault") {
       if (!parse_fault(value)) fail(at, col, "unknown fault '" + std::string(value) + "' (pop3-harness serve --fault help)");
@@ -241,7 +264,8 @@ class Parser {
       in_override_ = true;
     } else if (key == "S" || key == "SEND") {
       if (!in_override_) fail(at, 1, "in a server-role scenario, S: and SEND: lines follow an 'on: COMMAND' line");
-      sc_.overrides.back().response += key == "S" ? std::string(value) + "\r\n" : unescape(value);
+      std::string text = expand(at, value, col);
+      sc_.overrides.back().response += key == "S" ? text + "\r\n" : unescape(text);
     } else if (key == "expect") {
       Step s;
       s.kind = Step::Kind::client_expect;
@@ -251,13 +275,16 @@ class Parser {
       s.severity = severity_;
       s.rfc = rfc_;
       s.words = split_words(value);
+      s.run = sc_.runs;
       const auto& w = s.words;
       bool pattern = !w.empty() && (w[0] == "sent" || w[0] == "not-sent" || w[0] == "last") && w.size() >= 2;
       bool ok = pattern || (w.size() == 2 && w[0] == "exit") ||
-                (w.size() == 2 && w[0] == "saved" && (w[1] == "all" || w[1] == "none" || w[1] == "complete"));
+                (w.size() == 2 && w[0] == "saved" &&
+                 (w[1] == "all" || w[1] == "none" || w[1] == "complete" ||
+                  (w[1].size() < 7 && std::all_of(w[1].begin(), w[1].end(), ::isdigit))));
       if (!ok)
         fail(at, col, "expected 'expect: sent|not-sent|last PATTERN', 'expect: exit N|nonzero' or "
-                      "'expect: saved all|none|complete'");
+                      "'expect: saved all|none|complete|N'");
       if (w[0] == "exit" && w[1] != "nonzero" && !std::all_of(w[1].begin(), w[1].end(), ::isdigit))
         fail(at, col + 5, "expected an exit status or 'nonzero'");
       if (pattern) {
@@ -273,9 +300,18 @@ class Parser {
       in_override_ = false;
     } else {
       fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, on, S, SEND, expect, "
-                  "use, severity, rfc)");
+                  "run, deliver, use, severity, rfc)");
     }
     return true;
+  }
+
+  // What the scripted server sends: {repeat:N:TEXT} expanded ({{ for a brace).
+  std::string expand(const Where& at, std::string_view value, std::size_t col) {
+    try {
+      return substitute(value, {});
+    } catch (const PatternError& e) {
+      fail(at, col + e.column, e.what());
+    }
   }
 
   void check_substitution(const Where& at, std::string_view value, std::size_t col) {
@@ -379,12 +415,25 @@ class Parser {
 
   Scenario& sc_;
   fs::path include_from_;
+  Where fixture_at_{};
+  std::size_t fixture_col_ = 1;
   bool in_override_ = false;
   Severity severity_ = Severity::must;
   std::string rfc_;
 };
 
 }  // namespace
+
+bool valid_fixture_name(std::string_view name) {
+  std::size_t slash = name.find('/');
+  auto part_ok = [](std::string_view p) {
+    return !p.empty() && p != "." && p != ".." && std::all_of(p.begin(), p.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    });
+  };
+  if (slash == std::string_view::npos) return part_ok(name);
+  return part_ok(name.substr(0, slash)) && part_ok(name.substr(slash + 1));
+}
 
 Scenario parse_scenario_text(std::string_view text, const std::string& file, std::string_view id,
                              const fs::path& include_from) {

@@ -136,6 +136,8 @@ std::string substitute(std::string_view src, const Variables& vars) {
       }
       if (colon == std::string_view::npos || count.empty()) throw PatternError(i, "write {repeat:N:TEXT}");
       std::string_view text = inner.substr(colon + 1);
+      constexpr std::size_t kMaxExpanded = 64u << 20;
+      if (out.size() + n * text.size() > kMaxExpanded) throw PatternError(i, "expands to more than 64 MiB");
       for (std::size_t k = 0; k < n; ++k) out.append(text);
     } else {
       auto it = vars.find(inner);

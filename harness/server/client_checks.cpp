@@ -19,15 +19,21 @@ std::string lf_only(std::string_view s) {
 
 class Judge {
  public:
-  Judge(const Scenario& sc, const Fixture& fx, const ClientRun& run, const Redactor& redactor)
-      : sc_(sc), fx_(fx), run_(run), redactor_(redactor) {
-    for (const auto& e : run.events)
-      if (e.kind == ServerEvent::Kind::command) commands_.push_back(&e);
-  }
+  Judge(const Scenario& sc, const std::vector<ClientRun>& runs, const Redactor& redactor)
+      : sc_(sc), runs_(runs), redactor_(redactor) {}
 
   std::vector<CheckResult> judge() {
-    for (const auto& step : sc_.steps)
-      if (step.kind == Step::Kind::client_expect) expectation(step);
+    for (const auto& step : sc_.steps) {
+      if (step.kind != Step::Kind::client_expect) continue;
+      if (static_cast<std::size_t>(step.run) > runs_.size()) {
+        CheckResult& c = add(step.label(), step.line, step.severity, step.rfc);
+        c.outcome = Outcome::skipped;
+        c.message = "run " + std::to_string(step.run) + " did not take place";
+        continue;
+      }
+      if (!run_ || current_ != static_cast<std::size_t>(step.run - 1)) select(static_cast<std::size_t>(step.run - 1));
+      expectation(step);
+    }
     automatic();
     return std::move(checks_);
   }
@@ -44,18 +50,31 @@ class Judge {
     return checks_.back();
   }
 
+  // Makes run i (0-based) the one the checks look at.
+  void select(std::size_t i) {
+    current_ = i;
+    run_ = &runs_[i];
+    commands_.clear();
+    for (const auto& e : run_->events)
+      if (e.kind == ServerEvent::Kind::command) commands_.push_back(&e);
+    cursor_ = 0;
+  }
+
   void fail(CheckResult& c, std::string message, std::string expected, std::string actual) {
+    if (c.outcome == Outcome::failed || c.outcome == Outcome::warning) return;  // the first finding is reported
     c.outcome = c.severity == Severity::must ? Outcome::failed : Outcome::warning;
+    if (runs_.size() > 1) message = "run " + std::to_string(current_ + 1) + ": " + message;
     c.message = redactor_.apply(message);
     c.expected = redactor_.apply(expected);
     c.actual = redactor_.apply(actual);
     c.transcript = transcript();
   }
 
-  // The conversation as the server saw it, secrets redacted, and the client's output.
+  // The conversation of the current run as the server saw it, secrets
+  // redacted, and the client's output.
   std::string transcript() const {
     std::string out;
-    for (const auto& e : run_.events) {
+    for (const auto& e : run_->events) {
       std::string conn = "[" + std::to_string(e.connection) + (e.tls ? " tls] " : "] ");
       switch (e.kind) {
         case ServerEvent::Kind::connected: out += conn + "-- client connected\n"; break;
@@ -72,7 +91,8 @@ class Judge {
       }
     }
     if (out.size() > 6000) out = "   -- (earlier events cut)\n" + out.substr(out.size() - 6000);
-    std::string output = run_.output.size() > 1500 ? "..." + run_.output.substr(run_.output.size() - 1500) : run_.output;
+    const std::string& said = run_->output;
+    std::string output = said.size() > 1500 ? "..." + said.substr(said.size() - 1500) : said;
     if (!output.empty()) out += "-- client output:\n" + output + (output.ends_with('\n') ? "" : "\n");
     return redactor_.apply(out);
   }
@@ -105,11 +125,11 @@ class Judge {
         return fail(c, "the client's last command is not this", step.pattern_text(),
                     commands_.empty() ? "(no commands)" : redactor_.command(commands_.back()->line));
     } else if (w[0] == "exit") {
-      std::string actual = run_.timed_out ? "still running at the time limit"
-                           : run_.signal ? "killed by signal " + std::to_string(run_.signal)
-                                         : "exit " + std::to_string(run_.exit_code);
-      bool ok = !run_.timed_out && !run_.signal &&
-                (w[1] == "nonzero" ? run_.exit_code != 0 : std::to_string(run_.exit_code) == w[1]);
+      std::string actual = run_->timed_out ? "still running at the time limit"
+                           : run_->signal ? "killed by signal " + std::to_string(run_->signal)
+                                         : "exit " + std::to_string(run_->exit_code);
+      bool ok = !run_->timed_out && !run_->signal &&
+                (w[1] == "nonzero" ? run_->exit_code != 0 : std::to_string(run_->exit_code) == w[1]);
       if (!ok) return fail(c, "the client's exit status is not the expected one", "exit " + w[1], actual);
     } else if (w[0] == "saved") {
       saved(c, w[1]);
@@ -118,8 +138,8 @@ class Judge {
 
   void saved(CheckResult& c, const std::string& what) {
     std::vector<std::string> want, got;
-    for (const auto& m : fx_.messages) want.push_back(run_.saves_lf ? lf_only(m) : m);
-    for (const auto& s : run_.saved) got.push_back(run_.saves_lf ? lf_only(s) : s);
+    for (const auto& m : run_->delivered) want.push_back(run_->saves_lf ? lf_only(m) : m);
+    for (const auto& s : run_->saved) got.push_back(run_->saves_lf ? lf_only(s) : s);
     auto describe = [](const std::vector<std::string>& v) {
       std::string out = std::to_string(v.size()) + " file(s):";
       for (const auto& s : v) out += " " + std::to_string(s.size());
@@ -135,38 +155,70 @@ class Judge {
     for (const auto& g : got) {
       std::size_t i = 0;
       while (i < want.size() && (used[i] || want[i] != g)) ++i;
-      if (i == want.size()) {
-        const std::string* closest = &want.front();
-        for (const auto& m : want)
-          if (m.size() >= g.size() && m.compare(0, std::min<std::size_t>(g.size(), 64), g, 0, std::min<std::size_t>(g.size(), 64)) == 0)
-            closest = &m;
-        std::size_t at = 0;
-        while (at < g.size() && at < closest->size() && g[at] == (*closest)[at]) ++at;
-        return fail(c, "a saved file is not a complete fixture message (first difference at octet " +
-                           std::to_string(at) + ")" + (run_.saves_lf ? "" : "; a client that stores LF needs --client-saves lf"),
-                    escape_bytes(closest->substr(at > 40 ? at - 40 : 0, 120)),
-                    escape_bytes(g.substr(at > 40 ? at - 40 : 0, 120)));
+      if (i < want.size()) {
+        used[i] = true;
+        continue;
       }
-      used[i] = true;
+      if (std::find(want.begin(), want.end(), g) != want.end())
+        return fail(c, "the client saved a message twice (fetched again what it already had)",
+                    describe(want), describe(got));
+      if (want.empty()) return fail(c, "the client saved a file although the maildrop was empty", "nothing", describe(got));
+      const std::string* closest = &want.front();
+      std::size_t best = 0;
+      for (const auto& m : want) {
+        std::size_t n = 0;
+        while (n < g.size() && n < m.size() && g[n] == m[n]) ++n;
+        if (n > best) best = n, closest = &m;
+      }
+      std::size_t at = best;
+      std::string what_went_wrong =
+          at == g.size() && g.size() < closest->size()
+              ? "a saved file is a truncated message (" + std::to_string(g.size()) + " of " +
+                    std::to_string(closest->size()) + " octets)"
+              : "a saved file is not a complete fixture message (first difference at octet " + std::to_string(at) + ")" +
+                    (!run_->saves_lf && lf_only(g) == lf_only(*closest)
+                         ? "; it differs only in line ends: a client that stores LF needs --client-saves lf"
+                         : "");
+      return fail(c, what_went_wrong, escape_bytes(closest->substr(at > 40 ? at - 40 : 0, 120)),
+                  escape_bytes(g.substr(at > 40 ? at - 40 : 0, 120)));
     }
+    if (std::isdigit(static_cast<unsigned char>(what[0])) && got.size() != std::stoul(what))
+      fail(c, "the client did not save " + what + " message(s)", what + " whole message(s)", describe(got));
     if (what == "all" && std::count(used.begin(), used.end(), false) > 0)
       fail(c, "the client did not save every message", describe(want), describe(got));
   }
 
+  // One check each, failed by the first run that breaks it.
   void automatic() {
+    std::size_t first = checks_.size();
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+      select(i);
+      std::size_t before = checks_.size();
+      automatic_run();
+      // Merge this run's checks into the first run's, keeping the first finding.
+      if (i == 0) continue;
+      for (std::size_t k = before; k < checks_.size(); ++k) {
+        CheckResult& into = checks_[first + (k - before)];
+        if (into.outcome == Outcome::passed && checks_[k].outcome != Outcome::passed) into = checks_[k];
+      }
+      checks_.resize(before);
+    }
+  }
+
+  void automatic_run() {
     int line = 1;
-    std::string limit = std::to_string(static_cast<long>(run_.limit_seconds)) + " s";
+    std::string limit = std::to_string(static_cast<long>(run_->limit_seconds)) + " s";
     {
       CheckResult& c = add("auto: the client finishes within " + limit, line, Severity::must, "rfc1939#3");
-      if (run_.timed_out) fail(c, "the client hung: still running at the time limit, killed", "exit within " + limit, "timed out");
+      if (run_->timed_out) fail(c, "the client hung: still running at the time limit, killed", "exit within " + limit, "timed out");
     }
     {
       CheckResult& c = add("auto: the client does not crash", line, Severity::must, "");
-      if (run_.signal) fail(c, "the client was killed by signal " + std::to_string(run_.signal), "a normal exit", "signal " + std::to_string(run_.signal));
+      if (run_->signal) fail(c, "the client was killed by signal " + std::to_string(run_->signal), "a normal exit", "signal " + std::to_string(run_->signal));
     }
     {
       CheckResult& c = add("auto: nothing after QUIT", line, Severity::must, "rfc1939#6");
-      for (const auto& e : run_.events)
+      for (const auto& e : run_->events)
         if (e.kind == ServerEvent::Kind::after_quit)
           fail(c, "the client sent more after QUIT", "nothing after QUIT", escape_bytes(e.line, 200));
     }
@@ -200,9 +252,10 @@ class Judge {
   }
 
   const Scenario& sc_;
-  const Fixture& fx_;
-  const ClientRun& run_;
+  const std::vector<ClientRun>& runs_;
   const Redactor& redactor_;
+  std::size_t current_ = 0;
+  const ClientRun* run_ = nullptr;
   std::vector<const ServerEvent*> commands_;
   std::size_t cursor_ = 0;
   std::vector<CheckResult> checks_;
@@ -210,9 +263,15 @@ class Judge {
 
 }  // namespace
 
-std::vector<CheckResult> judge_client_run(const Scenario& scenario, const Fixture& fixture, const ClientRun& run,
+std::vector<CheckResult> judge_client_runs(const Scenario& scenario, const std::vector<ClientRun>& runs,
+                                           const Redactor& redactor) {
+  return Judge(scenario, runs, redactor).judge();
+}
+
+std::vector<CheckResult> judge_client_run(const Scenario& scenario, const Fixture& fixture, ClientRun run,
                                           const Redactor& redactor) {
-  return Judge(scenario, fixture, run, redactor).judge();
+  if (run.delivered.empty()) run.delivered = fixture.messages;
+  return judge_client_runs(scenario, {std::move(run)}, redactor);
 }
 
 }  // namespace pop3

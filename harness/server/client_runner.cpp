@@ -69,8 +69,9 @@ std::string expand_client_command(const std::string& command, const std::map<std
   return out;
 }
 
-asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fixture& fx, const ClientCommand& client,
-                                                    const fs::path& work) {
+asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fixture& fx,
+                                                    const std::vector<std::vector<std::string>>& deliveries,
+                                                    const ClientCommand& client, const fs::path& work) {
   ScenarioResult r = result_for(sc);
   if (r.classname.empty()) r.classname = "client";
   auto started = std::chrono::steady_clock::now();
@@ -78,12 +79,15 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
   auto state = std::make_shared<ScriptedServer>();
   std::string user = "pop3user", pass = "pw" + std::to_string(std::random_device{}() % 1000000000u);
   Redactor redactor(Account{user, pass, "", ""});
-  std::string cafile = (work / "ca.pem").string(), outdir = (work / "out").string();
+  fs::path maildir = work / "maildir";
+  std::string cafile = (work / "ca.pem").string(), outdir = (work / "out").string(),
+              statedir = (work / "state").string();
   try {
     fs::remove_all(work);
     fs::create_directories(work / "out");
-    write_maildir(work / "maildir", fx.messages);
-    state->store.add_account(user, {pass, work / "maildir"});
+    fs::create_directories(work / "state");
+    write_maildir(maildir, fx.messages);
+    state->store.add_account(user, {pass, maildir});
     ServerOptions so;
     if (sc.tls != "none") {
       ServerTls tls = make_self_signed_server_tls();
@@ -112,48 +116,63 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     co_return r;
   }
 
+  std::string keep = sc.keep ? "yes" : "no";
   std::map<std::string, std::string> values{{"host", "127.0.0.1"}, {"port", std::to_string(state->server->port())},
                                             {"user", user}, {"pass", pass}, {"tls", sc.tls},
-                                            {"cafile", cafile}, {"outdir", outdir}};
+                                            {"cafile", cafile}, {"outdir", outdir}, {"keep", keep},
+                                            {"statedir", statedir}};
   std::string command = expand_client_command(client.command, values);
   std::map<std::string, std::string> env{{"POP3_HOST", "127.0.0.1"}, {"POP3_PORT", values["port"]},
                                          {"POP3_USER", user}, {"POP3_PASS", pass}, {"POP3_TLS", sc.tls},
-                                         {"POP3_CAFILE", cafile}, {"POP3_OUTDIR", outdir}};
-  ClientRun run;
-  run.saves_lf = client.saves_lf;
-  run.limit_seconds = static_cast<double>(client.limit.count()) / 1000.0;
-  try {
-    ProcessResult p = co_await run_shell(ex, command, env, client.limit);
-    run.timed_out = p.timed_out;
-    run.exit_code = p.exit_code;
-    run.signal = p.signal;
-    run.output = p.output;
-  } catch (const std::exception& e) {
-    r.environment_error = true;
-    r.reason = std::string("cannot run the client command: ") + e.what();
+                                         {"POP3_CAFILE", cafile}, {"POP3_OUTDIR", outdir}, {"POP3_KEEP", keep},
+                                         {"POP3_STATEDIR", statedir}};
+  std::vector<ClientRun> runs;
+  std::vector<std::string> delivered = fx.messages;
+  for (int i = 0; i < sc.runs && !r.environment_error; ++i) {
+    ClientRun run;
+    run.saves_lf = client.saves_lf;
+    run.limit_seconds = static_cast<double>(client.limit.count()) / 1000.0;
+    try {
+      const auto& more = deliveries.at(static_cast<std::size_t>(i));
+      if (!more.empty()) add_to_maildir(maildir, more);
+      delivered.insert(delivered.end(), more.begin(), more.end());
+      ProcessResult p = co_await run_shell(ex, command, env, client.limit);
+      run.timed_out = p.timed_out;
+      run.exit_code = p.exit_code;
+      run.signal = p.signal;
+      run.output = p.output;
+    } catch (const std::exception& e) {
+      r.environment_error = true;
+      r.reason = std::string("cannot run the client command: ") + e.what();
+    }
+    // The client is gone, so its connections close; and every session of the
+    // scripted server times out within the limit in any case. Wait for them,
+    // so the verdicts see every event and the next run starts clean.
+    if (state->open > 0) {
+      state->all_closed = std::make_unique<asio::steady_timer>(ex, client.limit + std::chrono::seconds(5));
+      boost::system::error_code ignored;
+      co_await state->all_closed->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      state->all_closed.reset();
+    }
+    run.events = std::move(state->events);
+    state->events.clear();
+    run.delivered = delivered;
+    try {
+      run.saved = read_saved(outdir);
+    } catch (const std::exception&) {
+    }
+    runs.push_back(std::move(run));
   }
   state->server->stop();
-  // The client is gone, so its connections close; and every session of the
-  // scripted server times out within the limit in any case. Wait for them,
-  // so the verdicts see every event and no session outlives its server.
-  if (state->open > 0) {
-    state->all_closed = std::make_unique<asio::steady_timer>(ex, client.limit + std::chrono::seconds(5));
-    boost::system::error_code ignored;
-    co_await state->all_closed->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
   if (state->open > 0) {
     // Cannot happen while every session has a deadline; if it ever does, a
     // leak is better than a session using a destroyed server.
     new std::shared_ptr<ScriptedServer>(state);
   }
-  run.events = state->events;
   if (!r.environment_error) {
-    try {
-      run.saved = read_saved(outdir);
-    } catch (const std::exception&) {
-    }
-    r.checks = judge_client_run(sc, fx, run, redactor);
-    for (const auto& e : run.events) r.exchanges += e.kind == ServerEvent::Kind::command;
+    r.checks = judge_client_runs(sc, runs, redactor);
+    for (const auto& run : runs)
+      for (const auto& e : run.events) r.exchanges += e.kind == ServerEvent::Kind::command;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   r.reason = redactor.apply(r.reason);

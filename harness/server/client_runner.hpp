@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "report/result.hpp"
 #include "scenario/ast.hpp"
@@ -12,17 +13,20 @@
 namespace pop3 {
 
 struct ClientCommand {
-  // A shell command template: {host} {port} {user} {pass} {tls} {cafile} {outdir}.
+  // A shell command template: {host} {port} {user} {pass} {tls} {cafile}
+  // {outdir} {keep} {statedir}.
   std::string command;
   bool saves_lf = false;  // --client-saves lf: compare with line ends as LF
   std::chrono::milliseconds limit{30000};
 };
 
 // Plays one server-role scenario: a scripted server on an ephemeral loopback
-// port, the client command run against it under the time limit, then the
-// verdicts. work is a scratch folder for the maildir, {outdir} and {cafile}.
-// Never throws: every problem becomes a result.
+// port, the client command run against it under the time limit (once per
+// run, deliveries[k] added to the maildrop before run k+1), then the
+// verdicts. work is a scratch folder for the maildir, {outdir}, {statedir}
+// and {cafile}. Never throws: every problem becomes a result.
 boost::asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& scenario, const Fixture& fixture,
+                                                           const std::vector<std::vector<std::string>>& deliveries,
                                                            const ClientCommand& client,
                                                            const std::filesystem::path& work);
 

@@ -127,8 +127,10 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
 
 asio::awaitable<bool> ReferenceServer::deliver(Connection& conn, std::string_view command, const std::string& bytes) {
   const FaultSet& f = options_.faults;
-  bool retr_ok = bytes.starts_with("+") && line_keyword(command) == "RETR";
-  if (!retr_ok || !(f.has(Fault::drop_mid_retr) || f.has(Fault::stall_mid_retr) || f.has(Fault::endless_line) ||
+  // A message on its way: RETR, or TOP (which some clients use to retrieve).
+  std::string keyword = line_keyword(command);
+  bool body = bytes.starts_with("+") && (keyword == "RETR" || keyword == "TOP");
+  if (!body || !(f.has(Fault::drop_mid_retr) || f.has(Fault::stall_mid_retr) || f.has(Fault::endless_line) ||
                     f.has(Fault::endless_body))) {
     co_await write_faulty(conn, bytes);
     co_return true;
@@ -160,7 +162,7 @@ asio::awaitable<void> ReferenceServer::write_faulty(Connection& conn, std::strin
   if (f.has(Fault::split_bytes)) {
     for (std::size_t i = 0; i < bytes.size(); ++i) co_await conn.write(bytes.substr(i, 1), options_.io_timeout);
   } else if (f.has(Fault::drip)) {
-    std::size_t piece = std::max<std::size_t>(1, bytes.size() / 100);
+    std::size_t piece = std::max<std::size_t>(1, bytes.size() / 20);
     asio::steady_timer pause(co_await asio::this_coro::executor);
     for (std::size_t i = 0; i < bytes.size(); i += piece) {
       co_await conn.write(bytes.substr(i, piece), options_.io_timeout);

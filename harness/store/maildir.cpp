@@ -1,6 +1,7 @@
 #include "store/maildir.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -42,6 +43,21 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
+// Timestamp-first names sort in delivery order, for us and for Dovecot.
+void deliver(const fs::path& dir, const std::vector<std::string>& messages, std::size_t already) {
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    std::size_t n = already + i + 1;
+    std::string name = std::to_string(1000000000 + n) + ".M" + std::to_string(n) + "P0.pop3-harness";
+    fs::path tmp = dir / "tmp" / name;
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      out.write(messages[i].data(), static_cast<std::streamsize>(messages[i].size()));
+      if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    fs::rename(tmp, dir / "new" / name);
+  }
+}
+
 }  // namespace
 
 std::vector<Message> read_maildir(const fs::path& dir) {
@@ -57,17 +73,20 @@ void write_maildir(const fs::path& dir, const std::vector<std::string>& messages
   }
   for (const auto& e : fs::directory_iterator(dir))
     if (e.is_regular_file() && e.path().filename().string().starts_with("dovecot")) fs::remove(e.path());
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    // Timestamp-first names sort in fixture order for us and for Dovecot.
-    std::string name = std::to_string(1000000000 + i + 1) + ".M" + std::to_string(i + 1) + "P0.pop3-harness";
-    fs::path tmp = dir / "tmp" / name;
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out.write(messages[i].data(), static_cast<std::streamsize>(messages[i].size()));
-      if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    fs::rename(tmp, dir / "new" / name);
+  deliver(dir, messages, 0);
+}
+
+void add_to_maildir(const fs::path& dir, const std::vector<std::string>& messages) {
+  // After the highest number in use, not the count: deleted messages leave gaps.
+  std::size_t highest = 0;
+  for (const auto& e : list_messages(dir)) {
+    std::size_t digits = 0;
+    while (digits < e.name.size() && digits < 18 && std::isdigit(static_cast<unsigned char>(e.name[digits]))) ++digits;
+    if (digits == 0) continue;
+    std::size_t stamp = std::stoull(e.name.substr(0, digits));
+    if (stamp > 1000000000) highest = std::max(highest, stamp - 1000000000);
   }
+  deliver(dir, messages, highest);
 }
 
 void MaildirStore::add_account(std::string user, Account account) {

@@ -19,6 +19,9 @@ std::vector<Message> read_maildir(const std::filesystem::path& dir);
 // the server's own index files (dovecot*), then writes one file per message.
 void write_maildir(const std::filesystem::path& dir, const std::vector<std::string>& messages);
 
+// Delivers more messages into new/, named to sort after every message there.
+void add_to_maildir(const std::filesystem::path& dir, const std::vector<std::string>& messages);
+
 // The reference server's store: accounts backed by maildirs, one session per
 // maildrop at a time (RFC 1939 #8 lets a server lock "as necessary").
 class MaildirStore : public MaildropStore {

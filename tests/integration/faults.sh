@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Each fault of `serve --fault` against the RFC 1939 suite: a fault that
 # breaks the RFC must fail the scenarios written to catch it (exit 1); legal
-# but awkward delivery (one octet per segment, a slow drip) must not fail
-# anything (exit 0). Proves the suite detects real server bugs.
+# but awkward behaviour (one octet per segment, a slow drip, 70-character
+# unique-ids full of punctuation) must not fail anything (exit 0). Proves the suite detects real server bugs.
 set -uo pipefail
 bin=$(realpath "${1:?usage: faults.sh path/to/pop3-harness}")
 suite=$(cd "$(dirname "$0")/../../scenarios/rfc1939" && pwd)
@@ -24,6 +24,8 @@ no-dot-stuffing      | *                   | retr-dot-lines-on-the-wire top-dot-
 ok-unknown-command   | *                   | unknown-command-authorization
 lowercase-status     | *                   | status-indicators-upper-case
 uid-too-long         | *                   | uidl-listing uidl-one
+uid-limits           | *                   | -
+phantom-message      | *                   | list-all list-matches-stat uidl-listing
 login-in-use         | user-pass-login     | user-pass-login
 login-delay          | user-pass-login     | user-pass-login
 login-sys-temp       | user-pass-login     | user-pass-login

@@ -122,3 +122,72 @@ TEST(ClientChecks, CredentialsBeforeStlsAreCaughtAndRedacted) {
   run.events = {command("STLS"), command("USER u", "+OK\r\n", false, true)};
   EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "no credentials before STLS"), Outcome::passed);
 }
+
+TEST(ServerRoleParser, RunsAreNumberedAndDeliveriesFollowThem) {
+  auto sc = server_scenario("keep: yes\nexpect: saved all\nrun: 2\ndeliver: single\nexpect: not-sent RETR 1\n");
+  EXPECT_TRUE(sc.keep);
+  EXPECT_EQ(sc.runs, 2);
+  ASSERT_EQ(sc.deliveries.size(), 1u);
+  EXPECT_EQ(sc.deliveries[0].run, 2);
+  EXPECT_EQ(sc.steps[0].run, 1);
+  EXPECT_EQ(sc.steps[1].run, 2);
+  EXPECT_THROW(server_scenario("run: 3\n"), ParseError);          // run 2 comes first
+  EXPECT_THROW(server_scenario("deliver: single\n"), ParseError);  // only between runs
+  EXPECT_THROW(server_scenario("run: 2\ndeliver: ../etc\n"), ParseError);
+}
+
+TEST(ServerRoleParser, OneMessageFixturesAreForTheServerRole) {
+  EXPECT_EQ(server_scenario("").fixture, "basic");
+  auto sc = parse_scenario_text("scenario: t\nfixture: edge/04-headers-only.eml\nrole: server\n", "t.pop3", "clients/t");
+  EXPECT_EQ(sc.fixture, "edge/04-headers-only.eml");
+  EXPECT_THROW(parse_scenario_text("scenario: t\nfixture: edge/04.eml\nC: STAT\n", "t.pop3", "rfc1939/t"), ParseError);
+  EXPECT_THROW(parse_scenario_text("scenario: t\nfixture: a/b/c\nrole: server\n", "t.pop3", "clients/t"), ParseError);
+}
+
+TEST(ClientChecks, EachRunIsJudgedOnItsOwnAndRefetchingIsCaught) {
+  auto sc = server_scenario("expect: sent RETR {*}\nexpect: saved all\nrun: 2\nexpect: not-sent RETR 1\nexpect: saved all\n");
+  auto messages = fixture().messages;
+  ClientRun first, second;
+  first.exit_code = second.exit_code = 0;
+  first.delivered = {messages[0]};
+  first.events = {command("RETR 1"), command("QUIT")};
+  first.saved = {messages[0]};
+  second.delivered = messages;
+  second.events = {command("RETR 2"), command("QUIT")};
+  second.saved = {messages[0], messages[1]};
+  auto checks = judge_client_runs(sc, {first, second}, Redactor{});
+  for (const auto& c : checks) EXPECT_EQ(c.outcome, Outcome::passed) << c.label;
+
+  // Fetching message 1 again in run 2 fails "not-sent" there, and saves it twice.
+  second.events = {command("RETR 1"), command("RETR 2"), command("QUIT")};
+  second.saved = {messages[0], messages[0], messages[1]};
+  checks = judge_client_runs(sc, {first, second}, Redactor{});
+  ASSERT_EQ(checks[2].label, "expect: not-sent RETR 1");
+  EXPECT_EQ(checks[2].outcome, Outcome::failed);
+  EXPECT_NE(checks[2].message.find("run 2"), std::string::npos);
+  EXPECT_EQ(checks[1].outcome, Outcome::passed);  // run 1's saved all
+  EXPECT_EQ(checks[3].outcome, Outcome::failed);
+  EXPECT_NE(checks[3].message.find("twice"), std::string::npos);
+}
+
+TEST(ClientChecks, AutomaticChecksCoverEveryRun) {
+  auto sc = server_scenario("run: 2\n");
+  ClientRun ok, hung;
+  hung.timed_out = true;
+  auto checks = judge_client_runs(sc, {ok, hung}, Redactor{});
+  const auto* c = find(checks, "finishes within");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->outcome, Outcome::failed);
+  EXPECT_NE(c->message.find("run 2"), std::string::npos);
+  EXPECT_EQ(std::count_if(checks.begin(), checks.end(), [](const CheckResult& k) { return k.label.starts_with("auto: the client finishes"); }), 1);
+}
+
+TEST(ClientChecks, ATruncatedFileIsNamedSo) {
+  auto sc = server_scenario("expect: saved complete\n");
+  ClientRun run;
+  run.saved = {fixture().messages[1].substr(0, 10)};
+  auto checks = judge_client_run(sc, fixture(), run, Redactor{});
+  const auto* c = find(checks, "saved complete");
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(c->message.find("truncated message (10 of"), std::string::npos) << c->message;
+}

@@ -89,3 +89,25 @@ TEST(SessionFaults, LoginRefusedWithResponseCodes) {
   EXPECT_EQ(send(s, "PASS secret").substr(0, 14), "-ERR [IN-USE] ");
   EXPECT_EQ(s.state(), SessionState::authorization);
 }
+
+TEST(SessionFaults, UidLimitsAreLegalSeventyCharacterIds) {
+  MemoryStore store;
+  Session s(with({Fault::uid_limits}), store);
+  login(s);
+  std::string one = send(s, "UIDL 1"), two = send(s, "UIDL 2");
+  std::string id1 = one.substr(6, one.size() - 8), id2 = two.substr(6, two.size() - 8);  // "+OK 1 " ... CRLF
+  EXPECT_EQ(id1.size(), 70u);
+  EXPECT_NE(id1, id2);
+  EXPECT_TRUE(valid_unique_id(id1)) << id1;
+  EXPECT_NE(id1.find('/'), std::string::npos);
+  EXPECT_EQ(send(s, "UIDL 1"), one);  // stable
+}
+
+TEST(SessionFaults, PhantomMessageAppearsInListingsOnly) {
+  MemoryStore store;
+  Session s(with({Fault::phantom_message}), store);
+  login(s);
+  EXPECT_NE(send(s, "LIST").find("\r\n18446744073709551617 "), std::string::npos);
+  EXPECT_NE(send(s, "UIDL").find("\r\n18446744073709551617 phantom\r\n"), std::string::npos);
+  EXPECT_EQ(send(s, "RETR 18446744073709551617").substr(0, 4), "-ERR");
+}
