@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
   serve->add_option("--write-cert", so.write_cert,
                     "Generate a self-signed certificate for localhost and 127.0.0.1, offer STLS, write it (PEM) here");
   serve->add_flag("--no-apop", so.no_apop, "Do not offer APOP (no timestamp in the greeting)");
+  serve->add_option("--idle-timeout", so.idle_timeout_seconds,
+                    "Seconds of client silence before a session is closed (RFC 1939 autologout; default 600)")
+      ->check(CLI::Range(0.1, 86400.0));
+  serve->add_option("--max-sessions", so.max_sessions,
+                    "Sessions at once per listener; more are greeted with -ERR [SYS/TEMP] and closed (default 1000)")
+      ->check(CLI::Range(1, 100000));
   serve->add_option("--fault", so.faults, "Deviate on purpose: a fault NAME (repeatable); '--fault help' lists them");
   serve->get_option("--tls-cert")->needs("--tls-key");
   serve->get_option("--tls-key")->needs("--tls-cert");

@@ -108,6 +108,9 @@ int serve_command(const ServeOptions& o) {
   }
   plain.tls = tls.context;
   plain.apop = implicit.apop = !o.no_apop;
+  plain.idle_timeout = implicit.idle_timeout =
+      std::chrono::milliseconds(static_cast<long>(o.idle_timeout_seconds * 1000));
+  plain.max_sessions = implicit.max_sessions = o.max_sessions;
   implicit.tls = tls.context;
   implicit.implicit_tls = true;
 

@@ -11,6 +11,8 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   std::string write_cert;  // generate a self-signed certificate, write it here
   bool no_apop = false;
+  double idle_timeout_seconds = 600;  // RFC 1939 #3: at least 10 minutes by default
+  std::size_t max_sessions = 1000;
   std::vector<std::string> faults;  // names from the catalog, or "help"
 };
 

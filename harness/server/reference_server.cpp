@@ -41,8 +41,17 @@ asio::awaitable<void> ReferenceServer::accept_loop() {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
-      continue;  // e.g. EMFILE: keep serving the sessions we have
+      // E.g. EMFILE: keep serving the sessions we have, and try again once
+      // some may have ended rather than spinning on the error.
+      asio::steady_timer backoff(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
     }
+    if (active_ >= options_.max_sessions) {
+      asio::co_spawn(acceptor_.get_executor(), refuse(std::move(socket)), asio::detached);
+      continue;
+    }
+    ++active_;
     asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket)), asio::detached);
   }
 }
@@ -57,12 +66,19 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   if (options_.apop)
     config.apop_timestamp = "<" + std::to_string(::getpid()) + "." + std::to_string(id) + "." +
                             std::to_string(std::time(nullptr)) + "@pop3-harness>";
+  const ServerScript* script = options_.script.get();
+  if (script && script->greeting) {
+    // APOP digests are checked against the timestamp the client was shown.
+    std::size_t open = script->greeting->find('<'), close = script->greeting->find('>', open);
+    config.apop_timestamp = open != std::string::npos && close != std::string::npos
+                                ? script->greeting->substr(open, close - open + 1)
+                                : std::string();
+  }
   Session session(config, store_);
   auto observe = [&](ServerEvent::Kind kind, std::string line = {}, std::string reply = {}, bool pipelined = false) {
     if (options_.observe)
       options_.observe({kind, id, std::move(line), std::move(reply), pipelined, conn.in_tls()});
   };
-  const ServerScript* script = options_.script.get();
   observe(ServerEvent::Kind::connected);
   try {
     if (options_.implicit_tls) co_await conn.handshake_server(*options_.tls, options_.io_timeout);
@@ -122,7 +138,17 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   }
   session.connection_lost();
   conn.close();
+  --active_;
   observe(ServerEvent::Kind::closed);
+}
+
+asio::awaitable<void> ReferenceServer::refuse(tcp::socket socket) {
+  Connection conn(std::move(socket));
+  try {
+    co_await conn.write("-ERR [SYS/TEMP] too many sessions, try again later\r\n", options_.io_timeout);
+  } catch (const std::exception&) {
+  }
+  conn.close();
 }
 
 asio::awaitable<bool> ReferenceServer::deliver(Connection& conn, std::string_view command, const std::string& bytes) {

@@ -25,6 +25,8 @@ struct ServerOptions {
   // RFC 1939 #3: the autologout timer is at least 10 minutes.
   Duration idle_timeout = std::chrono::minutes(10);
   Duration io_timeout = std::chrono::seconds(30);
+  // Sessions at once; more connections are greeted with -ERR [SYS/TEMP] and closed.
+  std::size_t max_sessions = 1000;
   FaultSet faults;  // deliberate deviations (serve --fault)
   std::shared_ptr<const ServerScript> script;
   std::function<void(const ServerEvent&)> observe;
@@ -42,6 +44,7 @@ class ReferenceServer {
  private:
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
   // Sends a reply as the wire faults say; false when the connection is done.
   boost::asio::awaitable<bool> deliver(Connection& conn, std::string_view command, const std::string& bytes);
   boost::asio::awaitable<void> write_faulty(Connection& conn, std::string_view bytes);
@@ -51,6 +54,7 @@ class ReferenceServer {
   ServerOptions options_;
   unsigned short port_ = 0;
   unsigned long sessions_ = 0;
+  std::size_t active_ = 0;
 };
 
 }  // namespace pop3
