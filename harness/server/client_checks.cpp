@@ -79,6 +79,9 @@ class Judge {
       switch (e.kind) {
         case ServerEvent::Kind::connected: out += conn + "-- client connected\n"; break;
         case ServerEvent::Kind::closed: out += conn + "-- connection closed\n"; break;
+        case ServerEvent::Kind::overlong:
+          out += conn + "C: " + escape_bytes(e.line, 80) + "...   (over 255 octets: refused with -ERR)\n";
+          break;
         case ServerEvent::Kind::after_quit:
           out += conn + "-- after QUIT the client also sent: " + escape_bytes(e.line, 200) + "\n";
           break;
@@ -221,6 +224,31 @@ class Judge {
       for (const auto& e : run_->events)
         if (e.kind == ServerEvent::Kind::after_quit)
           fail(c, "the client sent more after QUIT", "nothing after QUIT", escape_bytes(e.line, 200));
+    }
+    {
+      // RFC 2449 #3 and #4: a keyword, arguments separated by one space,
+      // printable characters, 255 octets at most with the CRLF. SASL
+      // continuation lines (after a "+ " challenge) are base64, not commands.
+      CheckResult& c = add("auto: every command is well-formed", line, Severity::must, "rfc2449#4");
+      bool continuation = false;
+      for (const auto& e : run_->events) {
+        if (e.kind == ServerEvent::Kind::overlong) {
+          fail(c, "the client sent a command line over 255 octets (CRLF included)", "at most 255 octets",
+               escape_bytes(redactor_.apply(e.line), 80) + "...");
+          break;
+        }
+        if (e.kind != ServerEvent::Kind::command) continue;
+        bool was_continuation = continuation;
+        continuation = e.reply.starts_with("+ ") || e.reply == "+\r\n";
+        if (was_continuation) continue;
+        CommandLineError why;
+        bool printable = std::all_of(e.line.begin(), e.line.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; });
+        if (!parse_command_line(e.line, &why) || !printable) {
+          fail(c, "the client sent a malformed command: " + (printable ? why.reason : std::string("a byte outside printable ASCII")),
+               "KEYWORD [ARG ...], printable ASCII, single spaces", escape_bytes(redactor_.command(e.line), 200));
+          break;
+        }
+      }
     }
     {
       // RFC 2449 #6.6: only a server that lists PIPELINING may be sent several

@@ -125,6 +125,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
       }
       if (!conn.is_open()) break;
       if (framer.error() != LineFramer::Error::none) {
+        observe(ServerEvent::Kind::overlong, std::string(framer.pending().substr(0, 80)));
         co_await conn.write(session.line_too_long().bytes, options_.io_timeout);
         framer.discard_line();
         continue;

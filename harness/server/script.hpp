@@ -15,9 +15,11 @@ struct ServerScript {
 };
 
 struct ServerEvent {
-  enum class Kind { connected, command, after_quit, closed } kind;
+  enum class Kind { connected, command, overlong, after_quit, closed } kind;
   unsigned long connection = 0;
-  std::string line;   // the client's line (command), or bytes left after QUIT
+  // The client's line (command), the start of a line over the limit
+  // (overlong, refused with -ERR), or bytes left after QUIT.
+  std::string line;
   std::string reply;  // what the server answered (command)
   bool pipelined = false;  // the line came in the same read as the previous one
   bool tls = false;        // the line arrived inside TLS

@@ -69,5 +69,30 @@ PY
 rc=$?
 grep -q "a saved file is not a complete fixture message" "$tmp/out"; g=$?
 verdict "a client that does not un-stuff dot lines fails retrieve-dot-lines (exit $rc)" $(( (rc == 1 ? 0 : 1) + g ))
+# APOP against the RFC's own greeting: the digest must be checked against the
+# timestamp the scripted greeting showed, so a right client gets in.
+cat > "$tmp/apop.py" <<'PY'
+import hashlib, os, re, socket, sys
+host, port, user, outdir = sys.argv[1:5]
+s = socket.create_connection((host, int(port)), timeout=10)
+f = s.makefile("rb")
+stamp = re.search(rb"<[^>]*>", f.readline()).group(0)
+digest = hashlib.md5(stamp + os.environ["POP3_PASS"].encode()).hexdigest()
+s.sendall(f"APOP {user} {digest}\r\n".encode())
+if not f.readline().startswith(b"+OK"): sys.exit("APOP refused")
+s.sendall(b"STAT\r\n")
+for n in range(1, int(f.readline().split()[1]) + 1):
+    s.sendall(f"RETR {n}\r\n".encode()); f.readline()
+    lines = []
+    while (l := f.readline()) != b".\r\n":
+        lines.append(l[1:] if l.startswith(b".") else l)
+    open(os.path.join(outdir, f"{n}.eml"), "wb").write(b"".join(lines))
+s.sendall(b"QUIT\r\n"); f.readline()
+PY
+"$bin" run "$root/scenarios/clients" --filter 'clients/greeting-apop' \
+  --client-cmd "/usr/bin/python3 $tmp/apop.py {host} {port} {user} {outdir}" --junit "$tmp/apop.xml" >"$tmp/out" 2>&1
+rc=$?
+verdict "an APOP client logs in with the timestamp of the scripted greeting (exit $rc)" "$rc"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

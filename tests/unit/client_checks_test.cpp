@@ -191,3 +191,24 @@ TEST(ClientChecks, ATruncatedFileIsNamedSo) {
   ASSERT_NE(c, nullptr);
   EXPECT_NE(c->message.find("truncated message (10 of"), std::string::npos) << c->message;
 }
+
+TEST(ServerRoleParser, ScriptedLinesExpandRepeatsAndKeepDoubledBraces) {
+  auto sc = server_scenario("greeting: +OK {repeat:3:ab} {{x}}\non: CAPA\nS: SASL{repeat:2: X}\n");
+  EXPECT_EQ(sc.greeting, "+OK ababab {x}");
+  EXPECT_EQ(sc.overrides[0].response, "SASL X X\r\n");
+  EXPECT_THROW(server_scenario("greeting: +OK {repeat:99999999:x}\n"), ParseError);
+  EXPECT_THROW(server_scenario("on: CAPA\nS: +OK {unknown}\n"), ParseError);
+}
+
+TEST(ClientChecks, CommandsMustBeWellFormedButSaslResponsesAreNotCommands) {
+  auto sc = server_scenario("");
+  ClientRun run;
+  run.events = {command("AUTH PLAIN", "+ \r\n"), command("AHVzZXIAcGFzcw=="), command("STAT"), command("QUIT")};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "well-formed"), Outcome::passed);
+  run.events = {command("LIST  1")};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "well-formed"), Outcome::failed);
+  run.events = {command("RETR\t1")};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "well-formed"), Outcome::failed);
+  run.events = {{ServerEvent::Kind::overlong, 1, std::string(80, 'A'), "", false, false}};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "well-formed"), Outcome::failed);
+}
