@@ -21,7 +21,7 @@ commit-on-drop       | *                   | drop-commits-nothing
 list-size-lf         | *                   | stat-basic list-one-size retr-all-sizes-match-list
 retr-deleted-ok      | *                   | retr-deleted
 no-dot-stuffing      | *                   | retr-dot-lines-on-the-wire top-dot-stuffed retr-edge-1
-ok-unknown-command   | *                   | unknown-command-authorization
+ok-unknown-command   | *                   | unknown-command-authorization unknown-command
 lowercase-status     | *                   | status-indicators-upper-case
 uid-too-long         | *                   | uidl-listing uidl-one
 uid-limits           | *                   | -
