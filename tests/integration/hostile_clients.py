@@ -98,6 +98,16 @@ def still_serving(proc, port, after):
           alive and normal_session(port), "process exited" if not alive else "the normal session failed")
 
 
+def send_junk(s, rng):
+    """Random bytes; the server may already have closed, which is its right."""
+    try:
+        s.sendall(random_junk(rng))
+    except OSError:
+        pass
+    read_until_closed(s, timeout=IDLE + 3)
+    s.close()
+
+
 def random_junk(rng):
     kind = rng.randrange(6)
     if kind == 0:
@@ -189,24 +199,13 @@ def main():
 
             # Junk instead of a TLS handshake, and junk after STLS.
             for _ in range(10):
-                s = connect(tls_port)
-                try:
-                    s.sendall(random_junk(rng))
-                except OSError:
-                    pass
-                read_until_closed(s, timeout=IDLE + 3)
-                s.close()
+                send_junk(connect(tls_port), rng)
                 s = connect(port)
                 f = s.makefile("rb")
                 f.readline()
                 s.sendall(b"STLS\r\n")
                 f.readline()
-                try:
-                    s.sendall(random_junk(rng))
-                except OSError:
-                    pass
-                read_until_closed(s, timeout=IDLE + 3)
-                s.close()
+                send_junk(s, rng)
             context = ssl.create_default_context(cafile=cafile)
             with context.wrap_socket(connect(tls_port), server_hostname="localhost") as t:
                 greeting = t.recv(512)
