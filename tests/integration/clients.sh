@@ -37,11 +37,14 @@ known_only fetchmail "$clients/fetchmail_client.sh {host} {port} {user} {tls} {c
 
 # A client that does nothing, and one that saves what it receives without
 # removing the byte-stuffing, must both be caught.
-"$bin" run "$root/scenarios/clients" --filter 'clients/retrieve-basic' --client-cmd true \
-  --junit "$tmp/nothing.xml" >"$tmp/out" 2>&1
-rc=$?
-grep -q "the client did not save every message" "$tmp/out"; g=$?
-verdict "a client that sends nothing fails retrieve-basic (exit $rc)" $(( (rc == 1 ? 0 : 1) + g ))
+caught() {  # WHAT SCENARIO COMMAND FINDING: the run fails (exit 1) with FINDING
+  "$bin" run "$root/scenarios/clients" --filter "clients/$2" --client-cmd "$3" --junit "$tmp/caught.xml" \
+    >"$tmp/out" 2>&1
+  local rc=$?
+  grep -q "$4" "$tmp/out"
+  verdict "$1 fails $2 (exit $rc)" $(( (rc == 1 ? 0 : 1) + $? ))
+}
+caught "a client that sends nothing" retrieve-basic true "the client did not save every message"
 cat > "$tmp/raw.py" <<'PY'
 import os, socket, sys
 host, port, user, outdir = sys.argv[1:5]
@@ -64,11 +67,8 @@ for n in range(1, count + 1):
     open(os.path.join(outdir, f"{n}.eml"), "wb").write(b"".join(lines))  # forgets to un-stuff
 cmd("QUIT")
 PY
-"$bin" run "$root/scenarios/clients" --filter 'clients/retrieve-dot-lines' \
-  --client-cmd "/usr/bin/python3 $tmp/raw.py {host} {port} {user} {outdir}" --junit "$tmp/raw.xml" >"$tmp/out" 2>&1
-rc=$?
-grep -q "a saved file is not a complete fixture message" "$tmp/out"; g=$?
-verdict "a client that does not un-stuff dot lines fails retrieve-dot-lines (exit $rc)" $(( (rc == 1 ? 0 : 1) + g ))
+caught "a client that does not un-stuff dot lines" retrieve-dot-lines \
+  "/usr/bin/python3 $tmp/raw.py {host} {port} {user} {outdir}" "a saved file is not a complete fixture message"
 # APOP against the RFC's own greeting: the digest must be checked against the
 # timestamp the scripted greeting showed, so a right client gets in.
 cat > "$tmp/apop.py" <<'PY'
