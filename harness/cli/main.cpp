@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   run->add_option("paths", o.paths, "Scenario files or folders (recursive); default: scenarios/rfc1939");
   run->add_option("--target", o.target, "HOST:PORT of the server; default: the built-in reference server");
   run->add_option("--tls", o.tls, "none, stls or implicit")->check(CLI::IsMember({"none", "stls", "implicit"}));
+  run->add_option("--tls-target", o.tls_target,
+                  "HOST:PORT of the same server's implicit-TLS endpoint, for 'connect: implicit' scenarios "
+                  "(when --target is its plaintext/STLS one)");
   run->add_option("--user", o.user, "Account user name");
   run->add_option("--pass", o.pass, "Account password (prefer POP3_PASS in the environment)");
   run->add_option("--cafile", o.cafile, "CA certificates to verify the server with")->check(CLI::ExistingFile);

@@ -91,7 +91,7 @@ std::string corpus_version(const std::vector<std::string>& paths) {
 struct EmbeddedTarget {
   MaildirStore store;
   fs::path root;
-  std::unique_ptr<ReferenceServer> server;
+  std::unique_ptr<ReferenceServer> plain, implicit;  // plaintext+STLS, and implicit TLS
   ServerTls tls;
   ~EmbeddedTarget() {
     std::error_code ec;
@@ -200,7 +200,7 @@ class RunSession {
     if (o_.target.empty()) {
       embedded_ = std::make_unique<EmbeddedTarget>();
       embedded_->root = fs::temp_directory_path() / ("pop3-harness-" + std::to_string(::getpid()));
-      embedded_->tls = make_self_signed_server_tls();
+      embedded_->tls = make_test_server_tls();
       unsigned n = std::max(1u, o_.jobs);
       for (unsigned i = 0; i < n; ++i) {
         Account a{"user" + std::to_string(i + 1), "pw-" + std::to_string(std::random_device{}()), "", ""};
@@ -210,16 +210,29 @@ class RunSession {
       }
       ServerOptions so;
       so.tls = embedded_->tls.context;
-      so.implicit_tls = target_.tls == TlsMode::implicit;
-      embedded_->server = std::make_unique<ReferenceServer>(ioc_.get_executor(), embedded_->store, so);
-      embedded_->server->start();
-      target_.port = std::to_string(embedded_->server->port());
-      tls.extra_ca_pem = embedded_->tls.certificate_pem;
+      embedded_->plain = std::make_unique<ReferenceServer>(ioc_.get_executor(), embedded_->store, so);
+      so.implicit_tls = true;
+      embedded_->implicit = std::make_unique<ReferenceServer>(ioc_.get_executor(), embedded_->store, so);
+      embedded_->plain->start();
+      embedded_->implicit->start();
+      plain_endpoint_ = {target_.host, std::to_string(embedded_->plain->port())};
+      implicit_endpoint_ = {target_.host, std::to_string(embedded_->implicit->port())};
+      target_.port = target_.tls == TlsMode::implicit ? implicit_endpoint_->second : plain_endpoint_->second;
+      tls.extra_ca_pem = embedded_->tls.ca_pem;
       if (o_.cafile.empty()) tls.insecure = o_.insecure;
     } else {
       auto [host, port] = split_host_port(o_.target, "--target");
       target_.host = host;
       target_.port = port;
+      if (target_.tls == TlsMode::implicit) {
+        if (!o_.tls_target.empty())
+          throw std::invalid_argument("--tls-target names the implicit-TLS endpoint beside a plaintext --target; "
+                                      "with --tls implicit, --target is that endpoint");
+        implicit_endpoint_ = {host, port};
+      } else {
+        plain_endpoint_ = {host, port};
+        if (!o_.tls_target.empty()) implicit_endpoint_ = split_host_port(o_.tls_target, "--tls-target");
+      }
       if (!o_.users_file.empty()) accounts_ = read_users_file(o_.users_file);
       else {
         if (o_.user.empty()) {
@@ -234,6 +247,7 @@ class RunSession {
                   << " account(s): running " << accounts_.size() << " at a time\n";
     }
     if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+    target_.trust = tls;
     for (const auto& a : accounts_) redactor_.add_secret(a.pass);
     return true;
   }
@@ -263,17 +277,48 @@ class RunSession {
       fail_all(why);
       co_return false;
     }
-    std::string list;
-    for (const auto& t : caps_.tags) list += (list.empty() ? "" : " ") + t;
-    std::cout << "capabilities: " << (caps_.capa_supported ? list : "(CAPA not supported)") << "\n";
+    std::string list = describe(caps_);
+    std::cout << "capabilities: " << list << "\n";
     report_.properties["capabilities"] = list;
+    // 'connect: plain' scenarios need what the plaintext endpoint offers before TLS.
+    bool wants_plain = std::any_of(jobs_.begin(), jobs_.end(),
+                                   [](const Job& j) { return j.scenario && j.scenario->connect == "plain"; });
+    if (wants_plain && plain_endpoint_) {
+      if (target_.tls == TlsMode::none) plain_caps_ = caps_;
+      else {
+        try {
+          plain_caps_ = co_await probe_capabilities(endpoint(*plain_endpoint_));
+          std::cout << "capabilities before TLS: " << describe(*plain_caps_) << "\n";
+        } catch (const std::exception& e) {
+          plain_error_ = "the plaintext endpoint is unusable: " + redactor_.apply(e.what());
+        }
+      }
+    }
     co_return true;
+  }
+
+  static std::string describe(const Capabilities& caps) {
+    std::string list;
+    for (const auto& t : caps.tags) list += (list.empty() ? "" : " ") + t;
+    return caps.capa_supported ? list : "(CAPA not supported)";
+  }
+
+  // The target reached at another endpoint, in plaintext: the scenario does its own TLS.
+  Target endpoint(const std::pair<std::string, std::string>& host_port) const {
+    Target t = target_;
+    t.host = host_port.first;
+    t.port = host_port.second;
+    t.tls = TlsMode::none;
+    return t;
   }
 
   void stop(asio::signal_set& signals) {
     boost::system::error_code ignored;
     signals.cancel(ignored);
-    if (embedded_) embedded_->server->stop();
+    if (embedded_) {
+      embedded_->plain->stop();
+      embedded_->implicit->stop();
+    }
   }
 
   int finish_run(std::chrono::steady_clock::time_point started) {
@@ -325,9 +370,33 @@ class RunSession {
 
   asio::awaitable<ScenarioResult> play(const Job& job, const Account& account, ScenarioResult r) {
     const Scenario& sc = *job.scenario;
+    Target target = target_;
+    const Capabilities* caps = &caps_;
+    if (sc.connect == "plain") {
+      if (!plain_endpoint_) {
+        r.reason = "needs the plaintext/STLS endpoint; with --tls implicit, --target is the implicit-TLS one";
+        r.outcome = Outcome::skipped;
+        co_return r;
+      }
+      if (!plain_error_.empty()) {
+        r.environment_error = true;
+        r.reason = plain_error_;
+        r.outcome = Outcome::error;
+        co_return r;
+      }
+      target = endpoint(*plain_endpoint_);
+      if (plain_caps_) caps = &*plain_caps_;
+    } else if (sc.connect == "implicit") {
+      if (!implicit_endpoint_) {
+        r.reason = "needs the implicit-TLS endpoint (RFC 8314): give --tls-target HOST:PORT";
+        r.outcome = Outcome::skipped;
+        co_return r;
+      }
+      target = endpoint(*implicit_endpoint_);
+    }
     for (const auto& cap : sc.requires_caps) {
-      if (!caps_.has(cap)) {
-        r.reason = "server does not advertise " + cap + (caps_.capa_supported ? "" : " (no CAPA)");
+      if (!caps->has(cap)) {
+        r.reason = "server does not advertise " + cap + (caps->capa_supported ? "" : " (no CAPA)");
         r.outcome = Outcome::skipped;
         co_return r;
       }
@@ -362,7 +431,7 @@ class RunSession {
       r.outcome = Outcome::error;
       co_return r;
     }
-    ScenarioResult played = co_await run_scenario(sc, *fixture, target_, account);
+    ScenarioResult played = co_await run_scenario(sc, *fixture, target, account);
     played.classname = sc.group;
     played.file = job.file.string();
     co_return played;
@@ -452,6 +521,10 @@ class RunSession {
   fs::path client_work_;  // scratch folders of the server role, removed at the end
   Target target_;
   Capabilities caps_;
+  // The server's two endpoints, as far as known: plaintext/STLS and implicit TLS.
+  std::optional<std::pair<std::string, std::string>> plain_endpoint_, implicit_endpoint_;
+  std::optional<Capabilities> plain_caps_;  // before TLS, for 'connect: plain' scenarios
+  std::string plain_error_;
   std::unique_ptr<EmbeddedTarget> embedded_;
   std::map<std::string, Fixture> fixtures_;
   RunReport report_;

@@ -12,6 +12,7 @@ struct RunOptions {
   std::vector<std::string> paths;
   std::string target;  // HOST:PORT; empty: the built-in reference server
   std::string tls = "none";
+  std::string tls_target;  // HOST:PORT of the implicit-TLS endpoint, beside a plaintext --target
   std::string user, pass;
   std::string cafile;
   bool insecure = false;

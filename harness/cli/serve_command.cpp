@@ -91,12 +91,17 @@ int serve_command(const ServeOptions& o) {
   }
 
   ServerTls tls;
+  bool legacy = plain.faults.has(Fault::tls_1_0), expired = plain.faults.has(Fault::expired_cert);
+  if (expired && o.write_cert.empty()) {
+    std::cerr << "pop3-harness serve: --fault expired-cert needs a generated certificate (--write-cert F)\n";
+    return kUsage;
+  }
   try {
     if (!o.tls_cert.empty()) {
-      tls = make_server_tls(o.tls_cert, o.tls_key);
+      tls = make_server_tls(o.tls_cert, o.tls_key, legacy);
     } else if (!o.write_cert.empty()) {
-      tls = make_self_signed_server_tls();
-      write_atomically(o.write_cert, tls.certificate_pem);
+      tls = make_test_server_tls(expired ? TestCert::expired : TestCert::good, legacy);
+      write_atomically(o.write_cert, tls.ca_pem);
     }
   } catch (const std::exception& e) {
     std::cerr << "pop3-harness serve: TLS setup failed: " << e.what() << "\n";

@@ -97,16 +97,20 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
     if (std::to_string(r.body_lines) != w[1]) return bad("wrong number of lines", w[1], std::to_string(r.body_lines));
     return {};
   }
-  if (kind == "has") {
+  if (kind == "has" || kind == "lacks") {
+    // A capability-style line: the words, alone or followed by arguments.
     std::string want;
     for (std::size_t i = 1; i < w.size(); ++i) want += (i > 1 ? " " : "") + upper(w[i]);
+    bool found = false;
     for (const auto& line : r.wire_lines) {
       std::string u = upper(line);
-      if (u == want || u.starts_with(want + " ")) return {};
+      found |= u == want || u.starts_with(want + " ");
     }
+    if (found == (kind == "has")) return {};
     std::string all;
     for (const auto& line : r.wire_lines) all += line + "; ";
-    return bad("no line '" + want + "' in the body", want, escape_bytes(all, 400));
+    return kind == "has" ? bad("no line '" + want + "' in the body", want, escape_bytes(all, 400))
+                         : bad("the body has a line '" + want + "'", "no line '" + want + "'", escape_bytes(all, 400));
   }
   if (kind == "uid" || kind == "no-uid") {
     // Identifies a message by its unique-id, whatever number the server gave it.

@@ -9,6 +9,8 @@
 #include <map>
 
 #include "client/body_checks.hpp"
+#include "client/probes.hpp"
+#include "client/tls_steps.hpp"
 #include "client/session_io.hpp"
 #include "report/redact.hpp"
 #include "util/base64.hpp"
@@ -121,7 +123,10 @@ class Execution {
       check.seconds = std::chrono::duration<double>(Clock::now() - started).count();
       bool stream_step = step.kind == Step::Kind::expect_line || step.kind == Step::Kind::expect_regex ||
                          step.kind == Step::Kind::closed || step.kind == Step::Kind::silence;
-      if (check.outcome == Outcome::error || (stream_step && check.outcome != Outcome::passed))
+      if (!end_reason_.empty()) {
+        abort_reason = "not run: " + end_reason_;
+        end_reason_.clear();
+      } else if (check.outcome == Outcome::error || (stream_step && check.outcome != Outcome::passed))
         abort_reason = "not run: " + step.file + ":" + std::to_string(step.line) + " (" + step.label() + ") " +
                        (check.outcome == Outcome::error ? "could not complete" : "did not match");
       if (check.outcome == Outcome::error && !step.is_check()) {
@@ -255,8 +260,31 @@ class Execution {
       }
       case Step::Kind::connection: conn_name_ = step.text; break;
       case Step::Kind::drop: s.drop(); sessions_.erase(conn_name_); current_ = nullptr; conn_name_ = "main"; break;
+      case Step::Kind::tls: {
+        StepOutcome o = co_await run_tls_step(step.tls, s, target_, vars_);
+        apply(step, c, o);
+        break;
+      }
+      case Step::Kind::probe: {
+        StepOutcome o = co_await run_probe(step.words, s, target_, account_, redactor_);
+        apply(step, c, o);
+        break;
+      }
+      case Step::Kind::info: c.message = redactor_.apply(substitute(step.text, vars_)); break;
       case Step::Kind::client_expect: break;  // server-role scenarios never reach the client runner
     }
+  }
+
+  void apply(const Step& step, CheckResult& c, const StepOutcome& o) {
+    switch (o.kind) {
+      case StepOutcome::Kind::failed: fail(step, c, o.message, o.expected, o.actual); break;
+      case StepOutcome::Kind::skipped:
+        c.outcome = Outcome::skipped;
+        c.message = o.message;
+        break;
+      case StepOutcome::Kind::passed: c.message = redactor_.apply(o.message); break;
+    }
+    if (o.ends_scenario) end_reason_ = step.file + ":" + std::to_string(step.line) + ": " + o.message;
   }
 
   // {apop} is the digest for the greeting's timestamp on the current connection.
@@ -275,6 +303,7 @@ class Execution {
   std::string conn_name_ = "main";
   ClientSession* current_ = nullptr;
   bool connected_once_ = false;
+  std::string end_reason_;  // a step ended the scenario (e.g. a refused handshake)
 };
 
 }  // namespace

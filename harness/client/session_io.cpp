@@ -41,6 +41,13 @@ asio::awaitable<void> ClientSession::open(const Target& target) {
   }
 }
 
+asio::awaitable<std::optional<std::string>> ClientSession::try_tls(asio::ssl::context& ctx, const std::string& sni,
+                                                                    const std::string& host, Duration timeout) {
+  auto failure = co_await conn_->try_handshake_client(ctx, sni, timeout);
+  if (!failure) peer_tls_ = conn_->peer_tls(host);
+  co_return failure;
+}
+
 asio::awaitable<void> ClientSession::send(std::string_view bytes, Duration timeout, std::string_view shown,
                                           bool multiline_if_ok) {
   pending_.push_back(multiline_if_ok);

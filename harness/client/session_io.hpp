@@ -39,6 +39,15 @@ class ClientSession {
   boost::asio::awaitable<Quiet> wait_quiet(Duration timeout, std::string& data);
   void drop() { conn_->close(); }
 
+  // What the server sent after the last complete response (e.g. plaintext
+  // following +OK to STLS), taken out of the reader.
+  std::string take_unread() { return reader_.take_pending(); }
+  // The TLS checks: a handshake that may fail (see Connection), and what the
+  // last successful one showed.
+  boost::asio::awaitable<std::optional<std::string>> try_tls(boost::asio::ssl::context& ctx, const std::string& sni,
+                                                            const std::string& host, Duration timeout);
+  const std::optional<PeerTls>& peer_tls() const { return peer_tls_; }
+
   Connection& connection() { return *conn_; }
   std::string greeting_timestamp() const { return timestamp_; }
   bool opened() const { return opened_; }
@@ -55,6 +64,7 @@ class ClientSession {
   std::string timestamp_;
   bool opened_ = false;
   bool got_greeting_ = false;
+  std::optional<PeerTls> peer_tls_;
 };
 
 // RFC 1939/2449: commands answered with a multi-line body when +OK.

@@ -6,6 +6,7 @@
 
 #include "client/account.hpp"
 #include "net/connection.hpp"
+#include "net/tls.hpp"
 
 namespace pop3 {
 
@@ -16,6 +17,7 @@ struct Target {
   std::string port = "110";
   TlsMode tls = TlsMode::none;
   std::shared_ptr<boost::asio::ssl::context> tls_context;
+  ClientTlsOptions trust;  // what tls_context trusts; the TLS checks build their own contexts from it
   Duration connect_timeout = std::chrono::seconds(5);
   Duration read_timeout = std::chrono::seconds(5);
   std::string describe() const;

@@ -28,6 +28,13 @@ enum class Fault {
   login_in_use,
   login_delay,
   login_sys_temp,
+  // TLS (RFC 2595, RFC 8314).
+  stls_injection,
+  stls_in_transaction,
+  stls_keeps_user,
+  stls_after_tls,
+  tls_1_0,
+  expired_cert,
   // The wire: legal but awkward delivery, or a broken connection.
   split_bytes,
   drip,

@@ -136,7 +136,7 @@ Reply Session::line_too_long() const { return err("command line too long (RFC 24
 
 void Session::tls_started() {
   config_.tls_active = true;
-  user_.reset();
+  if (!config_.faults.has(Fault::stls_keeps_user)) user_.reset();
   awaiting_sasl_ = false;
 }
 
@@ -154,7 +154,10 @@ Reply Session::handle(std::string_view line) {
   if (!command) return err("malformed command: " + why.reason);
   for (const auto& spec : kCommands) {
     if (spec.keyword != command->keyword) continue;
-    if (!(spec.states & mask(state_))) return err("command not valid in this state");
+    bool allowed = spec.states & mask(state_);
+    if (spec.handler == &Session::stls && state_ == SessionState::transaction)
+      allowed = config_.faults.has(Fault::stls_in_transaction);
+    if (!allowed) return err("command not valid in this state");
     if (command->args.size() < spec.min_args) return err("missing argument");
     if (command->args.size() > spec.max_args) return err("too many arguments");
     return (this->*spec.handler)(*command);
@@ -167,7 +170,8 @@ Reply Session::capa(const CommandLine&) {
   std::string body = "TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n";
   if (state_ == SessionState::authorization) {
     body += "USER\r\nSASL PLAIN\r\n";
-    if (config_.stls_offered && !config_.tls_active) body += "STLS\r\n";
+    if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
+      body += "STLS\r\n";
   }
   body += "IMPLEMENTATION " + config_.implementation + "\r\n";
   return multiline("capability list follows", body);

@@ -63,6 +63,28 @@ asio::awaitable<void> Connection::handshake_client(asio::ssl::context& ctx, cons
   transcript_.note("TLS handshake complete: " + tls_summary());
 }
 
+asio::awaitable<std::optional<std::string>> Connection::try_handshake_client(asio::ssl::context& ctx,
+                                                                           const std::string& sni,
+                                                                           Duration timeout) {
+  tls_.emplace(socket_, ctx);
+  if (!sni.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
+  Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
+  if (!ec && !deadline.fired()) {
+    transcript_.note("TLS handshake complete: " + tls_summary());
+    co_return std::nullopt;
+  }
+  std::string why = deadline.fired() ? "no handshake within " + ms(timeout) : ec.message();
+  tls_.reset();
+  transcript_.note("TLS handshake failed: " + why);
+  co_return why;
+}
+
+PeerTls Connection::peer_tls(const std::string& host) const {
+  if (!tls_) return {};
+  return inspect_tls(const_cast<asio::ssl::stream<tcp::socket&>&>(*tls_).native_handle(), host);
+}
+
 asio::awaitable<void> Connection::handshake_server(asio::ssl::context& ctx, Duration timeout) {
   tls_.emplace(socket_, ctx);
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });

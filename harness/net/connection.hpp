@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "net/tls_inspect.hpp"
 #include "net/transcript.hpp"
 
 namespace pop3 {
@@ -39,6 +40,11 @@ class Connection {
   boost::asio::awaitable<void> handshake_client(boost::asio::ssl::context& ctx, const std::string& sni,
                                                 Duration timeout);
   boost::asio::awaitable<void> handshake_server(boost::asio::ssl::context& ctx, Duration timeout);
+  // The TLS checks' handshake: sends sni (unless empty), verifies nothing
+  // itself, and on failure drops the TLS layer, leaving the socket as it was
+  // for the caller to probe. Returns why it failed, or nothing.
+  boost::asio::awaitable<std::optional<std::string>> try_handshake_client(boost::asio::ssl::context& ctx,
+                                                                           const std::string& sni, Duration timeout);
 
   // shown: what the transcript records instead of bytes (secrets redacted).
   boost::asio::awaitable<void> write(std::string_view bytes, Duration timeout, std::string_view shown = {});
@@ -49,6 +55,8 @@ class Connection {
   bool is_open() const { return socket_.is_open(); }
   bool in_tls() const { return tls_.has_value(); }
   std::string tls_summary() const;
+  // What the handshake showed; host is the name or address the harness dialled.
+  PeerTls peer_tls(const std::string& host) const;
 
   Transcript& transcript() { return transcript_; }
   const Transcript& transcript() const { return transcript_; }

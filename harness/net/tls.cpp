@@ -1,9 +1,8 @@
 #include "net/tls.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
+#include <openssl/ssl.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace ssl = boost::asio::ssl;
@@ -11,85 +10,96 @@ namespace ssl = boost::asio::ssl;
 namespace pop3 {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+void modern_only(ssl::context& ctx) { SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION); }
 
-std::string bio_string(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<std::size_t>(len));
+// OpenSSL 3 refuses TLS 1.0 and 1.1 at the default security level.
+void allow_legacy(ssl::context& ctx) {
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_VERSION);
+  SSL_CTX_set_security_level(ctx.native_handle(), 0);
+  SSL_CTX_set_cipher_list(ctx.native_handle(), "DEFAULT:@SECLEVEL=0");
 }
 
-void add_extension(X509* cert, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (!ext) throw std::runtime_error("cannot build X.509 extension");
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
+int select_pop3(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned inlen,
+                void*) {
+  for (unsigned i = 0; i < inlen;) {
+    unsigned len = in[i];
+    if (i + 1 + len > inlen) break;
+    if (len == 4 && std::memcmp(in + i + 1, "pop3", 4) == 0) {
+      *out = in + i + 1;
+      *outlen = 4;
+      return SSL_TLSEXT_ERR_OK;
+    }
+    i += 1 + len;
+  }
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
-void harden(ssl::context& ctx) {
-  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+std::shared_ptr<ssl::context> server_context(bool legacy_versions) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  if (legacy_versions) allow_legacy(*ctx);
+  else modern_only(*ctx);
+  SSL_CTX_set_alpn_select_cb(ctx->native_handle(), select_pop3, nullptr);
+  return ctx;
+}
+
+void load_trust(ssl::context& ctx, const ClientTlsOptions& options) {
+  if (!options.cafile.empty()) ctx.load_verify_file(options.cafile);
+  else ctx.set_default_verify_paths();
+  if (!options.extra_ca_pem.empty()) ctx.add_certificate_authority(boost::asio::buffer(options.extra_ca_pem));
 }
 
 }  // namespace
 
 std::shared_ptr<ssl::context> make_client_tls(const ClientTlsOptions& options) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
-  harden(*ctx);
+  modern_only(*ctx);
   if (options.insecure) {
     ctx->set_verify_mode(ssl::verify_none);
     return ctx;
   }
   ctx->set_verify_mode(ssl::verify_peer);
-  if (!options.cafile.empty()) ctx->load_verify_file(options.cafile);
-  else ctx->set_default_verify_paths();
-  if (!options.extra_ca_pem.empty())
-    ctx->add_certificate_authority(boost::asio::buffer(options.extra_ca_pem));
+  load_trust(*ctx, options);
   return ctx;
 }
 
-ServerTls make_server_tls(const std::string& cert_file, const std::string& key_file) {
-  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
-  harden(*ctx);
-  ctx->use_certificate_chain_file(cert_file);
-  ctx->use_private_key_file(key_file, ssl::context::pem);
-  return {ctx, {}};
+std::shared_ptr<ssl::context> make_probe_tls(const ClientTlsOptions& trust, const ProbeTlsSettings& settings) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  if (settings.version) {
+    if (settings.version < TLS1_2_VERSION) allow_legacy(*ctx);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), settings.version);
+    SSL_CTX_set_max_proto_version(ctx->native_handle(), settings.version);
+  } else {
+    modern_only(*ctx);
+  }
+  ctx->set_verify_mode(ssl::verify_none);
+  if (!trust.insecure) load_trust(*ctx, trust);
+  if (!settings.alpn.empty()) {
+    std::string wire;  // RFC 7301 #3.1: length-prefixed names
+    for (std::size_t p = 0; p < settings.alpn.size();) {
+      std::size_t q = settings.alpn.find(',', p);
+      std::string name = settings.alpn.substr(p, q == std::string::npos ? q : q - p);
+      wire += static_cast<char>(name.size());
+      wire += name;
+      p = q == std::string::npos ? settings.alpn.size() : q + 1;
+    }
+    SSL_CTX_set_alpn_protos(ctx->native_handle(), reinterpret_cast<const unsigned char*>(wire.data()),
+                            static_cast<unsigned>(wire.size()));
+  }
+  return ctx;
 }
 
-ServerTls make_self_signed_server_tls() {
-  PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  if (!key) throw std::runtime_error("cannot generate a TLS key");
-  X509Ptr cert(X509_new());
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 7L * 24 * 3600);
-  X509_set_pubkey(cert.get(), key.get());
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), name);
-  add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
-  add_extension(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
-  if (!X509_sign(cert.get(), key.get(), EVP_sha256())) throw std::runtime_error("cannot sign the TLS certificate");
+ServerTls make_server_tls(const std::string& cert_file, const std::string& key_file, bool legacy_versions) {
+  ServerTls out{server_context(legacy_versions), {}};
+  out.context->use_certificate_chain_file(cert_file);
+  out.context->use_private_key_file(key_file, ssl::context::pem);
+  return out;
+}
 
-  BioPtr cert_bio(BIO_new(BIO_s_mem())), key_bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(cert_bio.get(), cert.get());
-  PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  ServerTls out;
-  out.certificate_pem = bio_string(cert_bio.get());
-  out.context = std::make_shared<ssl::context>(ssl::context::tls_server);
-  harden(*out.context);
-  out.context->use_certificate_chain(boost::asio::buffer(out.certificate_pem));
-  std::string key_pem = bio_string(key_bio.get());
-  out.context->use_private_key(boost::asio::buffer(key_pem), ssl::context::pem);
+ServerTls make_test_server_tls(TestCert cert, bool legacy_versions) {
+  TestCredentials creds = make_test_credentials(cert);
+  ServerTls out{server_context(legacy_versions), creds.ca_pem};
+  out.context->use_certificate_chain(boost::asio::buffer(creds.cert_pem));
+  out.context->use_private_key(boost::asio::buffer(creds.key_pem), ssl::context::pem);
   return out;
 }
 

@@ -3,23 +3,39 @@
 #include <memory>
 #include <string>
 
+#include "net/test_pki.hpp"
+
 namespace pop3 {
 
 struct ClientTlsOptions {
   std::string cafile;     // empty: the system's default trust store
   bool insecure = false;  // skip verification (self-signed test servers)
-  std::string extra_ca_pem;  // trusted in addition (the embedded server's certificate)
+  std::string extra_ca_pem;  // trusted in addition (the embedded server's CA)
 };
 
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const ClientTlsOptions& options);
 
-// A server context from PEM files, or with a fresh self-signed certificate for
-// "localhost" and 127.0.0.1 generated in memory (nothing touches the disk).
+// The TLS checks' client: it verifies nothing during the handshake, so that a
+// bad certificate is reported by its own check rather than ending the
+// scenario, but loads the same trust store so the verdict is available after
+// it (SSL_get_verify_result). version: 0 for TLS 1.2 and later, else only
+// that one (TLS1_VERSION ...), with the security level lowered so legacy
+// versions can be offered at all. alpn: protocol names to offer, or none.
+struct ProbeTlsSettings {
+  int version = 0;
+  std::string alpn;
+};
+std::shared_ptr<boost::asio::ssl::context> make_probe_tls(const ClientTlsOptions& trust,
+                                                         const ProbeTlsSettings& settings);
+
+// A server context. It refuses a client whose ALPN list lacks "pop3"
+// (cross-protocol attacks, RFC 7301 #3.2) and, unless legacy_versions (a
+// fault), speaks TLS 1.2 or later only (RFC 8314 #4.1).
 struct ServerTls {
   std::shared_ptr<boost::asio::ssl::context> context;
-  std::string certificate_pem;
+  std::string ca_pem;  // what a client should trust; empty for certificates from files
 };
-ServerTls make_server_tls(const std::string& cert_file, const std::string& key_file);
-ServerTls make_self_signed_server_tls();
+ServerTls make_server_tls(const std::string& cert_file, const std::string& key_file, bool legacy_versions = false);
+ServerTls make_test_server_tls(TestCert cert = TestCert::good, bool legacy_versions = false);
 
 }  // namespace pop3

@@ -22,6 +22,9 @@ void Console::scenario_done(const ScenarioResult& r, std::size_t done) {
                r.checks.size(), r.seconds);
   if (!r.reason.empty() && r.outcome != Outcome::passed) std::fprintf(out_, "      %s\n", r.reason.c_str());
   for (const auto& c : r.checks) {
+    // How a check passed, or a finding reported at INFO (a policy, a TLS parameter).
+    if (c.outcome == Outcome::passed && !c.message.empty())
+      std::fprintf(out_, "      INFO %s\n", c.message.c_str());
     if (c.outcome == Outcome::passed || c.outcome == Outcome::skipped) continue;
     std::fprintf(out_, "      %s:%d: %s [%s%s%s] %s\n", c.file.c_str(), c.line, paint(c.outcome, to_string(c.outcome)).c_str(),
                  to_string(c.severity), c.rfc.empty() ? "" : " ", c.rfc.c_str(), c.message.c_str());

@@ -120,7 +120,10 @@ std::string junit_xml(const RunReport& report) {
       std::string text = check_text(c);
       std::string first = c.message.substr(0, c.message.find('\n'));
       switch (c.outcome) {
-        case Outcome::passed: break;
+        case Outcome::passed:
+          // A finding reported, not judged (INFO), or a note on how a check passed.
+          if (!c.message.empty()) inner = "      <system-out>INFO: " + xml_text(c.message) + "</system-out>\n";
+          break;
         case Outcome::skipped:
           inner = "      <skipped>" + xml_text(c.message) + "</skipped>\n";
           ++sk;

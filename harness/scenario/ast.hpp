@@ -13,7 +13,8 @@ class RE2;
 
 namespace pop3 {
 
-enum class Severity { must, should, may };
+// info: a finding that is reported, never judged (what the server chose).
+enum class Severity { must, should, may, info };
 const char* to_string(Severity s);
 
 // check: a comparison of two sums of numbers, variables and fixture values.
@@ -25,6 +26,21 @@ struct Expression {
   };
   std::vector<Term> left, right;
   std::string op;  // == != < <= > >=
+};
+
+// tls: handshake|try [fails|or-refused] [version=1.0|1.1|1.2|1.3] [alpn=A,B] [sni=NAME|none]
+// tls: handshake fails hello=malformed
+// tls: certificate chain|hostname|expiry|key
+struct TlsAction {
+  enum class Kind { handshake, attempt, certificate };
+  enum class Expect { success, failure, success_or_refusal };
+  Kind kind = Kind::handshake;
+  Expect expect = Expect::success;
+  int version = 0;  // 10, 11, 12 or 13 to offer only that version; 0 for TLS 1.2 and later
+  std::string alpn;               // protocol names to offer, comma-separated
+  std::optional<std::string> sni; // unset: the target's host name; empty: none
+  std::string aspect;             // certificate: chain, hostname, expiry or key
+  bool malformed_hello = false;   // send a broken ClientHello record instead of a handshake
 };
 
 struct Step {
@@ -40,6 +56,9 @@ struct Step {
     connection,   // conn: NAME
     drop,         // drop:
     client_expect,  // server role: expect: sent|not-sent|last PATTERN, exit N|nonzero, saved all|none|complete|N
+    tls,          // tls: a handshake on this connection, or a check of its certificate
+    probe,        // probe: plaintext-login | invalid-commands N | http-request
+    info,         // info: a finding to report, with variables
   };
   Kind kind;
   std::string text;  // the step's argument as written
@@ -53,6 +72,7 @@ struct Step {
   std::vector<std::string> words;  // body: the check's words
   long millis = 0;                 // silence
   int run = 1;                     // client_expect: which run of the client it judges
+  TlsAction tls;                   // tls
   bool is_check() const;
   std::string label() const;  // as written: "S: +OK {*}"
   // The pattern of "expect: sent|not-sent|last PATTERN", as written.
@@ -81,6 +101,10 @@ struct Scenario {
   // is the peer. The scripted server is the reference server plus these.
   bool server_role = false;
   std::string tls = "none";  // none, stls or implicit: how the server listens, {tls} for the client
+  // Client role: "connect: plain" or "implicit" opens a bare TCP connection to
+  // that endpoint of the target and leaves TLS to the scenario's 'tls:' steps;
+  // empty: the run's --tls mode, with TLS set up before the first step.
+  std::string connect;
   std::vector<std::string> faults;
   std::optional<std::string> greeting;  // a whole greeting line, without CRLF
   std::vector<Override> overrides;

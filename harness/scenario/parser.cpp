@@ -2,6 +2,7 @@
 
 #include "model/faults.hpp"
 #include "scenario/escapes.hpp"
+#include "scenario/tls_syntax.hpp"
 
 #include <re2/re2.h>
 
@@ -18,6 +19,7 @@ const char* to_string(Severity s) {
     case Severity::must: return "MUST";
     case Severity::should: return "SHOULD";
     case Severity::may: return "MAY";
+    case Severity::info: return "INFO";
   }
   return "?";
 }
@@ -26,7 +28,8 @@ bool Step::is_check() const {
   switch (kind) {
     case Kind::body: return words.empty() || words[0] != "save";
     case Kind::expect_line: case Kind::expect_regex: case Kind::check:
-    case Kind::closed: case Kind::silence: case Kind::client_expect: return true;
+    case Kind::closed: case Kind::silence: case Kind::client_expect:
+    case Kind::tls: case Kind::probe: case Kind::info: return true;
     default: return false;
   }
 }
@@ -44,6 +47,9 @@ std::string Step::label() const {
     case Kind::connection: return "conn: " + text;
     case Kind::drop: return "drop:";
     case Kind::client_expect: return "expect: " + text;
+    case Kind::tls: return "tls: " + text;
+    case Kind::probe: return "probe: " + text;
+    case Kind::info: return "info: " + text;
   }
   return text;
 }
@@ -73,6 +79,7 @@ std::optional<Severity> parse_severity(std::string_view s) {
   if (s == "MUST") return Severity::must;
   if (s == "SHOULD") return Severity::should;
   if (s == "MAY") return Severity::may;
+  if (s == "INFO") return Severity::info;
   return std::nullopt;
 }
 
@@ -123,6 +130,8 @@ class Parser {
       step(at, key, value, value_col, depth);
     }
     if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
+    if (!is_include && sc_.server_role && !sc_.connect.empty())
+      fail({file, 1, ""}, 1, "'connect:' is for client-role scenarios; a server-role scenario sets 'tls:'");
     if (!is_include && !sc_.server_role && sc_.fixture.find('/') != std::string::npos)
       fail(fixture_at_, fixture_col_, "a one-message fixture (folder/file) is for server-role scenarios; "
                                       "a target's --reset-cmd receives a whole fixture folder");
@@ -153,16 +162,19 @@ class Parser {
     else if (key == "role") {
       if (value != "server" && value != "client") fail(at, col, "role must be 'client' (the default) or 'server'");
       sc_.server_role = value == "server";
-    } else if (key == "tls") {
+    } else if (key == "tls" && sc_.server_role) {  // in a client-role scenario, 'tls:' is a step
       if (value != "none" && value != "stls" && value != "implicit") fail(at, col, "tls must be none, stls or implicit");
       sc_.tls = value;
+    } else if (key == "connect") {
+      if (value != "plain" && value != "implicit") fail(at, col, "connect must be plain or implicit");
+      sc_.connect = value;
     } else if (key == "keep") {
       if (value != "yes" && value != "no") fail(at, col, "keep must be yes or no");
       sc_.keep = value == "yes";
     }
     else if (key == "severity") {
       auto s = parse_severity(value);
-      if (!s) fail(at, col, "severity must be MUST, SHOULD or MAY");
+      if (!s) fail(at, col, "severity must be MUST, SHOULD, MAY or INFO");
       sc_.severity = *s;
     } else return false;
     if (value.empty()) fail(at, col, "'" + key + ":' needs a value");
@@ -208,6 +220,20 @@ class Parser {
       if (words.size() == 1 && words[0] == "closed") s.kind = Step::Kind::closed;
       else if (words.size() == 2 && words[0] == "silence" && parse_millis(words[1], s.millis)) s.kind = Step::Kind::silence;
       else fail(at, col, "expected 'expect: closed' or 'expect: silence <N>ms'");
+    } else if (key == "tls") {
+      s.kind = Step::Kind::tls;
+      s.words = split_words(value);
+      std::string error;
+      std::size_t bad = 0;
+      if (!parse_tls_action(s.words, s.tls, error, bad)) fail(at, col + word_offset(value, bad), error);
+    } else if (key == "probe") {
+      s.kind = Step::Kind::probe;
+      s.words = split_words(value);
+      std::string error;
+      if (!valid_probe(s.words, error)) fail(at, col, error);
+    } else if (key == "info") {
+      s.kind = Step::Kind::info;
+      check_substitution(at, value, col);
     } else if (key == "conn") {
       s.kind = Step::Kind::connection;
       if (value.empty() || value.find(' ') != std::string_view::npos) fail(at, col, "'conn:' takes one name");
@@ -215,7 +241,7 @@ class Parser {
       s.kind = Step::Kind::drop;
     } else if (key == "severity") {
       auto sev = parse_severity(value);
-      if (!sev) fail(at, col, "severity must be MUST, SHOULD or MAY");
+      if (!sev) fail(at, col, "severity must be MUST, SHOULD, MAY or INFO");
       severity_ = *sev;
       return;
     } else if (key == "rfc") {
@@ -225,8 +251,11 @@ class Parser {
       include(at, value, col, depth);
       return;
     } else {
-      fail(at, 1, "unknown step '" + key + ":' (C, SEND, S, S~, body, check, expect, conn, drop, use, severity, rfc)");
+      fail(at, 1, "unknown step '" + key + ":' (C, SEND, S, S~, body, check, expect, tls, probe, info, conn, drop, use, "
+                  "severity, rfc)");
     }
+    if (s.kind == Step::Kind::info || (s.kind == Step::Kind::probe && s.words[0] != "plaintext-login"))
+      s.severity = Severity::info;
     sc_.steps.push_back(std::move(s));
   }
 
@@ -322,6 +351,16 @@ class Parser {
     }
   }
 
+  // The column offset of word number n in value (words split on spaces).
+  static std::size_t word_offset(std::string_view value, std::size_t n) {
+    std::size_t i = 0;
+    for (std::size_t w = 0;; ++w) {
+      while (i < value.size() && value[i] == ' ') ++i;
+      if (w == n || i >= value.size()) return i;
+      while (i < value.size() && value[i] != ' ') ++i;
+    }
+  }
+
   static bool parse_millis(const std::string& w, long& out) {
     std::size_t digits = 0;
     while (digits < w.size() && std::isdigit(static_cast<unsigned char>(w[digits]))) ++digits;
@@ -338,11 +377,11 @@ class Parser {
               ((w[0] == "fixture" && w.size() == 1) || (w[0] == "message" && w.size() == 2 && is_num(w[1])) ||
                (w[0] == "listing" && w.size() == 1) || (w[0] == "uidl" && w.size() == 1) ||
                (w[0] == "top" && w.size() == 2 && is_num(w[1])) || (w[0] == "lines" && w.size() == 2 && is_num(w[1])) ||
-               (w[0] == "has" && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
+               ((w[0] == "has" || w[0] == "lacks") && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
                ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2));
     if (!ok)
       fail(at, col,
-           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N', 'lines N', 'has TEXT', 'uid ID', 'no-uid ID' or 'save NAME'");
+           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N', 'lines N', 'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID' or 'save NAME'");
   }
 
   Expression parse_expression(const Where& at, std::string_view v, std::size_t col) {

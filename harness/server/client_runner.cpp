@@ -89,13 +89,14 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     write_maildir(maildir, fx.messages);
     state->store.add_account(user, {pass, maildir});
     ServerOptions so;
+    for (const auto& name : sc.faults) so.faults.add(*parse_fault(name));
     if (sc.tls != "none") {
-      ServerTls tls = make_self_signed_server_tls();
-      std::ofstream(cafile) << tls.certificate_pem;
+      ServerTls tls = make_test_server_tls(so.faults.has(Fault::expired_cert) ? TestCert::expired : TestCert::good,
+                                           so.faults.has(Fault::tls_1_0));
+      std::ofstream(cafile) << tls.ca_pem;
       so.tls = tls.context;
       so.implicit_tls = sc.tls == "implicit";
     }
-    for (const auto& name : sc.faults) so.faults.add(*parse_fault(name));
     auto script = std::make_shared<ServerScript>();
     script->greeting = sc.greeting;
     script->overrides = sc.overrides;

@@ -116,9 +116,11 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
         if (reply.start_tls) {
           // RFC 2595 #4 / STARTTLS injection: plaintext pipelined after STLS
           // was never protected, so it is dropped, not executed inside TLS.
-          std::string injected = framer.take_pending();
-          if (!injected.empty()) conn.transcript().note("discarded " + std::to_string(injected.size()) +
-                                                        " plaintext octets sent after STLS");
+          if (!options_.faults.has(Fault::stls_injection)) {
+            std::string injected = framer.take_pending();
+            if (!injected.empty())
+              conn.transcript().note("discarded " + std::to_string(injected.size()) + " plaintext octets sent after STLS");
+          }
           co_await conn.handshake_server(*options_.tls, options_.io_timeout);
           session.tls_started();
         }

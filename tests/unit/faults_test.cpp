@@ -111,3 +111,21 @@ TEST(SessionFaults, PhantomMessageAppearsInListingsOnly) {
   EXPECT_NE(send(s, "UIDL").find("\r\n18446744073709551617 phantom\r\n"), std::string::npos);
   EXPECT_EQ(send(s, "RETR 18446744073709551617").substr(0, 4), "-ERR");
 }
+
+TEST(SessionFaults, StlsFaultsBreakRfc2595) {
+  MemoryStore store;
+  SessionConfig base = with({Fault::stls_in_transaction, Fault::stls_keeps_user, Fault::stls_after_tls});
+  base.stls_offered = true;
+  Session s(base, store);
+  send(s, "USER alice");
+  ASSERT_TRUE(s.handle("STLS").start_tls);
+  s.tls_started();
+  EXPECT_NE(send(s, "CAPA").find("STLS\r\n"), std::string::npos) << "stls-after-tls";
+  EXPECT_EQ(send(s, "PASS secret").substr(0, 3), "+OK") << "stls-keeps-user";
+
+  SessionConfig plain = with({Fault::stls_in_transaction});
+  plain.stls_offered = true;
+  Session t(plain, store);
+  login(t);
+  EXPECT_TRUE(t.handle("STLS").start_tls) << "stls-in-transaction";
+}

@@ -1,0 +1,25 @@
+#pragma once
+#include <string>
+
+namespace pop3 {
+
+// Certificates made in memory at run time (never committed): a test CA and a
+// server certificate it issues for localhost, 127.0.0.1 and ::1, or one of the
+// faulty certificates a verifying client must refuse.
+enum class TestCert {
+  good,         // issued by the test CA, valid now, right names
+  expired,      // issued by the test CA, expired yesterday
+  self_signed,  // right names, signed by its own key
+  unknown_ca,   // issued by a CA the client was not told to trust
+  wrong_host,   // issued by the test CA for wrong-host.invalid only
+};
+
+struct TestCredentials {
+  std::string ca_pem;    // what a client is told to trust ({cafile}, --write-cert)
+  std::string cert_pem;  // the server's certificate chain
+  std::string key_pem;   // the server's private key
+};
+
+TestCredentials make_test_credentials(TestCert kind);
+
+}  // namespace pop3
