@@ -160,7 +160,8 @@ asio::awaitable<StepOutcome> run_tls_step(const TlsAction& action, ClientSession
         co_return StepOutcome::pass(offered(action) + ": " + vars["tls.result"] +
                                     (failure ? "" : ", " + vars["tls.version"] + ", ALPN " + vars["tls.alpn"]));
       if (failure) {
-        StepOutcome o = StepOutcome::pass("the server refused the handshake (" + *failure + ")");
+        StepOutcome o = StepOutcome::pass("the server ended the connection instead of completing the handshake (" +
+                                          *failure + "): nothing sent before it can run inside TLS");
         o.ends_scenario = true;
         co_return o;
       }
