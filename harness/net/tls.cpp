@@ -43,8 +43,10 @@ std::shared_ptr<ssl::context> server_context(bool legacy_versions) {
 }
 
 void load_trust(ssl::context& ctx, const ClientTlsOptions& options) {
+  // The embedded server's CA alone vouches for it; parsing the system bundle
+  // would cost tens of milliseconds per context.
   if (!options.cafile.empty()) ctx.load_verify_file(options.cafile);
-  else ctx.set_default_verify_paths();
+  else if (options.extra_ca_pem.empty()) ctx.set_default_verify_paths();
   if (!options.extra_ca_pem.empty()) ctx.add_certificate_authority(boost::asio::buffer(options.extra_ca_pem));
 }
 

@@ -10,7 +10,7 @@ namespace pop3 {
 struct ClientTlsOptions {
   std::string cafile;     // empty: the system's default trust store
   bool insecure = false;  // skip verification (self-signed test servers)
-  std::string extra_ca_pem;  // trusted in addition (the embedded server's CA)
+  std::string extra_ca_pem;  // the embedded server's CA: trusted instead of the system store (no --cafile)
 };
 
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const ClientTlsOptions& options);
