@@ -30,6 +30,9 @@ def main():
         box = poplib.POP3(host, int(port), timeout=10)
         if tls == "stls":
             box.stls(context=context)
+            # RFC 2595 #4: capabilities from before TLS are stale (poplib's
+            # stls() does not ask again by itself).
+            box.capa()
     box.user(user)
     box.pass_(password)
     try:

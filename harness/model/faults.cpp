@@ -35,6 +35,8 @@ constexpr FaultInfo kCatalog[] = {
     {Fault::stls_after_tls, "stls-after-tls", "rfc2449#5", "CAPA still lists STLS once TLS is active"},
     {Fault::tls_1_0, "tls-1.0", "rfc8314#4.1", "TLS 1.0 and 1.1 are accepted"},
     {Fault::expired_cert, "expired-cert", "rfc8314#4.4", "the server's certificate expired yesterday"},
+    {Fault::stls_no_handshake, "stls-no-handshake", "rfc2595#4",
+     "STLS is answered +OK, then the server never starts the TLS handshake"},
     {Fault::split_bytes, "split-bytes", "-", "every response is sent one octet per TCP segment"},
     {Fault::drip, "drip", "-", "every response trickles out in about 20 pieces, 10 ms apart"},
     {Fault::drop_mid_retr, "drop-mid-retr", "rfc1939#3",

@@ -35,6 +35,7 @@ enum class Fault {
   stls_after_tls,
   tls_1_0,
   expired_cert,
+  stls_no_handshake,
   // The wire: legal but awkward delivery, or a broken connection.
   split_bytes,
   drip,

@@ -37,7 +37,9 @@ std::string seconds(double s) {
 }
 
 std::string classname_of(const ScenarioResult& s) {
-  // "rfc1939/stat-basic" with group "transaction" -> pop3.rfc1939.transaction
+  // "rfc1939/stat-basic" with group "transaction" -> pop3.rfc1939.transaction;
+  // a dotted group is a full path under pop3: "tls.client.stripping".
+  if (s.classname.find('.') != std::string::npos) return "pop3." + s.classname;
   std::string dir = s.id.find('/') == std::string::npos ? "scenarios" : s.id.substr(0, s.id.rfind('/'));
   for (auto& c : dir)
     if (c == '/') c = '.';

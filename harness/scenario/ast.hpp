@@ -117,6 +117,16 @@ struct Scenario {
   };
   std::vector<Delivery> deliveries;
   bool keep = false;  // "keep: yes": the client is asked ({keep}) to leave mail on the server
+  // The server's certificate ("certificate: good|self-signed|unknown-ca|wrong-host|expired");
+  // {cafile} always holds the test CA.
+  std::string certificate = "good";
+  // "inject: same-segment|separate-segment BYTES": forged plaintext the server
+  // sends right after +OK to STLS, before its handshake (response injection).
+  struct Injection {
+    bool separate = false;
+    std::string bytes;
+  };
+  std::optional<Injection> inject;
 };
 
 // A fixture names a folder under fixtures/, or (server role) one message

@@ -281,6 +281,18 @@ class Parser {
       if (!parse_fault(value)) fail(at, col, "unknown fault '" + std::string(value) + "' (pop3-harness serve --fault help)");
       sc_.faults.emplace_back(value);
       in_override_ = false;
+    } else if (key == "certificate") {
+      if (value != "good" && value != "self-signed" && value != "unknown-ca" && value != "wrong-host" && value != "expired")
+        fail(at, col, "certificate must be good, self-signed, unknown-ca, wrong-host or expired");
+      sc_.certificate = value;
+      in_override_ = false;
+    } else if (key == "inject") {
+      std::size_t space = value.find(' ');
+      std::string_view mode = value.substr(0, space);
+      if ((mode != "same-segment" && mode != "separate-segment") || space == std::string_view::npos)
+        fail(at, col, "expected 'inject: same-segment|separate-segment BYTES' (escapes \\r \\n \\xHH)");
+      sc_.inject = Scenario::Injection{mode == "separate-segment", unescape(expand(at, value.substr(space + 1), col + space + 1))};
+      in_override_ = false;
     } else if (key == "on") {
       Override o;
       o.text = value;
@@ -306,18 +318,28 @@ class Parser {
       s.words = split_words(value);
       s.run = sc_.runs;
       const auto& w = s.words;
+      auto is_count = [](const std::string& n) {
+        return !n.empty() && n.size() < 5 && std::all_of(n.begin(), n.end(), ::isdigit);
+      };
       bool pattern = !w.empty() && (w[0] == "sent" || w[0] == "not-sent" || w[0] == "last") && w.size() >= 2;
-      bool ok = pattern || (w.size() == 2 && w[0] == "exit") ||
+      bool at_most = w.size() >= 3 && w[0] == "at-most" && is_count(w[1]);
+      bool ok = pattern || at_most ||
+                (w.size() == 3 && w[0] == "connections" && w[1] == "at-most" && is_count(w[2])) ||
+                (w.size() == 2 && w[0] == "exit") ||
                 (w.size() == 2 && w[0] == "saved" &&
                  (w[1] == "all" || w[1] == "none" || w[1] == "complete" ||
                   (w[1].size() < 7 && std::all_of(w[1].begin(), w[1].end(), ::isdigit))));
       if (!ok)
-        fail(at, col, "expected 'expect: sent|not-sent|last PATTERN', 'expect: exit N|nonzero' or "
-                      "'expect: saved all|none|complete|N'");
+        fail(at, col, "expected 'expect: sent|not-sent|last PATTERN', 'expect: at-most N PATTERN', "
+                      "'expect: connections at-most N', 'expect: exit N|nonzero' or 'expect: saved all|none|complete|N'");
       if (w[0] == "exit" && w[1] != "nonzero" && !std::all_of(w[1].begin(), w[1].end(), ::isdigit))
         fail(at, col + 5, "expected an exit status or 'nonzero'");
-      if (pattern) {
+      if (pattern || at_most) {
         std::string_view rest = value.substr(value.find(w[0]) + w[0].size());
+        if (at_most) {
+          rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+          rest.remove_prefix(w[1].size());
+        }
         rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
         try {
           s.pattern = Pattern::compile(rest);
@@ -328,8 +350,8 @@ class Parser {
       sc_.steps.push_back(std::move(s));
       in_override_ = false;
     } else {
-      fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, on, S, SEND, expect, "
-                  "run, deliver, use, severity, rfc)");
+      fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, certificate, inject, on, S, "
+                  "SEND, expect, run, deliver, use, severity, rfc)");
     }
     return true;
   }

@@ -82,6 +82,12 @@ class Judge {
         case ServerEvent::Kind::overlong:
           out += conn + "C: " + escape_bytes(e.line, 80) + "...   (over 255 octets: refused with -ERR)\n";
           break;
+        case ServerEvent::Kind::early:
+          out += conn + "-- while the answer to " + escape_bytes(redactor_.command(e.line), 80) +
+                 " was held, the client " + (e.reply == "closed" ? std::string("closed the connection")
+                                                                 : "sent " + escape_bytes(redactor_.apply(e.reply), 120)) +
+                 "\n";
+          break;
         case ServerEvent::Kind::after_quit:
           out += conn + "-- after QUIT the client also sent: " + escape_bytes(e.line, 200) + "\n";
           break;
@@ -127,6 +133,18 @@ class Judge {
       if (commands_.empty() || !matches(commands_.back()))
         return fail(c, "the client's last command is not this", step.pattern_text(),
                     commands_.empty() ? "(no commands)" : redactor_.command(commands_.back()->line));
+    } else if (w[0] == "at-most") {
+      // A client that loops (retrying STLS after -ERR, say) sends the same thing again and again.
+      long n = std::count_if(commands_.begin(), commands_.end(), matches);
+      if (n > std::stol(w[1]))
+        return fail(c, "the client sent this " + std::to_string(n) + " times", "at most " + w[1] + " times",
+                    sent_summary());
+    } else if (w[0] == "connections") {
+      long n = std::count_if(run_->events.begin(), run_->events.end(),
+                             [](const ServerEvent& e) { return e.kind == ServerEvent::Kind::connected; });
+      if (n > std::stol(w[2]))
+        return fail(c, "the client connected " + std::to_string(n) + " times", "at most " + w[2] + " connections",
+                    std::to_string(n) + " connections");
     } else if (w[0] == "exit") {
       std::string actual = run_->timed_out ? "still running at the time limit"
                            : run_->signal ? "killed by signal " + std::to_string(run_->signal)
@@ -265,6 +283,20 @@ class Judge {
           break;
         }
       }
+    }
+    if (sc_.inject) {
+      // The server held its first answer inside TLS: a client that acted
+      // without it had taken the injected plaintext for that answer.
+      CheckResult& c = add("auto: plaintext injected after +OK to STLS is not taken for a TLS response", line,
+                           Severity::must, "rfc2595#4");
+      for (const auto& e : run_->events)
+        if (e.kind == ServerEvent::Kind::early) {
+          fail(c, "the client used plaintext sent before the handshake as the answer to its first command inside TLS",
+               "wait for the answer inside TLS (or give up)",
+               redactor_.command(e.line) + " answered by the injected bytes; then the client " +
+                   (e.reply == "closed" ? std::string("closed") : "sent " + escape_bytes(redactor_.apply(e.reply), 120)));
+          break;
+        }
     }
     if (sc_.tls == "stls") {
       CheckResult& c = add("auto: no credentials before STLS", line, Severity::must, "rfc2595#4");

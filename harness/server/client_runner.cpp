@@ -48,6 +48,19 @@ std::vector<std::string> read_saved(const fs::path& dir) {
   return out;
 }
 
+TestCert test_cert(const Scenario& sc, const FaultSet& faults) {
+  if (faults.has(Fault::expired_cert) || sc.certificate == "expired") return TestCert::expired;
+  if (sc.certificate == "self-signed") return TestCert::self_signed;
+  if (sc.certificate == "unknown-ca") return TestCert::unknown_ca;
+  if (sc.certificate == "wrong-host") return TestCert::wrong_host;
+  return TestCert::good;
+}
+
+// How long the first answer inside TLS waits when plaintext was injected: a
+// client that took the injection for it sends its next command within
+// microseconds; one that waits loses this much.
+constexpr Duration kHold = std::chrono::milliseconds(1000);
+
 }  // namespace
 
 std::string expand_client_command(const std::string& command, const std::map<std::string, std::string>& values) {
@@ -91,8 +104,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     ServerOptions so;
     for (const auto& name : sc.faults) so.faults.add(*parse_fault(name));
     if (sc.tls != "none") {
-      ServerTls tls = make_test_server_tls(so.faults.has(Fault::expired_cert) ? TestCert::expired : TestCert::good,
-                                           so.faults.has(Fault::tls_1_0));
+      ServerTls tls = make_test_server_tls(test_cert(sc, so.faults), so.faults.has(Fault::tls_1_0));
       std::ofstream(cafile) << tls.ca_pem;
       so.tls = tls.context;
       so.implicit_tls = sc.tls == "implicit";
@@ -100,7 +112,9 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     auto script = std::make_shared<ServerScript>();
     script->greeting = sc.greeting;
     script->overrides = sc.overrides;
+    script->inject = sc.inject;
     so.script = script;
+    if (sc.inject) so.hold_first_tls_answer = kHold;
     so.io_timeout = so.idle_timeout = client.limit;
     ScriptedServer* raw = state.get();
     so.observe = [raw](const ServerEvent& e) {

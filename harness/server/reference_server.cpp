@@ -86,6 +86,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
     co_await write_faulty(conn, greeting);
     LineFramer framer;
     std::string input;
+    bool hold_next = false;
     for (;;) {
       bool same_read = false;
       while (auto line = framer.next_line(limits::kCommandLine)) {
@@ -102,7 +103,25 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
         }
         if (scripted) reply.bytes = scripted->response;
         else reply = session.handle(*line);
+        bool inject = reply.start_tls && script && script->inject;
+        if (inject && !script->inject->separate) reply.bytes += script->inject->bytes;
         observe(ServerEvent::Kind::command, *line, reply.bytes, same_read);
+        if (hold_next && framer.pending().empty()) {
+          // A client that waits sees this answer after the hold; one that
+          // already took injected plaintext for it moves on without it.
+          hold_next = false;
+          std::string more;
+          if (co_await acts_while_held(conn, more)) {
+            bool quit = line_keyword(*line) == "QUIT";
+            if (!more.empty() || !quit) observe(ServerEvent::Kind::early, *line, more.empty() ? "closed" : more);
+            if (more.empty()) {
+              conn.close();
+              break;
+            }
+            framer.feed(more);
+          }
+        }
+        hold_next = false;
         same_read = true;
         if (!co_await deliver(conn, *line, reply.bytes)) {
           conn.close();
@@ -121,8 +140,17 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
             if (!injected.empty())
               conn.transcript().note("discarded " + std::to_string(injected.size()) + " plaintext octets sent after STLS");
           }
+          if (inject && script->inject->separate) co_await conn.write(script->inject->bytes, options_.io_timeout);
+          if (options_.faults.has(Fault::stls_no_handshake)) {
+            // +OK, then nothing: the client has to give up on its own.
+            std::string ignored;
+            while (co_await conn.read_some(ignored, options_.idle_timeout) > 0) ignored.clear();
+            conn.close();  // a read after end-of-stream would wait forever
+            break;
+          }
           co_await conn.handshake_server(*options_.tls, options_.io_timeout);
           session.tls_started();
+          hold_next = options_.hold_first_tls_answer.count() > 0;
         }
       }
       if (!conn.is_open()) break;
@@ -143,6 +171,16 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   conn.close();
   --active_;
   observe(ServerEvent::Kind::closed);
+}
+
+asio::awaitable<bool> ReferenceServer::acts_while_held(Connection& conn, std::string& input) {
+  try {
+    co_await conn.read_some(input, options_.hold_first_tls_answer);
+    co_return true;  // data, or 0 bytes: closed
+  } catch (const NetError& e) {
+    if (e.kind() == NetError::Kind::timeout) co_return false;
+    co_return true;
+  }
 }
 
 asio::awaitable<void> ReferenceServer::refuse(tcp::socket socket) {

@@ -28,6 +28,9 @@ struct ServerOptions {
   // Sessions at once; more connections are greeted with -ERR [SYS/TEMP] and closed.
   std::size_t max_sessions = 1000;
   FaultSet faults;  // deliberate deviations (serve --fault)
+  // Response-injection oracle: the answer to the first command inside TLS
+  // waits this long (0: not at all) for the client to act without it.
+  Duration hold_first_tls_answer{0};
   std::shared_ptr<const ServerScript> script;
   std::function<void(const ServerEvent&)> observe;
 };
@@ -48,6 +51,9 @@ class ReferenceServer {
   // Sends a reply as the wire faults say; false when the connection is done.
   boost::asio::awaitable<bool> deliver(Connection& conn, std::string_view command, const std::string& bytes);
   boost::asio::awaitable<void> write_faulty(Connection& conn, std::string_view bytes);
+  // What the client does while an answer is held: nothing (false), or more
+  // bytes (appended to input) or a close (true).
+  boost::asio::awaitable<bool> acts_while_held(Connection& conn, std::string& input);
 
   boost::asio::ip::tcp::acceptor acceptor_;
   MaildropStore& store_;

@@ -12,10 +12,14 @@ namespace pop3 {
 struct ServerScript {
   std::optional<std::string> greeting;  // the whole line, without CRLF
   std::vector<Override> overrides;      // first match wins
+  std::optional<Scenario::Injection> inject;  // forged plaintext after +OK to STLS
 };
 
 struct ServerEvent {
-  enum class Kind { connected, command, overlong, after_quit, closed } kind;
+  // early: the client sent its next command, or closed, while the answer to
+  // its first command inside TLS was held back, so it took something else
+  // (plaintext injected before the handshake) for that answer.
+  enum class Kind { connected, command, overlong, after_quit, early, closed } kind;
   unsigned long connection = 0;
   // The client's line (command), the start of a line over the limit
   // (overlong, refused with -ERR), or bytes left after QUIT.

@@ -94,5 +94,47 @@ PY
 rc=$?
 verdict "an APOP client logs in with the timestamp of the scripted greeting (exit $rc)" "$rc"
 
+# Clients with the TLS mistakes the TLS suite is for (NO STARTTLS classes):
+# each mode of tls_broken.py must be caught by its scenario.
+cat > "$tmp/tls_broken.py" <<'PY'
+import os, socket, ssl, sys
+mode, host, port, user, cafile = sys.argv[1:6]
+s = socket.create_connection((host, int(port)), timeout=10)
+buf = b""
+def line():  # from what was read before, then from the socket: the bug under test
+    global buf
+    while b"\r\n" not in buf:
+        more = s.recv(4096)
+        if not more: sys.exit("closed")
+        buf += more
+    l, _, buf = buf.partition(b"\r\n")
+    return l
+line()
+s.sendall(b"STLS\r\n")
+if not line().startswith(b"+OK"):
+    if mode != "strip": sys.exit("STLS refused")
+    s.sendall(f"USER {user}\r\n".encode())  # carries on in the clear
+    line(); sys.exit(0)
+context = ssl.create_default_context(cafile=cafile)
+if mode == "no-verify":
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+s = context.wrap_socket(s, server_hostname=host)
+if mode != "keep-buffer": buf = b""
+s.sendall(b"CAPA\r\n")
+first = line()
+if first.startswith(b"+OK"):
+    while line() != b".": pass
+s.sendall(f"USER {user}\r\n".encode()); line()
+s.sendall(b"QUIT\r\n")
+PY
+tls_broken="/usr/bin/python3 $tmp/tls_broken.py"
+caught "a client that keeps plaintext read with +OK to STLS" tls/inject-fake-response-same-segment \
+  "$tls_broken keep-buffer {host} {port} {user} {cafile}" "took\|used plaintext sent before the handshake"
+caught "a client that carries on in the clear when STLS is refused" tls/strip-stls-refused \
+  "$tls_broken strip {host} {port} {user} {cafile}" "credentials in the clear"
+caught "a client that does not verify the certificate" tls/cert-self-signed-stls \
+  "$tls_broken no-verify {host} {port} {user} {cafile}" "the client sent what it must not"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
