@@ -212,3 +212,31 @@ TEST(ClientChecks, CommandsMustBeWellFormedButSaslResponsesAreNotCommands) {
   run.events = {{ServerEvent::Kind::overlong, 1, std::string(80, 'A'), "", false, false}};
   EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "well-formed"), Outcome::failed);
 }
+
+TEST(ClientChecks, AClientThatActsWhileItsFirstTlsAnswerIsHeldTookTheInjection) {
+  auto sc = server_scenario("inject: same-segment +OK forged\\r\\n\n", "stls");
+  ASSERT_TRUE(sc.inject.has_value());
+  EXPECT_EQ(sc.inject->bytes, "+OK forged\r\n");
+  ClientRun run;
+  run.exit_code = 0;
+  run.events = {command("STLS"), command("CAPA", "+OK\r\n.\r\n", false, true)};
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "plaintext injected"), Outcome::passed);
+  run.events.push_back({ServerEvent::Kind::early, 1, "CAPA", "USER u\r\n", false, true});
+  EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "plaintext injected"), Outcome::failed);
+}
+
+TEST(ClientChecks, AtMostCountsCommandsAndConnections) {
+  auto sc = server_scenario("expect: at-most 2 STLS\nexpect: connections at-most 1\n", "stls");
+  ClientRun run;
+  run.exit_code = 1;
+  ServerEvent connected{ServerEvent::Kind::connected, 1, "", "", false, false};
+  run.events = {connected, command("STLS", "-ERR no\r\n"), command("STLS", "-ERR no\r\n")};
+  auto checks = judge_client_run(sc, fixture(), run, Redactor{});
+  EXPECT_EQ(outcome(checks, "at-most 2 STLS"), Outcome::passed);
+  EXPECT_EQ(outcome(checks, "connections at-most 1"), Outcome::passed);
+  run.events.push_back(command("STLS", "-ERR no\r\n"));
+  run.events.push_back(connected);
+  checks = judge_client_run(sc, fixture(), run, Redactor{});
+  EXPECT_EQ(outcome(checks, "at-most 2 STLS"), Outcome::failed);
+  EXPECT_EQ(outcome(checks, "connections at-most 1"), Outcome::failed);
+}
