@@ -25,18 +25,16 @@ asio::awaitable<std::optional<std::string>> exchange(ClientSession& s, const Tar
 asio::awaitable<StepOutcome> plaintext_login(ClientSession& s, const Target& t, const Account& a,
                                              const Redactor& redactor) {
   if (s.connection().in_tls()) co_return StepOutcome::fail("probe: plaintext-login runs before TLS; this connection is in TLS");
-  bool capa = false, user_cap = false;
-  std::string sasl;
+  Capabilities caps;
   if (auto status = co_await exchange(s, t, "CAPA", "CAPA"); status && status->starts_with("+OK")) {
-    capa = true;
-    if (const Response* r = s.last_multiline())
-      for (const auto& l : r->wire_lines) {
-        std::string tag = line_keyword(l);
-        if (tag == "USER") user_cap = true;
-        if (tag == "SASL") sasl = l.size() > 5 ? l.substr(5) : "";
-      }
+    caps.capa_supported = true;
+    if (const Response* r = s.last_multiline()) caps.read_capa(r->wire_lines);
   }
-  std::string advertised = !capa ? "no CAPA" : user_cap ? "CAPA lists USER" : "CAPA lists no USER";
+  bool user_cap = caps.has("USER");
+  std::string sasl;
+  for (const auto& tag : caps.tags)
+    if (tag.starts_with("SASL:")) sasl += (sasl.empty() ? "" : " ") + tag.substr(5);
+  std::string advertised = !caps.capa_supported ? "no CAPA" : user_cap ? "CAPA lists USER" : "CAPA lists no USER";
   advertised += sasl.empty() ? "" : " and SASL " + sasl;
   auto user = co_await exchange(s, t, "USER " + a.user, "USER " + a.user);
   std::string how;
@@ -83,21 +81,7 @@ asio::awaitable<StepOutcome> http_request(ClientSession& s, const Target& t) {
   s.finish_response();
   co_await s.connection().write(request, t.read_timeout);
   std::string data;
-  bool closed = false;
-  while (data.size() < 4096) {
-    std::string more;
-    ClientSession::Quiet q;
-    try {
-      q = co_await s.wait_quiet(t.read_timeout, more);
-    } catch (const NetError&) {
-      q = ClientSession::Quiet::closed;
-    }
-    data += more;
-    if (q != ClientSession::Quiet::data) {
-      closed = q == ClientSession::Quiet::closed;
-      break;
-    }
-  }
+  bool closed = co_await s.drain(t.read_timeout, data, 4096) == ClientSession::Quiet::closed;
   std::size_t lines = 0;
   for (char c : data) lines += c == '\n';
   std::string shown = data.empty() ? "nothing" : escape_bytes(data.substr(0, 300), 300);

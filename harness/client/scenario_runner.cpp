@@ -336,6 +336,25 @@ asio::awaitable<ScenarioResult> run_scenario(const Scenario& sc, const Fixture& 
   co_return result;
 }
 
+void Capabilities::read_capa(const std::vector<std::string>& lines) {
+  auto upper = [](std::string w) {
+    for (auto& ch : w) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return w;
+  };
+  for (const auto& line : lines) {
+    std::string tag = upper(line.substr(0, line.find(' ')));
+    tags.insert(tag);
+    if (tag != "SASL") continue;
+    std::string rest = line.size() > 5 ? line.substr(5) : "";
+    for (std::size_t p = 0; p < rest.size();) {
+      std::size_t q = rest.find(' ', p);
+      std::string mech = upper(rest.substr(p, q == std::string::npos ? q : q - p));
+      if (!mech.empty()) tags.insert("SASL:" + mech);
+      p = q == std::string::npos ? rest.size() : q + 1;
+    }
+  }
+}
+
 asio::awaitable<Capabilities> probe_capabilities(const Target& target) {
   Capabilities caps;
   ClientSession s(co_await asio::this_coro::executor);
@@ -346,23 +365,7 @@ asio::awaitable<Capabilities> probe_capabilities(const Target& target) {
   std::string status = co_await s.next_line(target.read_timeout);
   if (status.starts_with("+OK")) {
     caps.capa_supported = true;
-    if (const Response* r = s.last_multiline()) {
-      for (const auto& line : r->wire_lines) {
-        std::string tag = line.substr(0, line.find(' '));
-        for (auto& ch : tag) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        caps.tags.insert(tag);
-        if (tag == "SASL") {
-          std::string rest = line.size() > 5 ? line.substr(5) : "";
-          for (std::size_t p = 0; p < rest.size();) {
-            std::size_t q = rest.find(' ', p);
-            std::string mech = rest.substr(p, q == std::string::npos ? q : q - p);
-            for (auto& ch : mech) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-            if (!mech.empty()) caps.tags.insert("SASL:" + mech);
-            p = q == std::string::npos ? rest.size() : q + 1;
-          }
-        }
-      }
-    }
+    if (const Response* r = s.last_multiline()) caps.read_capa(r->wire_lines);
   }
   s.finish_response();
   co_await s.send("QUIT\r\n", target.read_timeout, {}, false);

@@ -120,4 +120,19 @@ asio::awaitable<ClientSession::Quiet> ClientSession::wait_quiet(Duration timeout
   }
 }
 
+asio::awaitable<ClientSession::Quiet> ClientSession::drain(Duration timeout, std::string& data, std::size_t cap) {
+  while (data.size() < cap) {
+    std::string more;
+    Quiet q;
+    try {
+      q = co_await wait_quiet(timeout, more);
+    } catch (const NetError&) {
+      q = Quiet::closed;
+    }
+    data += more;
+    if (q != Quiet::data) co_return q;
+  }
+  co_return Quiet::data;
+}
+
 }  // namespace pop3

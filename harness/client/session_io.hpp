@@ -38,6 +38,9 @@ class ClientSession {
   // Waits up to timeout: data, the peer closing, or nothing.
   boost::asio::awaitable<Quiet> wait_quiet(Duration timeout, std::string& data);
   void drop() { conn_->close(); }
+  // Collects what arrives until the peer closes (closed), stays silent for
+  // timeout (silent) or cap octets have come (data). A failed read counts as closed.
+  boost::asio::awaitable<Quiet> drain(Duration timeout, std::string& data, std::size_t cap);
 
   // What the server sent after the last complete response (e.g. plaintext
   // following +OK to STLS), taken out of the reader.

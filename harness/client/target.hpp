@@ -3,6 +3,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "client/account.hpp"
 #include "net/connection.hpp"
@@ -29,6 +30,8 @@ struct Capabilities {
   std::set<std::string> tags;
   bool capa_supported = false;
   bool has(const std::string& tag) const { return tags.contains(tag); }
+  // Adds the tags of a CAPA listing's lines, and "SASL:MECH" per mechanism.
+  void read_capa(const std::vector<std::string>& lines);
 };
 
 }  // namespace pop3

@@ -54,27 +54,17 @@ asio::awaitable<StepOutcome> no_usable_session(ClientSession& s, const Target& t
   } catch (const NetError&) {
     co_return StepOutcome::pass("the server refused the handshake (" + why + ") and closed the connection");
   }
-  for (;;) {
-    std::string more;
-    ClientSession::Quiet q;
-    try {
-      q = co_await s.wait_quiet(target.read_timeout, more);
-    } catch (const NetError&) {
-      q = ClientSession::Quiet::closed;
-    }
-    data += more;
-    // A TLS alert record (content type 21) is a refusal, not a session.
-    bool pop3 = data.starts_with("+") || data.starts_with("-");
-    if (pop3)
-      co_return StepOutcome::fail("after the failed handshake the server answered a plaintext command",
-                                  "no POP3 response: the connection closed (RFC 2595 #4)", escape_bytes(data, 300));
-    if (q == ClientSession::Quiet::closed)
-      co_return StepOutcome::pass("the server refused the handshake (" + why + ") and closed the connection");
-    if (q == ClientSession::Quiet::silent)
-      co_return StepOutcome::pass("the server refused the handshake (" + why +
-                                  ") and answered nothing in plaintext; the connection stayed open");
-    if (data.size() > 4096) co_return StepOutcome::pass("the server refused the handshake (" + why + ")");
-  }
+  auto q = co_await s.drain(target.read_timeout, data, 4096);
+  // A TLS alert record (content type 21) is a refusal, not a session.
+  if (data.starts_with("+") || data.starts_with("-"))
+    co_return StepOutcome::fail("after the failed handshake the server answered a plaintext command",
+                                "no POP3 response: the connection closed (RFC 2595 #4)", escape_bytes(data, 300));
+  if (q == ClientSession::Quiet::closed)
+    co_return StepOutcome::pass("the server refused the handshake (" + why + ") and closed the connection");
+  if (q == ClientSession::Quiet::silent)
+    co_return StepOutcome::pass("the server refused the handshake (" + why +
+                                ") and answered nothing in plaintext; the connection stayed open");
+  co_return StepOutcome::pass("the server refused the handshake (" + why + ")");
 }
 
 StepOutcome check_certificate(const std::string& aspect, const ClientSession& s, const Target& target) {
