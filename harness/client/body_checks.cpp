@@ -58,6 +58,30 @@ BodyVerdict listing(const Response& r, bool uids, Variables& vars) {
   return {};
 }
 
+// "body: entries N VALUE ...": the listing is exactly these lines; a VALUE
+// of {name} binds name, or must equal it when bound.
+BodyVerdict entries(const std::vector<std::string>& w, const Response& r, Variables& vars) {
+  std::string want, got;
+  for (std::size_t i = 1; i + 1 < w.size(); i += 2) want += w[i] + " " + w[i + 1] + "\r\n";
+  for (const auto& line : r.wire_lines) got += line + "\r\n";
+  std::size_t expected = (w.size() - 1) / 2;
+  if (r.wire_lines.size() != expected)
+    return bad("the listing has " + std::to_string(r.wire_lines.size()) + " lines, not " + std::to_string(expected),
+               want, escape_bytes(got, 400));
+  for (std::size_t i = 0; i < expected; ++i) {
+    Pattern p;
+    try {
+      p = Pattern::compile(w[1 + 2 * i] + " " + w[2 + 2 * i]);
+    } catch (const PatternError& e) {
+      return bad(std::string("body: entries: ") + e.what());
+    }
+    if (!p.match(r.wire_lines[i], vars))
+      return bad("listing line " + std::to_string(i + 1) + " differs", w[1 + 2 * i] + " " + w[2 + 2 * i],
+                 escape_bytes(r.wire_lines[i], 200));
+  }
+  return {};
+}
+
 }  // namespace
 
 BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, const Fixture& fx, Variables& vars) {
@@ -80,6 +104,16 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
   }
   if (kind == "listing") return listing(r, false, vars);
   if (kind == "uidl") return listing(r, true, vars);
+  if (kind == "top" && w.size() == 4) {
+    std::size_t n = std::stoul(w[1]), k = std::stoul(w[3]);
+    if (k == 0 || k > fx.messages.size()) return bad("fixture '" + fx.name + "' has no message " + w[3]);
+    std::string want = top_lines(fx.messages[k - 1], n);
+    if (want != r.body)
+      return differ("TOP " + w[1] + " is not the headers, blank line and " + w[1] + " body lines of fixture message " + w[3],
+                    want, r.body);
+    return {};
+  }
+  if (kind == "entries") return entries(w, r, vars);
   if (kind == "top") {
     std::size_t n = std::stoul(w[1]);
     for (const auto& m : fx.messages)

@@ -21,6 +21,9 @@ struct BodyVerdict {
 //               listing.count, listing.octets
 //   uidl        "n uid" lines, uids 1-70 chars in 0x21-0x7E, unique; binds uidl.count
 //   top N       the headers, blank line and first N body lines of a fixture message
+//   top N message K   ... of fixture message K
+//   entries [N VALUE]...  the listing is exactly these lines, in order; a
+//               VALUE {name} binds name, or must equal it when bound
 //   lines N     exactly N lines
 //   has WORD... a line equal to the words or starting with them and a space
 //               (case-insensitive: CAPA tags)

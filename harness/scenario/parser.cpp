@@ -399,11 +399,21 @@ class Parser {
               ((w[0] == "fixture" && w.size() == 1) || (w[0] == "message" && w.size() == 2 && is_num(w[1])) ||
                (w[0] == "listing" && w.size() == 1) || (w[0] == "uidl" && w.size() == 1) ||
                (w[0] == "top" && w.size() == 2 && is_num(w[1])) || (w[0] == "lines" && w.size() == 2 && is_num(w[1])) ||
+               (w[0] == "top" && w.size() == 4 && is_num(w[1]) && w[2] == "message" && is_num(w[3])) ||
+               (w[0] == "entries" && w.size() % 2 == 1 && entries_numbered(w, is_num)) ||
                ((w[0] == "has" || w[0] == "lacks") && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
                ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2));
     if (!ok)
       fail(at, col,
-           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N', 'lines N', 'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID' or 'save NAME'");
+           "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N [message K]', 'lines N', 'entries [N VALUE]...', "
+           "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID' or 'save NAME'");
+  }
+
+  template <class IsNum>
+  static bool entries_numbered(const std::vector<std::string>& w, IsNum is_num) {
+    for (std::size_t i = 1; i < w.size(); i += 2)
+      if (!is_num(w[i])) return false;
+    return true;
   }
 
   Expression parse_expression(const Where& at, std::string_view v, std::size_t col) {

@@ -1,0 +1,174 @@
+#include "prop/campaign.hpp"
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "prop/generator.hpp"
+
+namespace pop3::prop {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// The campaign's memory across RapidCheck's calls.
+struct State {
+  CaseRunner& runner;
+  CampaignResult result;
+  std::optional<Counterexample> latest;  // the last failing case, with its trace
+  bool shrinking = false;
+  bool abort = false;  // environment error or interrupt: later cases pass at once, so shrinking ends
+  const std::atomic<bool>& stop;
+  const Progress& progress;
+};
+
+struct Sut {
+  State& st;
+};
+
+class Step : public rc::state::Command<Model, Sut> {
+ public:
+  explicit Step(Op op) : op_(std::move(op)) {}
+  void checkPreconditions(const Model& m) const override {
+    if (op_.kind == OpKind::second_session) RC_PRE(m.in_transaction());
+  }
+  void apply(Model& m) const override { m.apply(op_); }
+  void run(const Model& m, Sut& sut) const override {
+    State& st = sut.st;
+    if (st.abort) return;
+    if (st.stop) {
+      st.abort = true;
+      st.result.interrupted = true;
+      return;
+    }
+    auto started = Clock::now();
+    auto finding = st.runner.step(op_, m);
+    st.result.protocol_seconds += since(started);
+    if (!finding) return;
+    Counterexample c;
+    c.finding = *finding;
+    c.trace = st.runner.trace();
+    st.latest = std::move(c);
+    RC_FAIL(finding->message);
+  }
+  void show(std::ostream& os) const override { os << prop::show(op_); }
+
+ private:
+  Op op_;
+};
+
+using StepPtr = std::shared_ptr<const rc::state::Command<Model, Sut>>;
+
+class Listener : public rc::detail::TestListener {
+ public:
+  explicit Listener(State& st) : st_(st) {}
+  void onTestCaseFinished(const rc::detail::CaseDescription& d) override {
+    if (d.result.type == rc::detail::CaseResult::Type::Failure && !st_.result.failure && st_.latest) {
+      st_.result.failure = *st_.latest;
+      st_.result.failure->first_length = st_.latest->trace.size();
+      st_.result.failure->failing_case = st_.result.cases;
+      st_.shrinking = true;
+    } else if (d.result.type == rc::detail::CaseResult::Type::Success && !st_.abort) {
+      ++st_.result.passed;
+    }
+    st_.progress(st_.result, st_.shrinking);
+  }
+  void onShrinkTried(const rc::detail::CaseDescription& d, bool accepted) override {
+    if (accepted && st_.latest && st_.result.failure && !st_.abort) {
+      auto first = st_.result.failure->first_length;
+      auto which = st_.result.failure->failing_case;
+      int shrinks = st_.result.failure->shrinks + 1;
+      st_.result.failure = *st_.latest;
+      st_.result.failure->first_length = first;
+      st_.result.failure->failing_case = which;
+      st_.result.failure->shrinks = shrinks;
+    }
+    (void)d;
+    st_.progress(st_.result, true);
+  }
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+
+ private:
+  State& st_;
+};
+
+void keep_shortest(std::vector<Observation>& into, std::vector<Observation>& more) {
+  for (auto& o : more) {
+    auto same = std::find_if(into.begin(), into.end(),
+                             [&](const Observation& x) { return x.finding.message == o.finding.message; });
+    if (same == into.end()) into.push_back(std::move(o));
+    else if (o.trace.size() < same->trace.size()) *same = std::move(o);
+  }
+  more.clear();
+}
+
+}  // namespace
+
+CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vector<std::string>> fixture,
+                            const CampaignOptions& options, const Progress& progress, const std::atomic<bool>& stop) {
+  State st{runner, {}, std::nullopt, false, false, stop, progress};
+  // A first connection learns whether the greeting offers APOP (the model
+  // depends on it) and shows at once whether the target is usable.
+  try {
+    auto started = Clock::now();
+    if (auto f = runner.begin()) {
+      st.result.failure = Counterexample{*f, runner.trace(), 0, 0, 0};
+      return st.result;
+    }
+    runner.end();
+    st.result.provisioning_seconds += since(started);
+  } catch (const EnvironmentError& e) {
+    st.result.environment_error = e.what();
+    return st.result;
+  }
+  const Model initial(fixture, runner.apop_offered());
+  Sut sut{st};
+
+  auto property = [&] {
+    if (st.abort) return;
+    ++st.result.cases;
+    try {
+      auto started = Clock::now();
+      auto greeting = runner.begin();
+      st.result.provisioning_seconds += since(started);
+      if (greeting) {
+        st.latest = Counterexample{*greeting, {}, 0, 0, 0};
+        RC_FAIL(greeting->message);
+      }
+      rc::state::check(initial, sut, [](const Model& m) {
+        return rc::gen::map(gen_op(m), [](Op op) -> StepPtr { return std::make_shared<const Step>(std::move(op)); });
+      });
+    } catch (const EnvironmentError& e) {
+      st.result.environment_error = e.what();
+      st.abort = true;
+    }
+    runner.end();
+    st.result.commands = runner.commands();
+    if (!st.shrinking) keep_shortest(st.result.observations, runner.observations());
+    else runner.observations().clear();
+  };
+
+  rc::detail::TestParams params;
+  params.seed = options.seed;
+  params.maxSuccess = options.runs;
+  params.maxSize = std::max(0, options.max_commands - 1);
+  params.maxDiscardRatio = 10;
+  Listener listener(st);
+  rc::detail::TestMetadata metadata;
+  metadata.id = metadata.description = "POP3 server agrees with the maildrop model";
+  auto result = rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+  rc::detail::GaveUpResult gave_up;
+  rc::detail::Error error;
+  if (result.match(gave_up) && !st.result.environment_error)
+    st.result.environment_error = "RapidCheck gave up: " + gave_up.description;
+  if (result.match(error) && !st.result.environment_error)
+    st.result.environment_error = "RapidCheck error: " + error.description;
+  if (st.abort) st.result.failure.reset();
+  return st.result;
+}
+
+}  // namespace pop3::prop

@@ -1,0 +1,70 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "prop/judge.hpp"
+#include "prop/link.hpp"
+#include "prop/model.hpp"
+#include "prop/trace.hpp"
+
+namespace pop3::prop {
+
+struct Credentials {
+  std::string user, pass;
+};
+
+// A finding that does not fail the case (a SHOULD, or an INFO), with the
+// steps that led to it.
+struct Observation {
+  Finding finding;
+  std::vector<TraceItem> trace;
+};
+
+// Plays one test case's steps against a server (and, in differential mode,
+// a reference server), checking every response against the model. Free of
+// I/O itself: the Links do it.
+class CaseRunner {
+ public:
+  CaseRunner(Server& target, Credentials credentials, Server* reference = nullptr,
+             std::optional<Credentials> reference_credentials = std::nullopt);
+
+  // Resets the maildrop(s) and connects; a bad greeting is a finding.
+  std::optional<Finding> begin();
+  // One step; returns a MUST failure, or a difference from the reference.
+  std::optional<Finding> step(const Op& op, const Model& before);
+  void end();
+
+  const std::vector<TraceItem>& trace() const { return trace_; }
+  std::vector<Observation>& observations() { return observations_; }
+  std::size_t commands() const { return commands_; }
+  // Whether the target's greeting offered APOP (known after the first begin()).
+  bool apop_offered() const { return lanes_.front().apop; }
+
+ private:
+  struct Lane {
+    Server* server;
+    Credentials credentials;
+    std::unique_ptr<Link> link;
+    UidBook uids;
+    std::string timestamp;  // the greeting's APOP timestamp
+    bool apop = false;
+    bool last_was_err = false;  // the last answer on this link was -ERR
+    std::string observed;       // differential: what this lane saw of the step
+  };
+
+  std::optional<Finding> connect(Lane& lane);
+  std::optional<Finding> play(Lane& lane, const Op& op, const Expectation& e, const Model& before, bool primary);
+  std::optional<Finding> second_session(Lane& lane, const Expectation& e, const Model& before, bool primary);
+  std::optional<Finding> resync(Lane& lane, const Model& state, bool primary);
+  Finding problem(const Lane& lane, const Expectation& e, const std::string& what, const Exchange& x) const;
+  void observe(Finding f);
+
+  std::vector<Lane> lanes_;
+  std::vector<TraceItem> trace_;
+  std::vector<Observation> observations_;
+  std::size_t commands_ = 0;
+};
+
+}  // namespace pop3::prop

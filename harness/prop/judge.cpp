@@ -1,0 +1,167 @@
+#include "prop/judge.hpp"
+
+#include <cctype>
+#include <sstream>
+
+#include "model/maildrop.hpp"
+#include "net/transcript.hpp"
+
+namespace pop3::prop {
+
+using Answer = Expectation::Answer;
+using Data = Expectation::Data;
+
+std::optional<std::string> UidBook::observe(std::size_t message, const std::string& uid) {
+  if (!valid_unique_id(uid)) return "invalid unique-id (1-70 characters in 0x21-0x7E)";
+  auto known = by_message_.find(message);
+  if (known != by_message_.end() && known->second != uid)
+    return "the message's unique-id changed (it was " + known->second + ")";
+  auto owner = by_uid_.find(uid);
+  if (owner != by_uid_.end() && owner->second != message) return "another message has this unique-id";
+  by_message_[message] = uid;
+  by_uid_[uid] = message;
+  return std::nullopt;
+}
+
+std::string UidBook::alias(const std::string& uid) const {
+  auto it = by_uid_.find(uid);
+  return it == by_uid_.end() ? "uid?" : "uid" + std::to_string(it->second + 1);
+}
+
+namespace {
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+Finding fail(const Expectation& e, std::string message, std::string expected, std::string actual) {
+  return {Severity::must, e.rfc, std::move(message) + " (" + e.rule + ")", std::move(expected),
+          escape_bytes(actual, 400)};
+}
+
+std::string number_of(std::size_t n) { return std::to_string(n); }
+
+// "n value" listing lines, as sent.
+std::string listing_text(const Response& r) {
+  std::string all;
+  for (const auto& l : r.wire_lines) all += l + "\r\n";
+  return all;
+}
+
+std::optional<Finding> check_listing(const Expectation& e, const Response& r, const Model& m, UidBook& uids) {
+  bool with_uids = e.data == Data::uid_listing;
+  std::string want;
+  for (const auto& entry : e.entries)
+    want += number_of(entry.number) + " " +
+            (with_uids ? "<uid of message " + number_of(entry.message + 1) + ">"
+                       : number_of(entry.octets)) + "\r\n";
+  if (r.wire_lines.size() != e.entries.size())
+    return fail(e, "the listing has " + number_of(r.wire_lines.size()) + " lines, not " + number_of(e.entries.size()),
+                want, listing_text(r));
+  for (std::size_t i = 0; i < e.entries.size(); ++i) {
+    auto w = words(r.wire_lines[i]);
+    const auto& entry = e.entries[i];
+    if (w.size() < 2 || w[0] != number_of(entry.number))
+      return fail(e, "listing line " + number_of(i + 1) + " is not for message " + number_of(entry.number), want,
+                  listing_text(r));
+    if (with_uids) {
+      if (w.size() != 2) return fail(e, "malformed unique-id listing line", want, r.wire_lines[i]);
+      if (auto why = uids.observe(entry.message, w[1]))
+        return fail(e, "message " + w[0] + ": " + *why, want, listing_text(r));
+    } else if (w[1] != number_of(entry.octets)) {
+      return fail(e, "message " + w[0] + " is listed with " + w[1] + " octets, not " +
+                         number_of(entry.octets), want, listing_text(r));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Finding> judge(const Expectation& e, const Response& r, const Model& m, UidBook& uids) {
+  if (!r.parsed) return fail(e, "malformed status line", e.answer == Answer::err ? "-ERR ..." : "+OK ...", r.status_line);
+  bool ok = r.parsed->status == Status::ok;
+  if (r.parsed->status == Status::continuation) return fail(e, "a SASL continuation answers a POP3 command", "+OK or -ERR", r.status_line);
+  if (e.answer == Answer::either) return std::nullopt;
+  if (ok != (e.answer == Answer::ok))
+    return fail(e, std::string("answered ") + (ok ? "+OK" : "-ERR") + " where a conformant server says " +
+                       (ok ? "-ERR" : "+OK"), ok ? "-ERR ..." : "+OK ...", r.status_line);
+  if (!ok) return std::nullopt;
+  auto w = words(r.parsed->text);
+  switch (e.data) {
+    case Data::none: return std::nullopt;
+    case Data::stat: {
+      std::string want = "+OK " + number_of(e.count) + " " + number_of(e.octets);
+      if (w.size() < 2 || w[0] != number_of(e.count) || w[1] != number_of(e.octets))
+        return fail(e, "STAT reports " + (w.size() >= 2 ? w[0] + " messages, " + w[1] + " octets" : "no drop listing"),
+                    want, r.status_line);
+      return std::nullopt;
+    }
+    case Data::scan: {
+      const auto& entry = e.entries.front();
+      std::string size = number_of(entry.octets);
+      std::string want = "+OK " + number_of(entry.number) + " " + size;
+      if (w.size() < 2 || w[0] != number_of(entry.number) || w[1] != size)
+        return fail(e, "wrong scan listing", want, r.status_line);
+      return std::nullopt;
+    }
+    case Data::unique_id: {
+      const auto& entry = e.entries.front();
+      std::string want = "+OK " + number_of(entry.number) + " <uid of message " + number_of(entry.message + 1) + ">";
+      if (w.size() != 2 || w[0] != number_of(entry.number)) return fail(e, "wrong unique-id listing", want, r.status_line);
+      if (auto why = uids.observe(entry.message, w[1])) return fail(e, *why, want, r.status_line);
+      return std::nullopt;
+    }
+    case Data::scan_listing:
+    case Data::uid_listing: return check_listing(e, r, m, uids);
+    case Data::message:
+    case Data::top: {
+      const auto& entry = e.entries.front();
+      const std::string& content = m.content(entry.message);
+      std::string want = e.data == Data::top ? top_lines(content, e.lines) : content;
+      if (r.body != want) {
+        std::size_t i = 0;
+        while (i < want.size() && i < r.body.size() && want[i] == r.body[i]) ++i;
+        return fail(e, "the body differs from fixture message " + number_of(entry.message + 1) + " at octet " +
+                           number_of(i) + " (" + number_of(r.body.size()) + " octets, not " + number_of(want.size()) + ")",
+                    escape_bytes(want, 400), r.body);
+      }
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string observation(const Expectation& e, const Response& r, const UidBook& uids) {
+  if (!r.parsed) return "malformed: " + escape_bytes(r.status_line, 80);
+  if (r.parsed->status != Status::ok) return r.parsed->status == Status::err ? "-ERR" : "+ (continuation)";
+  auto w = words(r.parsed->text);
+  auto first = [&](std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n && i < w.size(); ++i) s += " " + w[i];
+    return s;
+  };
+  switch (e.data) {
+    case Data::none: return "+OK";
+    case Data::stat:
+    case Data::scan: return "+OK" + first(2);
+    case Data::unique_id: return "+OK" + first(1) + (w.size() > 1 ? " " + uids.alias(w[1]) : "");
+    case Data::scan_listing: return "+OK listing " + escape_bytes(listing_text(r), 200);
+    case Data::uid_listing: {
+      std::string s = "+OK listing";
+      for (const auto& line : r.wire_lines) {
+        auto lw = words(line);
+        s += " " + (lw.empty() ? "?" : lw[0]) + ":" + (lw.size() > 1 ? uids.alias(lw[1]) : "?");
+      }
+      return s;
+    }
+    case Data::message:
+    case Data::top: return "+OK body of " + std::to_string(r.body.size()) + " octets: " + escape_bytes(r.body, 60);
+  }
+  return "+OK";
+}
+
+}  // namespace pop3::prop
