@@ -3,8 +3,33 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "cli/prop_options.hpp"
 #include "cli/run_options.hpp"
 #include "cli/serve_command.hpp"
+
+namespace {
+
+// The options that name a target and its account, shared by run, prop (and fuzz).
+void add_target_options(CLI::App& app, pop3::RunOptions& o) {
+  app.add_option("--target", o.target, "HOST:PORT of the server; default: the built-in reference server");
+  app.add_option("--tls", o.tls, "none, stls or implicit")->check(CLI::IsMember({"none", "stls", "implicit"}));
+  app.add_option("--tls-target", o.tls_target,
+                  "HOST:PORT of the same server's implicit-TLS endpoint, for 'connect: implicit' scenarios "
+                  "(when --target is its plaintext/STLS one)");
+  app.add_option("--user", o.user, "Account user name");
+  app.add_option("--pass", o.pass, "Account password (prefer POP3_PASS in the environment)");
+  app.add_option("--cafile", o.cafile, "CA certificates to verify the server with")->check(CLI::ExistingFile);
+  app.add_flag("--insecure", o.insecure, "Do not verify the server's certificate");
+  app.add_option("--maildir", o.maildir, "The account's maildir, rewritten with the fixture before each scenario");
+  app.add_option("--reset-cmd", o.reset_cmd,
+                  "Shell command that resets the mailbox (env: POP3_FIXTURE_DIR, POP3_USER)");
+  app.add_option("--junit", o.junit, "JUnit XML report path")->capture_default_str();
+  app.add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
+      ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
+  app.add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
@@ -14,27 +39,12 @@ int main(int argc, char** argv) {
   pop3::RunOptions o;
   auto* run = app.add_subcommand("run", "Play scenario files as a client against a POP3 server");
   run->add_option("paths", o.paths, "Scenario files or folders (recursive); default: scenarios/rfc1939");
-  run->add_option("--target", o.target, "HOST:PORT of the server; default: the built-in reference server");
-  run->add_option("--tls", o.tls, "none, stls or implicit")->check(CLI::IsMember({"none", "stls", "implicit"}));
-  run->add_option("--tls-target", o.tls_target,
-                  "HOST:PORT of the same server's implicit-TLS endpoint, for 'connect: implicit' scenarios "
-                  "(when --target is its plaintext/STLS one)");
-  run->add_option("--user", o.user, "Account user name");
-  run->add_option("--pass", o.pass, "Account password (prefer POP3_PASS in the environment)");
-  run->add_option("--cafile", o.cafile, "CA certificates to verify the server with")->check(CLI::ExistingFile);
-  run->add_flag("--insecure", o.insecure, "Do not verify the server's certificate");
-  run->add_option("--maildir", o.maildir, "The account's maildir, rewritten with the fixture before each scenario");
-  run->add_option("--reset-cmd", o.reset_cmd,
-                  "Shell command that resets the mailbox (env: POP3_FIXTURE_DIR, POP3_USER)");
+  add_target_options(*run, o);
   run->add_option("--users", o.users_file, "Account pool for --jobs: 'user pass [maildir=DIR|reset=CMD]' per line")
       ->check(CLI::ExistingFile);
-  run->add_option("--junit", o.junit, "JUnit XML report path")->capture_default_str();
   run->add_option("--jobs,-j", o.jobs, "Scenarios run in parallel, one account each")->check(CLI::Range(1u, 64u));
   run->add_option("--filter", o.filter, "Only scenarios whose id matches this glob (e.g. 'rfc1939/dele-*')");
   run->add_option("--seed", o.seed, "Shuffle the scenario order with this seed (printed, recorded in the report)");
-  run->add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
-      ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
-  run->add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
   run->add_option("--client-cmd", o.client_cmd,
                   "Test a client: run scenarios/clients with this command, a template with {host} {port} {user} "
                   "{pass} {tls} {cafile} {outdir}");
@@ -43,6 +53,27 @@ int main(int argc, char** argv) {
   run->add_option("--client-timeout", o.client_timeout_seconds, "Seconds the client may run per scenario")
       ->capture_default_str()->check(CLI::Range(0.1, 3600.0));
   run->get_option("--insecure")->excludes("--cafile");
+
+  pop3::PropOptions po;
+  po.common.junit = "reports/out/prop.xml";
+  auto* prop = app.add_subcommand("prop", "Property-test a server with random command sequences checked against a "
+                                          "model of the maildrop; shrink a failure to a scenario file");
+  add_target_options(*prop, po.common);
+  prop->add_option("--runs", po.runs, "Test cases that must pass")->capture_default_str()->check(CLI::Range(1, 1000000));
+  prop->add_option("--seed", po.seed, "Seed of every random choice (printed; the same seed gives the same cases)");
+  prop->add_option("--max-commands", po.max_commands, "Steps in the longest case")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  prop->add_option("--fixture", po.fixture, "Folder of messages the mailbox is reset to before each case")
+      ->capture_default_str();
+  prop->add_option("--out", po.out, "Where the shrunk counterexample and findings are written as scenario files")
+      ->capture_default_str();
+  prop->add_option("--reference", po.reference,
+                   "Differential mode: HOST:PORT of a second server (plaintext) that must behave the same");
+  prop->add_option("--reference-user", po.reference_user, "Its account (default: --user)");
+  prop->add_option("--reference-pass", po.reference_pass, "Its password (default: --pass; or POP3_REFERENCE_PASS)");
+  prop->add_option("--reference-maildir", po.reference_maildir, "Its maildir, reset before each case");
+  prop->add_option("--reference-reset-cmd", po.reference_reset_cmd, "Or a command that resets it");
+  prop->get_option("--insecure")->excludes("--cafile");
   run->get_option("--client-cmd")->excludes("--target");
 
   pop3::ServeOptions so;
@@ -82,7 +113,10 @@ int main(int argc, char** argv) {
     if (so.pass.empty()) so.pass = p;
   }
   o.color = ::isatty(1) && !std::getenv("NO_COLOR");
+  if (const char* p = std::getenv("POP3_PASS"); p && po.common.pass.empty()) po.common.pass = p;
+  if (const char* p = std::getenv("POP3_REFERENCE_PASS"); p && po.reference_pass.empty()) po.reference_pass = p;
   if (*run) return pop3::run_command(o);
+  if (*prop) return pop3::prop_command(po);
   if (*serve) return pop3::serve_command(so);
   return pop3::kUsage;
 }

@@ -14,9 +14,11 @@
 #include <random>
 #include <sstream>
 
+#include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
 #include "cli/run_options.hpp"
 #include "cli/users_file.hpp"
+#include "client/provision.hpp"
 #include "client/scenario_runner.hpp"
 #include "net/tls.hpp"
 #include "report/console.hpp"
@@ -85,19 +87,6 @@ std::string corpus_version(const std::vector<std::string>& paths) {
     }
   return "unversioned";
 }
-
-// The built-in target: the reference server on a loopback port, with an
-// in-memory certificate for STLS and implicit TLS, and a maildir per account.
-struct EmbeddedTarget {
-  MaildirStore store;
-  fs::path root;
-  std::unique_ptr<ReferenceServer> plain, implicit;  // plaintext+STLS, and implicit TLS
-  ServerTls tls;
-  ~EmbeddedTarget() {
-    std::error_code ec;
-    if (!root.empty()) fs::remove_all(root, ec);
-  }
-};
 
 class RunSession {
  public:
@@ -198,27 +187,12 @@ class RunSession {
     target_.tls = o_.tls == "stls" ? TlsMode::stls : o_.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
     ClientTlsOptions tls{o_.cafile, o_.insecure, {}};
     if (o_.target.empty()) {
-      embedded_ = std::make_unique<EmbeddedTarget>();
-      embedded_->root = fs::temp_directory_path() / ("pop3-harness-" + std::to_string(::getpid()));
-      embedded_->tls = make_test_server_tls();
-      unsigned n = std::max(1u, o_.jobs);
-      for (unsigned i = 0; i < n; ++i) {
-        Account a{"user" + std::to_string(i + 1), "pw-" + std::to_string(std::random_device{}()), "", ""};
-        a.maildir = (embedded_->root / a.user).string();
-        embedded_->store.add_account(a.user, {a.pass, a.maildir});
-        accounts_.push_back(a);
-      }
-      ServerOptions so;
-      so.tls = embedded_->tls.context;
-      embedded_->plain = std::make_unique<ReferenceServer>(ioc_.get_executor(), embedded_->store, so);
-      so.implicit_tls = true;
-      embedded_->implicit = std::make_unique<ReferenceServer>(ioc_.get_executor(), embedded_->store, so);
-      embedded_->plain->start();
-      embedded_->implicit->start();
-      plain_endpoint_ = {target_.host, std::to_string(embedded_->plain->port())};
-      implicit_endpoint_ = {target_.host, std::to_string(embedded_->implicit->port())};
+      embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), std::max(1u, o_.jobs));
+      accounts_ = embedded_->accounts();
+      plain_endpoint_ = {target_.host, std::to_string(embedded_->plain_port())};
+      implicit_endpoint_ = {target_.host, std::to_string(embedded_->implicit_port())};
       target_.port = target_.tls == TlsMode::implicit ? implicit_endpoint_->second : plain_endpoint_->second;
-      tls.extra_ca_pem = embedded_->tls.ca_pem;
+      tls.extra_ca_pem = embedded_->ca_pem();
       if (o_.cafile.empty()) tls.insecure = o_.insecure;
     } else {
       auto [host, port] = split_host_port(o_.target, "--target");
@@ -315,10 +289,7 @@ class RunSession {
   void stop(asio::signal_set& signals) {
     boost::system::error_code ignored;
     signals.cancel(ignored);
-    if (embedded_) {
-      embedded_->plain->stop();
-      embedded_->implicit->stop();
-    }
+    if (embedded_) embedded_->stop();
   }
 
   int finish_run(std::chrono::steady_clock::time_point started) {
@@ -425,7 +396,7 @@ class RunSession {
       played.file = job.file.string();
       co_return played;
     }
-    if (std::string why = co_await provision(account, *fixture); !why.empty()) {
+    if (std::string why = co_await provision(ioc_.get_executor(), account, *fixture); !why.empty()) {
       r.environment_error = true;
       r.reason = "provisioning failed: " + why;
       r.outcome = Outcome::error;
@@ -444,28 +415,6 @@ class RunSession {
     auto it = fixtures_.find(key);
     if (it == fixtures_.end()) it = fixtures_.emplace(key, load_fixture(*path, name)).first;
     return it->second;
-  }
-
-  asio::awaitable<std::string> provision(const Account& a, const Fixture& f) {
-    if (!a.maildir.empty()) {
-      try {
-        write_maildir(a.maildir, f.messages);
-      } catch (const std::exception& e) {
-        co_return std::string(e.what());
-      }
-    }
-    if (!a.reset_cmd.empty()) {
-      std::map<std::string, std::string> env;
-      env.emplace(std::string("POP3_FIXTURE_DIR"), fs::absolute(f.dir).string());
-      env.emplace(std::string("POP3_USER"), a.user);
-      auto result = co_await run_shell(ioc_.get_executor(), a.reset_cmd, env, std::chrono::seconds(60));
-      if (result.timed_out) co_return std::string("reset command timed out after 60 s");
-      if (result.exit_code != 0)
-        co_return std::string("reset command exited with ") +
-            (result.signal ? "signal " + std::to_string(result.signal) : std::to_string(result.exit_code)) + ": " +
-            result.output.substr(0, 2000);
-    }
-    co_return std::string{};
   }
 
   void finish(ScenarioResult r) {

@@ -75,15 +75,26 @@ asio::awaitable<Response> ClientSession::read_response(bool multiline_if_ok, Dur
       if (e.kind() != NetError::Kind::timeout) throw;
       std::string where = reader_.in_body() ? "multi-line response not terminated" : "no complete response line";
       throw ProtocolError(where + " within " + std::to_string(timeout.count()) + " ms" +
-                          (reader_.pending().empty() ? std::string{} : "; unterminated data: " +
-                                                                           escape_bytes(reader_.pending(), 120)));
+                              (reader_.pending().empty() ? std::string{} : "; unterminated data: " +
+                                                                               escape_bytes(reader_.pending(), 120)),
+                          ProtocolError::Kind::timeout);
     }
     if (n == 0) {
       std::string where = reader_.in_body() ? "in the middle of a multi-line response" : "instead of responding";
-      throw ProtocolError("server closed the connection " + where);
+      throw ProtocolError("server closed the connection " + where,
+                          reader_.in_body() || !reader_.pending().empty() ? ProtocolError::Kind::limit
+                                                                          : ProtocolError::Kind::closed);
     }
     reader_.feed(buf);
   }
+}
+
+asio::awaitable<Response> ClientSession::request(std::string_view line, std::string_view shown, bool multiline_if_ok,
+                                                  Duration timeout) {
+  std::string bytes = std::string(line) + "\r\n";
+  std::string shown_bytes = std::string(shown) + "\r\n";
+  co_await conn_->write(bytes, timeout, shown_bytes);
+  co_return co_await read_response(multiline_if_ok, timeout);
 }
 
 asio::awaitable<std::string> ClientSession::next_line(Duration timeout) {

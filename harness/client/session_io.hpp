@@ -13,7 +13,9 @@ namespace pop3 {
 
 // A POP3 failure seen while reading: the server closed, stalled, or broke a limit.
 struct ProtocolError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  enum class Kind { closed, timeout, limit };
+  explicit ProtocolError(const std::string& what, Kind kind = Kind::limit) : std::runtime_error(what), kind(kind) {}
+  Kind kind;
 };
 
 // The client side of one connection: sends lines, and hands back the server's
@@ -38,6 +40,11 @@ class ClientSession {
   // Waits up to timeout: data, the peer closing, or nothing.
   boost::asio::awaitable<Quiet> wait_quiet(Duration timeout, std::string& data);
   void drop() { conn_->close(); }
+  // For engines that work a response at a time (property, fuzz): the
+  // greeting, and one command with its whole answer.
+  boost::asio::awaitable<Response> greeting(Duration timeout) { return read_response(false, timeout); }
+  boost::asio::awaitable<Response> request(std::string_view line, std::string_view shown, bool multiline_if_ok,
+                                           Duration timeout);
   // Collects what arrives until the peer closes (closed), stays silent for
   // timeout (silent) or cap octets have come (data). A failed read counts as closed.
   boost::asio::awaitable<Quiet> drain(Duration timeout, std::string& data, std::size_t cap);

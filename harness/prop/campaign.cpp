@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
+#include <mutex>
+
+#include <rapidcheck/detail/Configuration.h>
 
 #include "prop/generator.hpp"
 
@@ -152,6 +156,15 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
     else runner.observations().clear();
   };
 
+  // Every parameter is explicit. RapidCheck still loads its own configuration
+  // once and announces a seed of its own that nothing here uses: keep that off
+  // the console, where it would be mistaken for the campaign's seed.
+  static std::once_flag quiet;
+  std::call_once(quiet, [] {
+    auto* err = std::cerr.rdbuf(nullptr);
+    rc::detail::configuration();
+    std::cerr.rdbuf(err);
+  });
   rc::detail::TestParams params;
   params.seed = options.seed;
   params.maxSuccess = options.runs;

@@ -1,0 +1,351 @@
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "cli/embedded_target.hpp"
+#include "cli/host_port.hpp"
+#include "cli/prop_options.hpp"
+#include "client/provision.hpp"
+#include "client/scenario_runner.hpp"
+#include "prop/campaign.hpp"
+#include "prop/net_server.hpp"
+#include "report/redact.hpp"
+#include "report/run_report.hpp"
+#include "scenario/parser.hpp"
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace pop3 {
+namespace {
+
+using prop::CampaignResult;
+using prop::Finding;
+
+std::string slug(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() >= 40) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "finding" : out;
+}
+
+class PropSession {
+ public:
+  explicit PropSession(PropOptions& o) : o_(o) {}
+  ~PropSession() {
+    // The built-in server's sessions are coroutines on ioc_: end them before
+    // the store they use goes away.
+    if (!embedded_) return;
+    embedded_->stop();
+    ioc_.restart();
+    ioc_.run_for(std::chrono::seconds(2));
+  }
+
+  int execute() {
+    auto started = std::chrono::steady_clock::now();
+    if (!setup()) return kUsage;
+    std::uint64_t seed = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
+    report_.properties["seed"] = std::to_string(seed);
+    report_.properties["runs"] = std::to_string(o_.runs);
+    report_.properties["max-commands"] = std::to_string(o_.max_commands);
+    report_.properties["target"] = target_.describe();
+    std::cout << "prop: seed " << seed << " (replay with --seed " << seed << "), " << o_.runs << " cases of up to "
+              << o_.max_commands << " steps against " << target_.describe()
+              << (reference_ ? " and the reference " + reference_target_.describe() : std::string{}) << "\n";
+
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int) {
+      if (!ec) stop_ = true;
+    });
+    prop::NetServer target(ioc_, target_, account_, fixture_);
+    std::optional<prop::NetServer> reference;
+    if (reference_) reference.emplace(ioc_, reference_target_, *reference_, fixture_);
+    prop::CaseRunner runner(target, {account_.user, account_.pass}, reference ? &*reference : nullptr,
+                            reference_ ? std::optional<prop::Credentials>({reference_->user, reference_->pass})
+                                       : std::nullopt);
+    auto messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
+    bool tty = ::isatty(1);
+    auto last = std::chrono::steady_clock::now();
+    auto progress = [&](const CampaignResult& r, bool shrinking) {
+      auto now = std::chrono::steady_clock::now();
+      if (!tty || now - last < std::chrono::milliseconds(200)) return;
+      last = now;
+      double s = std::chrono::duration<double>(now - started).count();
+      std::printf("\r  %s %d/%d cases, %zu commands, %.0f cases/s, %.1f s   ", shrinking ? "shrinking:" : "cases:",
+                  r.cases, o_.runs, r.commands, r.cases / std::max(s, 1e-3), s);
+      std::fflush(stdout);
+    };
+    prop::CampaignOptions co{o_.runs, seed, o_.max_commands};
+    CampaignResult r = prop::run_campaign(runner, messages, co, progress, stop_);
+    signals.cancel();
+    if (tty) std::printf("\r%80s\r", "");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report_.seconds = seconds;
+    report_.interrupted = r.interrupted;
+    return finish(r, seed, seconds);
+  }
+
+ private:
+  bool setup() {
+    try {
+      fs::path fixture_dir(o_.fixture);
+      // The default is relative to the checkout; find it from the binary too.
+      std::error_code ec;
+      for (fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+           !ec && !fs::is_directory(fixture_dir) && fixture_dir.is_relative() && dir != dir.parent_path();
+           dir = dir.parent_path())
+        if (fs::is_directory(dir / o_.fixture)) fixture_dir = dir / o_.fixture;
+      if (!fs::is_directory(fixture_dir)) {
+        std::cerr << "pop3-harness: --fixture " << o_.fixture << " is not a folder of messages\n";
+        return false;
+      }
+      fixture_ = load_fixture(fixture_dir, fixture_dir.filename().string());
+      if (fixture_.messages.empty()) {
+        std::cerr << "pop3-harness: the fixture " << o_.fixture << " has no messages\n";
+        return false;
+      }
+      const RunOptions& c = o_.common;
+      target_.read_timeout = target_.connect_timeout = std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
+      target_.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+      ClientTlsOptions tls{c.cafile, c.insecure, {}};
+      if (c.target.empty()) {
+        embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), 1);
+        account_ = embedded_->accounts().front();
+        target_.port = std::to_string(target_.tls == TlsMode::implicit ? embedded_->implicit_port() : embedded_->plain_port());
+        tls.extra_ca_pem = embedded_->ca_pem();
+      } else {
+        std::tie(target_.host, target_.port) = split_host_port(c.target, "--target");
+        if (c.user.empty()) {
+          std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS)\n";
+          return false;
+        }
+        if (c.maildir.empty() && c.reset_cmd.empty()) {
+          std::cerr << "pop3-harness: prop resets the mailbox before each case: give --maildir DIR or --reset-cmd CMD\n";
+          return false;
+        }
+        account_ = {c.user, c.pass, c.maildir, c.reset_cmd};
+      }
+      if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+      target_.trust = tls;
+      if (!o_.reference.empty()) {
+        reference_target_ = target_;
+        reference_target_.tls = TlsMode::none;
+        std::tie(reference_target_.host, reference_target_.port) = split_host_port(o_.reference, "--reference");
+        reference_ = Account{o_.reference_user.empty() ? account_.user : o_.reference_user,
+                             o_.reference_pass.empty() ? account_.pass : o_.reference_pass, o_.reference_maildir,
+                             o_.reference_reset_cmd};
+        if (reference_->maildir.empty() && reference_->reset_cmd.empty()) {
+          std::cerr << "pop3-harness: --reference needs --reference-maildir DIR or --reference-reset-cmd CMD\n";
+          return false;
+        }
+        redactor_.add_secret(reference_->pass);
+      }
+      redactor_.add_secret(account_.pass);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return false;
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return false;
+    }
+    return true;
+  }
+
+  // Writes a trace as a scenario in --out, with the fixture beside it so
+  // `run` finds it; returns the file's path.
+  std::string write(const std::string& name, const std::vector<prop::TraceItem>& trace, const Finding& f,
+                    const std::vector<std::string>& comments, bool strict_last) {
+    fs::create_directories(fs::path(o_.out) / "fixtures");
+    fs::path fixture_copy = fs::path(o_.out) / "fixtures" / fixture_.name;
+    if (!fs::exists(fixture_copy)) fs::copy(fixture_.dir, fixture_copy, fs::copy_options::recursive);
+    prop::ScenarioHeader h{name, f.rfc, f.severity, fixture_.name, comments};
+    fs::path file = fs::path(o_.out) / (slug(name) + ".pop3");
+    write_atomically(file.string(), prop::write_scenario(trace, h, strict_last));
+    return file.string();
+  }
+
+  // Plays the written counterexample as `run` would; it must fail again.
+  std::optional<ScenarioResult> replay(const std::string& file) {
+    try {
+      Scenario sc = parse_scenario(file, fs::path(file).stem().string());
+      std::optional<ScenarioResult> out;
+      asio::co_spawn(ioc_, [&]() -> asio::awaitable<void> {
+        std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
+        if (!why.empty()) throw std::runtime_error("provisioning failed: " + why);
+        out = co_await run_scenario(sc, fixture_, target_, account_);
+      }, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+      ioc_.restart();
+      while (!out && ioc_.run_one()) {
+      }
+      return out;
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: replay of " << file << " failed: " << e.what() << "\n";
+      return std::nullopt;
+    }
+  }
+
+  static CheckResult check(std::string label, Severity sev, std::string rfc, Outcome outcome) {
+    CheckResult c;
+    c.label = std::move(label);
+    c.severity = sev;
+    c.rfc = std::move(rfc);
+    c.outcome = outcome;
+    return c;
+  }
+
+  int finish(const CampaignResult& r, std::uint64_t seed, double seconds) {
+    ScenarioResult sr;
+    sr.id = "prop/model";
+    sr.name = "random command sequences agree with the maildrop model";
+    sr.file = o_.fixture;
+    sr.classname = "prop.model";
+    sr.rfc = "rfc1939";
+    sr.seconds = seconds;
+    sr.exchanges = r.commands;
+    std::string found_by = "pop3-harness prop --seed " + std::to_string(seed) + " --runs " + std::to_string(o_.runs) +
+                           " --max-commands " + std::to_string(o_.max_commands);
+    std::string replay_hint = "Replay: pop3-harness run THIS_FILE --target " + target_.host + ":" + target_.port +
+                              " --user " + account_.user + " --maildir DIR (or --reset-cmd CMD)";
+    std::printf("%d cases (%d passed), %zu commands in %.2f s: %.0f cases/s, %.0f commands/s; provisioning %.2f s, "
+                "protocol %.2f s\n",
+                r.cases, r.passed, r.commands, seconds, r.cases / std::max(seconds, 1e-6),
+                static_cast<double>(r.commands) / std::max(seconds, 1e-6), r.provisioning_seconds, r.protocol_seconds);
+    report_.properties["cases"] = std::to_string(r.cases);
+    report_.properties["commands"] = std::to_string(r.commands);
+
+    bool env = false, failed = false, warned = false;
+    if (r.environment_error) {
+      std::string why = redactor_.apply(*r.environment_error);
+      std::cerr << "pop3-harness: " << why << "\n";
+      sr.environment_error = true;
+      sr.reason = why;
+      env = true;
+    }
+    CheckResult model = check(std::to_string(r.cases) + " cases of up to " + std::to_string(o_.max_commands) +
+                                  " steps: every response as the maildrop model predicts (seed " + std::to_string(seed) + ")",
+                              Severity::must, "rfc1939", Outcome::passed);
+    if (r.interrupted) {
+      model.outcome = Outcome::skipped;
+      model.message = "interrupted (SIGINT or SIGTERM) after " + std::to_string(r.cases) + " cases";
+      env = true;
+    } else if (env) {
+      model.outcome = Outcome::error;
+      model.message = sr.reason;
+    }
+    if (r.failure && !env) {
+      const auto& c = *r.failure;
+      const Finding& f = c.finding;
+      bool difference = f.difference;
+      std::string name = std::string(difference ? "difference" : "must") + " " +
+                         (c.trace.empty() ? "greeting" : prop::keyword(c.trace.back().op.kind)) + " seed " +
+                         std::to_string(seed);
+      std::size_t steps = 0;
+      for (const auto& t : c.trace) steps += t.kind == prop::TraceItem::Kind::op;
+      std::vector<std::string> comments = {
+          "Found by: " + found_by + " (case " + std::to_string(c.failing_case) + "; shrunk from " +
+              std::to_string(c.first_length) + " to " + std::to_string(steps) + " steps in " + std::to_string(c.shrinks) +
+              " shrinks) against " + target_.describe(),
+          "Finding: " + redactor_.apply(f.message), replay_hint};
+      std::string file = write(name, c.trace, f, comments, false);
+      model.outcome = difference ? Outcome::warning : Outcome::failed;
+      model.rfc = f.rfc;
+      model.severity = difference ? Severity::should : Severity::must;
+      model.message = redactor_.apply(f.message) + " — smallest case: " + std::to_string(steps) + " steps, written to " +
+                      file + " (seed " + std::to_string(seed) + ")";
+      model.expected = f.expected;
+      model.actual = redactor_.apply(f.actual);
+      model.transcript = redactor_.apply(f.transcript);
+      (difference ? warned : failed) = true;
+      std::printf("%s %s\n  %s\n  expected: %s\n  actual:   %s\n  shrunk from %zu to %zu steps (%d shrinks); scenario: %s\n",
+                  difference ? "DIFFERENCE" : "FAIL", f.rfc.c_str(), model.message.c_str(), f.expected.c_str(),
+                  model.actual.c_str(), c.first_length, steps, c.shrinks, file.c_str());
+      if (!model.transcript.empty()) std::printf("  transcript:\n%s\n", model.transcript.c_str());
+      sr.checks.push_back(model);
+      // The counterexample must replay: the written scenario fails the same way.
+      CheckResult replayed = check("replay: " + file + " fails again under run", Severity::must, f.rfc, Outcome::passed);
+      if (!c.trace.empty()) {
+        auto played = replay(file);
+        bool again = played && played->outcome != Outcome::passed;
+        replayed.outcome = again ? Outcome::passed : Outcome::warning;
+        replayed.severity = Severity::should;
+        if (!again)
+          replayed.message = played ? "the scenario passes when replayed: the failure depends on more than the steps"
+                                    : "the scenario could not be replayed";
+        std::printf("  replay: %s\n", again ? "the scenario fails again under run (deterministic)"
+                                            : replayed.message.c_str());
+        sr.checks.push_back(replayed);
+      }
+    } else {
+      sr.checks.push_back(model);
+    }
+    for (const auto& o : r.observations) {
+      const Finding& f = o.finding;
+      CheckResult c = check(redactor_.apply(f.message), f.severity, f.rfc,
+                            f.severity == Severity::should ? Outcome::warning : Outcome::passed);
+      c.expected = f.expected;
+      c.actual = redactor_.apply(f.actual);
+      c.transcript = redactor_.apply(f.transcript);
+      if (f.severity == Severity::should) {
+        std::string file = write("should " + f.message.substr(0, 30) + " seed " + std::to_string(seed), o.trace, f,
+                                 {"Found by: " + found_by + " against " + target_.describe(),
+                                  "Finding: " + redactor_.apply(f.message), replay_hint}, true);
+        c.message = "shortest case seen: " + file;
+        warned = true;
+      } else {
+        c.message = c.label;
+      }
+      std::printf("%s %s %s\n", f.severity == Severity::should ? "WARN" : "INFO", f.rfc.c_str(), c.label.c_str());
+      sr.checks.push_back(c);
+    }
+    sr.outcome = summarize(sr);
+    report_.scenarios.push_back(sr);
+    try {
+      write_atomically(o_.common.junit, junit_xml(report_));
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: cannot write the JUnit report: " << e.what() << "\n";
+      return kEnvironment;
+    }
+    std::cout << "JUnit report: " << o_.common.junit << "\n";
+    if (env) return kEnvironment;
+    if (failed || (o_.common.strict && warned)) return kConformance;
+    std::cout << (warned ? "no MUST failure (SHOULD findings above)\n" : "no failure\n");
+    return kPassed;
+  }
+
+  PropOptions& o_;
+  asio::io_context ioc_;
+  std::atomic<bool> stop_{false};
+  Fixture fixture_;
+  Target target_, reference_target_;
+  Account account_;
+  std::optional<Account> reference_;
+  std::unique_ptr<EmbeddedTarget> embedded_;
+  RunReport report_;
+  Redactor redactor_;
+};
+
+}  // namespace
+
+int prop_command(PropOptions& options) {
+  try {
+    return PropSession(options).execute();
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: " << e.what() << "\n";
+    return kEnvironment;
+  }
+}
+
+}  // namespace pop3

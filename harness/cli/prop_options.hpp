@@ -1,0 +1,23 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/run_options.hpp"
+
+namespace pop3 {
+
+struct PropOptions {
+  RunOptions common;  // the target, TLS, account and provisioning options, as for run
+  int runs = 100;
+  std::optional<std::uint64_t> seed;
+  int max_commands = 30;
+  std::string fixture = "scenarios/fixtures/basic";
+  std::string out = "reports/out/prop";
+  // Differential mode: a second server that must behave the same.
+  std::string reference, reference_user, reference_pass, reference_maildir, reference_reset_cmd;
+};
+
+int prop_command(PropOptions& options);
+
+}  // namespace pop3

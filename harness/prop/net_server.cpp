@@ -1,0 +1,108 @@
+#include "prop/net_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+
+#include "client/provision.hpp"
+#include "client/session_io.hpp"
+#include "report/redact.hpp"
+
+namespace asio = boost::asio;
+
+namespace pop3::prop {
+
+namespace {
+
+// Runs one operation to completion on the io_context (which also serves the
+// built-in reference server, when that is the target).
+template <class T>
+T run_sync(asio::io_context& ioc, asio::awaitable<T> op) {
+  std::optional<T> value;
+  std::exception_ptr error;
+  bool done = false;
+  asio::co_spawn(ioc, std::move(op), [&](std::exception_ptr e, T v) {
+    error = e;
+    if (!e) value = std::move(v);
+    done = true;
+  });
+  while (!done) {
+    if (ioc.stopped()) ioc.restart();
+    ioc.run_one();
+  }
+  if (error) std::rethrow_exception(error);
+  return std::move(*value);
+}
+
+class NetLink : public Link {
+ public:
+  NetLink(asio::io_context& ioc, const Target& target, const Account& account)
+      : ioc_(ioc), target_(target), session_(ioc.get_executor()), redactor_(account) {}
+  ~NetLink() override { session_.drop(); }
+
+  void open() {
+    run_sync(ioc_, [](ClientSession& s, const Target& t) -> asio::awaitable<bool> {
+      co_await s.open(t);
+      co_return true;
+    }(session_, target_));
+  }
+
+  Exchange greeting() override {
+    return exchange([](ClientSession& s, Duration timeout) { return s.greeting(timeout); });
+  }
+  Exchange request(const std::string& line, const std::string& shown, bool multiline_if_ok) override {
+    return exchange([&](ClientSession& s, Duration timeout) { return s.request(line, shown, multiline_if_ok, timeout); });
+  }
+  bool closes() override {
+    std::string data;
+    auto quiet = run_sync(ioc_, session_.drain(target_.read_timeout, data, 4096));
+    return quiet == ClientSession::Quiet::closed;
+  }
+  std::string recent() const override {
+    const auto& t = const_cast<ClientSession&>(session_).connection().transcript();
+    std::size_t from = t.size() > 8 ? t.size() - 8 : 0;
+    return redactor_.apply(t.render(from, t.size(), 300));
+  }
+
+ private:
+  template <class F>
+  Exchange exchange(F f) {
+    try {
+      return {run_sync(ioc_, f(session_, target_.read_timeout)), Exchange::Failure::none, {}};
+    } catch (const ProtocolError& e) {
+      auto failure = e.kind == ProtocolError::Kind::closed    ? Exchange::Failure::closed
+                     : e.kind == ProtocolError::Kind::timeout ? Exchange::Failure::timeout
+                                                              : Exchange::Failure::protocol;
+      return {std::nullopt, failure, redactor_.apply(e.what())};
+    } catch (const NetError& e) {
+      // A write into a connection the server has closed.
+      return {std::nullopt, e.kind() == NetError::Kind::timeout ? Exchange::Failure::timeout : Exchange::Failure::closed,
+              redactor_.apply(e.what())};
+    }
+  }
+
+  asio::io_context& ioc_;
+  const Target& target_;
+  ClientSession session_;
+  Redactor redactor_;
+};
+
+}  // namespace
+
+NetServer::NetServer(asio::io_context& ioc, Target target, Account account, const Fixture& fixture)
+    : ioc_(ioc), target_(std::move(target)), account_(std::move(account)), fixture_(fixture) {}
+
+std::unique_ptr<Link> NetServer::connect() {
+  auto link = std::make_unique<NetLink>(ioc_, target_, account_);
+  try {
+    link->open();
+  } catch (const std::exception& e) {
+    throw EnvironmentError("cannot connect to " + target_.describe() + ": " + e.what());
+  }
+  return link;
+}
+
+void NetServer::reset() {
+  std::string why = run_sync(ioc_, provision(ioc_.get_executor(), account_, fixture_));
+  if (!why.empty()) throw EnvironmentError("provisioning failed: " + why);
+}
+
+}  // namespace pop3::prop

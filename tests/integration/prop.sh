@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The property campaign against the reference server: each model fault of
+# `serve --fault` must be found by the default campaign (100 cases), shrunk
+# to a few steps, and written as a scenario that `run` replays: failing
+# against the faulty server, passing against a correct one. The correct
+# server passes several seeds; differential mode sees a faulty server differ.
+set -uo pipefail
+bin=$(realpath "${1:?usage: prop.sh path/to/pop3-harness}")
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# Starts `serve` with the given fault ("-" for none) on a free port; sets $port.
+start() {
+  local name=$1 fault=$2 args=()
+  [ "$fault" != - ] && args=(--fault "$fault")
+  POP3_PASS=p "$bin" serve --maildir "$tmp/$name.md" --user u "${args[@]}" --listen 127.0.0.1:0 >"$tmp/$name.serve" 2>&1 &
+  pids+=($!)
+  timeout 10 bash -c "until grep -q '^listening' '$tmp/$name.serve'; do sleep 0.05; done"
+  port=$(awk '/plain/{n=split($2,a,":"); print a[n]; exit}' "$tmp/$name.serve")
+}
+
+start good -
+good_port=$port
+for seed in 1 2 3; do
+  POP3_PASS=p "$bin" prop --target "127.0.0.1:$good_port" --user u --maildir "$tmp/good.md" --seed $seed \
+    --out "$tmp/good-out" --junit "$tmp/good-$seed.xml" >"$tmp/good-$seed.out" 2>&1
+  rc=$?
+  if [ $rc = 0 ]; then ok "correct server, seed $seed: $(grep -o '^[0-9]* cases[^:]*' "$tmp/good-$seed.out")"
+  else bad "correct server, seed $seed: exit $rc"; sed 's/^/     /' "$tmp/good-$seed.out" | head -30; fi
+done
+
+# fault | most steps in the shrunk case (login counts as 1-2)
+table="
+stat-counts-deleted  4
+rset-keeps-deletions 5
+unstable-uids        7
+renumber-after-dele  5
+commit-on-drop       7
+list-size-lf         3
+retr-deleted-ok      4
+"
+while read -r fault most; do
+  [ -z "$fault" ] && continue
+  start "$fault" "$fault"
+  out="$tmp/out-$fault"
+  POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/$fault.md" --seed 1 \
+    --out "$out" --junit "$tmp/$fault.xml" >"$tmp/$fault.out" 2>&1
+  rc=$?
+  scenario=$(ls "$out"/must-*.pop3 2>/dev/null | head -1)
+  if [ $rc != 1 ] || [ -z "$scenario" ]; then
+    bad "$fault: exit $rc (want 1), scenario '${scenario}'"; sed 's/^/     /' "$tmp/$fault.out" | head -20; continue
+  fi
+  steps=$(grep -cE '^(C: |drop:)' "$scenario")
+  POP3_PASS=p "$bin" run "$scenario" --target "127.0.0.1:$port" --user u --maildir "$tmp/$fault.md" \
+    --junit "$tmp/$fault-replay.xml" >"$tmp/$fault-replay.out" 2>&1
+  replay_bad=$?
+  POP3_PASS=p "$bin" run "$scenario" --target "127.0.0.1:$good_port" --user u --maildir "$tmp/good.md" \
+    --junit "$tmp/$fault-good.xml" >"$tmp/$fault-good.out" 2>&1
+  replay_good=$?
+  if [ "$steps" -le "$most" ] && [ $replay_bad = 1 ] && [ $replay_good = 0 ] && grep -q 'fails again' "$tmp/$fault.out"; then
+    ok "$fault: found, shrunk to $steps steps; run replays it: fails on the fault (1), passes on a correct server (0)"
+  else
+    bad "$fault: $steps steps (at most $most), replay on the fault: exit $replay_bad (want 1), on a correct server: exit $replay_good (want 0)"
+    sed 's/^/     /' "$scenario"; sed 's/^/     /' "$tmp/$fault-good.out" | tail -15
+  fi
+done <<<"$table"
+
+# Differential mode: a faulty server against a correct reference differs
+# (a SHOULD finding: exit 0, or 1 with --strict); two correct servers do not.
+start diff rset-keeps-deletions
+POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/diff.md" --seed 4 --strict \
+  --reference "127.0.0.1:$good_port" --reference-maildir "$tmp/good.md" --out "$tmp/diff-out" \
+  --junit "$tmp/diff.xml" >"$tmp/diff.out" 2>&1
+rc=$?
+if grep -q '^DIFFERENCE\|^FAIL' "$tmp/diff.out" && [ $rc = 1 ]; then ok "differential: the faulty server differs from the reference (exit 1 with --strict)"
+else bad "differential: exit $rc"; sed 's/^/     /' "$tmp/diff.out" | head -20; fi
+start good2 -
+POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/good2.md" --seed 4 --strict \
+  --reference "127.0.0.1:$good_port" --reference-maildir "$tmp/good.md" --out "$tmp/diff2-out" \
+  --junit "$tmp/diff2.xml" >"$tmp/diff2.out" 2>&1
+rc=$?
+if [ $rc = 0 ]; then ok "differential: two correct servers never differ (exit 0 with --strict)"
+else bad "differential between two correct servers: exit $rc"; sed 's/^/     /' "$tmp/diff2.out" | head -20; fi
+
+echo "prop.sh: $passed passed, $failed failed"
+[ $failed = 0 ]
