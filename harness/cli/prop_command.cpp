@@ -57,6 +57,13 @@ class PropSession {
   int execute() {
     auto started = std::chrono::steady_clock::now();
     if (!setup()) return kUsage;
+    // Findings of an earlier campaign in --out would pass for this one's.
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(o_.out, ec)) {
+      std::string n = e.path().filename().string();
+      if (e.path().extension() == ".pop3" && (n.starts_with("must-") || n.starts_with("should-") || n.starts_with("difference-")))
+        fs::remove(e.path(), ec);
+    }
     std::uint64_t seed = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
     report_.properties["seed"] = std::to_string(seed);
     report_.properties["runs"] = std::to_string(o_.runs);
@@ -299,7 +306,7 @@ class PropSession {
       c.actual = redactor_.apply(f.actual);
       c.transcript = redactor_.apply(f.transcript);
       if (f.severity == Severity::should) {
-        std::string file = write("should " + f.message.substr(0, 30) + " seed " + std::to_string(seed), o.trace, f,
+        std::string file = write("should " + f.message.substr(0, f.message.find(':')) + " seed " + std::to_string(seed), o.trace, f,
                                  {"Found by: " + found_by + " against " + target_.describe(),
                                   "Finding: " + redactor_.apply(f.message), replay_hint}, true);
         c.message = "shortest case seen: " + file;

@@ -89,6 +89,12 @@ asio::awaitable<Response> ClientSession::read_response(bool multiline_if_ok, Dur
   }
 }
 
+asio::awaitable<Response> ClientSession::greeting(Duration timeout) {
+  // With STLS, open() read the greeting before the upgrade.
+  if (got_greeting_ && current_) co_return *current_;
+  co_return co_await read_response(false, timeout);
+}
+
 asio::awaitable<Response> ClientSession::request(std::string_view line, std::string_view shown, bool multiline_if_ok,
                                                   Duration timeout) {
   std::string bytes = std::string(line) + "\r\n";

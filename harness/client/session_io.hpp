@@ -42,7 +42,7 @@ class ClientSession {
   void drop() { conn_->close(); }
   // For engines that work a response at a time (property, fuzz): the
   // greeting, and one command with its whole answer.
-  boost::asio::awaitable<Response> greeting(Duration timeout) { return read_response(false, timeout); }
+  boost::asio::awaitable<Response> greeting(Duration timeout);
   boost::asio::awaitable<Response> request(std::string_view line, std::string_view shown, bool multiline_if_ok,
                                            Duration timeout);
   // Collects what arrives until the peer closes (closed), stays silent for

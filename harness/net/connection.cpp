@@ -128,6 +128,15 @@ asio::awaitable<std::size_t> Connection::read_some(std::string& out, Duration ti
   co_return n;
 }
 
+std::size_t Connection::available() {
+  // Inside TLS, raw octets may be records that carry no data (TLS 1.3
+  // session tickets); only decrypted data counts.
+  if (tls_) return static_cast<std::size_t>(SSL_pending(tls_->native_handle()));
+  boost::system::error_code ec;
+  std::size_t n = socket_.is_open() ? socket_.available(ec) : 0;
+  return ec ? 0 : n;
+}
+
 void Connection::close() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);

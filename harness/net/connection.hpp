@@ -54,6 +54,8 @@ class Connection {
   void close();  // abrupt: no QUIT, no TLS close_notify
   bool is_open() const { return socket_.is_open(); }
   bool in_tls() const { return tls_.has_value(); }
+  // Octets that have arrived and wait to be read (TLS: decrypted ones), without waiting.
+  std::size_t available();
   std::string tls_summary() const;
   // What the handshake showed; host is the name or address the harness dialled.
   PeerTls peer_tls(const std::string& host) const;

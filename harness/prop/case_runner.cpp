@@ -122,10 +122,15 @@ std::optional<Finding> CaseRunner::play(Lane& lane, const Op& op, const Expectat
   std::string line = command_line(op, lane.credentials.user, lane.credentials.pass, digest);
   ++commands_;
   Exchange x = lane.link->request(line, show(op), multiline_if_ok(op));
-  if (!x.response && x.failure == Exchange::Failure::closed && lane.last_was_err) {
-    // Some servers end the session after too many bad commands (Dovecot
-    // before login: three). That is their right after -ERR; the case goes on
-    // from a new connection in the model's state.
+  bool after_err = lane.last_was_err;
+  auto is_err = [](const Exchange& x) { return x.response && x.response->parsed && x.response->parsed->status == Status::err; };
+  // Some servers end the session after too many bad commands (Dovecot
+  // before login: three), with a last -ERR line that may arrive as the
+  // answer to the next command. That is their right after -ERR; the case
+  // goes on from a new connection in the model's state.
+  bool goodbye = after_err && ((!x.response && x.failure == Exchange::Failure::closed) ||
+                               (is_err(x) && e.answer == Answer::ok && lane.link->closes()));
+  if (goodbye) {
     if (primary)
       observe({Severity::info, "rfc1939#3", "the server closes the connection after some -ERR answers", "", "",
                lane.link->recent(), false});

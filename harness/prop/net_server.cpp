@@ -4,6 +4,7 @@
 
 #include "client/provision.hpp"
 #include "client/session_io.hpp"
+#include "net/transcript.hpp"
 #include "report/redact.hpp"
 
 namespace asio = boost::asio;
@@ -49,6 +50,18 @@ class NetLink : public Link {
     return exchange([](ClientSession& s, Duration timeout) { return s.greeting(timeout); });
   }
   Exchange request(const std::string& line, const std::string& shown, bool multiline_if_ok) override {
+    // Bytes after the last answer answer nothing. Dovecot, for one, sends a
+    // last -ERR line and closes when a client has made too many errors.
+    std::string extra = session_.take_unread();
+    if (!extra.empty() || session_.connection().available() > 0) {
+      std::string more;
+      bool closed = run_sync(ioc_, session_.drain(target_.read_timeout, more, 4096)) == ClientSession::Quiet::closed;
+      if (extra.empty() && more.empty())
+        return {std::nullopt, Exchange::Failure::closed, "the server closed the connection before the command"};
+      std::string what = "unsolicited " + escape_bytes(extra + more, 200);
+      if (closed) return {std::nullopt, Exchange::Failure::closed, what + ", then the server closed the connection"};
+      return {std::nullopt, Exchange::Failure::protocol, what + " before the command was sent (RFC 1939 #3)"};
+    }
     return exchange([&](ClientSession& s, Duration timeout) { return s.request(line, shown, multiline_if_ok, timeout); });
   }
   bool closes() override {

@@ -1,6 +1,7 @@
 #include "store/maildir.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -67,13 +68,19 @@ std::vector<Message> read_maildir(const fs::path& dir) {
 }
 
 void write_maildir(const fs::path& dir, const std::vector<std::string>& messages) {
-  for (const char* sub : {"cur", "new", "tmp"}) {
+  // new/ before cur/: a server still ending an earlier session may move a
+  // message from new/ to cur/ meanwhile, and then cur/ is swept after it.
+  for (const char* sub : {"new", "cur", "tmp"}) {
     fs::create_directories(dir / sub);
     for (const auto& e : fs::directory_iterator(dir / sub)) fs::remove_all(e.path());
   }
   for (const auto& e : fs::directory_iterator(dir))
     if (e.is_regular_file() && e.path().filename().string().starts_with("dovecot")) fs::remove(e.path());
-  deliver(dir, messages, 0);
+  // New names on every rewrite: a server process still ending an earlier
+  // session may write its old index back (Dovecot's dovecot-uidlist), and
+  // names it knows would keep their old order; new ones are ordered by name.
+  static std::atomic<std::size_t> generation{0};
+  deliver(dir, messages, ++generation * 100000);
 }
 
 void add_to_maildir(const fs::path& dir, const std::vector<std::string>& messages) {
