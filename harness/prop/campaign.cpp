@@ -67,10 +67,15 @@ class Step : public rc::state::Command<Model, Sut> {
 
 using StepPtr = std::shared_ptr<const rc::state::Command<Model, Sut>>;
 
+// Thrown from the listener, outside RapidCheck's catch of the property's
+// exceptions, to end the campaign at once (interrupt, environment error).
+struct Aborted {};
+
 class Listener : public rc::detail::TestListener {
  public:
   explicit Listener(State& st) : st_(st) {}
   void onTestCaseFinished(const rc::detail::CaseDescription& d) override {
+    if (st_.abort) throw Aborted{};
     if (d.result.type == rc::detail::CaseResult::Type::Failure && !st_.result.failure && st_.latest) {
       st_.result.failure = *st_.latest;
       st_.result.failure->first_length = st_.latest->trace.size();
@@ -82,6 +87,7 @@ class Listener : public rc::detail::TestListener {
     st_.progress(st_.result, st_.shrinking);
   }
   void onShrinkTried(const rc::detail::CaseDescription& d, bool accepted) override {
+    if (st_.abort) throw Aborted{};
     if (accepted && st_.latest && st_.result.failure && !st_.abort) {
       auto first = st_.result.failure->first_length;
       auto which = st_.result.failure->failing_case;
@@ -173,7 +179,11 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
   Listener listener(st);
   rc::detail::TestMetadata metadata;
   metadata.id = metadata.description = "POP3 server agrees with the maildrop model";
-  auto result = rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+  rc::detail::TestResult result = rc::detail::SuccessResult{};
+  try {
+    result = rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+  } catch (const Aborted&) {
+  }
   rc::detail::GaveUpResult gave_up;
   rc::detail::Error error;
   if (result.match(gave_up) && !st.result.environment_error)

@@ -108,7 +108,7 @@ std::unique_ptr<Link> NetServer::connect() {
   try {
     link->open();
   } catch (const std::exception& e) {
-    throw EnvironmentError("cannot connect to " + target_.describe() + ": " + e.what());
+    throw EnvironmentError(e.what());
   }
   return link;
 }

@@ -86,5 +86,18 @@ rc=$?
 if [ $rc = 0 ]; then ok "differential: two correct servers never differ (exit 0 with --strict)"
 else bad "differential between two correct servers: exit $rc"; sed 's/^/     /' "$tmp/diff2.out" | head -20; fi
 
+# Exit codes: an unreachable target is an environment error (3), a missing
+# reset option a usage error (2); both still name the problem.
+POP3_PASS=p "$bin" prop --target 127.0.0.1:1 --user u --maildir "$tmp/none.md" --junit "$tmp/unreachable.xml" \
+  --out "$tmp/unreachable" >"$tmp/unreachable.out" 2>&1
+rc=$?
+if [ $rc = 3 ] && grep -q 'Connection refused' "$tmp/unreachable.out" && grep -q '<error' "$tmp/unreachable.xml"; then
+  ok "unreachable target: exit 3, the reason on the console and in JUnit"
+else bad "unreachable target: exit $rc"; cat "$tmp/unreachable.out"; fi
+POP3_PASS=p "$bin" prop --target "127.0.0.1:$good_port" --user u >"$tmp/usage.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q -- '--maildir' "$tmp/usage.out"; then ok "no way to reset the mailbox: exit 2, says what to give"
+else bad "usage: exit $rc"; cat "$tmp/usage.out"; fi
+
 echo "prop.sh: $passed passed, $failed failed"
 [ $failed = 0 ]
