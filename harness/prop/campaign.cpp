@@ -135,7 +135,8 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
     st.result.environment_error = e.what();
     return st.result;
   }
-  const Model initial(fixture, runner.apop_offered());
+  const bool consistent = runner.apop_consistent();
+  const Model initial(fixture, runner.apop_offered() && consistent, consistent);
   Sut sut{st};
 
   auto property = [&] {

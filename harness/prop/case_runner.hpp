@@ -41,6 +41,12 @@ class CaseRunner {
   std::size_t commands() const { return commands_; }
   // Whether the target's greeting offered APOP (known after the first begin()).
   bool apop_offered() const { return lanes_.front().apop; }
+  // In differential mode: whether every server agrees on offering APOP.
+  bool apop_consistent() const {
+    for (const auto& lane : lanes_)
+      if (lane.apop != lanes_.front().apop) return false;
+    return true;
+  }
 
  private:
   struct Lane {

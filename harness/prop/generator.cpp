@@ -70,7 +70,7 @@ rc::Gen<Op> gen_op(const Model& m) {
         {1, just(OpKind::second_session)},
         {1, just(OpKind::user)},
         {1, just(OpKind::pass)},
-        {1, just(OpKind::apop)},
+        {m.apop_testable() ? 1u : 0u, just(OpKind::apop)},
     });
   }
   std::vector<Choice> choices;
@@ -86,7 +86,7 @@ rc::Gen<Op> gen_op(const Model& m) {
   if (m.apop_offered()) {
     choices.push_back({5, just(OpKind::apop)});
     choices.push_back({1, just(OpKind::apop, false)});
-  } else {
+  } else if (m.apop_testable()) {
     choices.push_back({1, just(OpKind::apop)});
   }
   choices.push_back({1, just(OpKind::stat)});

@@ -26,8 +26,9 @@ bool is_lines_arg(const std::string& s) {
 
 }  // namespace
 
-Model::Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered)
-    : messages_(std::move(messages)), removed_(messages_->size(), false), apop_(apop_offered) {}
+Model::Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable)
+    : messages_(std::move(messages)), removed_(messages_->size(), false), apop_(apop_offered),
+      apop_testable_(apop_testable) {}
 
 std::vector<unsigned long> Model::marked_numbers() const {
   std::vector<unsigned long> out;

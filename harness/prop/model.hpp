@@ -37,7 +37,9 @@ struct Expectation {
 // session's state and deletion marks. Pure: the property test's model.
 class Model {
  public:
-  Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered);
+  // apop_testable: false when servers compared in differential mode
+  // disagree on offering APOP, so that no case uses it.
+  Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable = true);
 
   Expectation expect(const Op& op) const;
   void apply(const Op& op);
@@ -46,6 +48,7 @@ class Model {
   enum class Pending { none, good_user, bad_user };
   Pending pending() const { return pending_; }
   bool apop_offered() const { return apop_; }
+  bool apop_testable() const { return apop_testable_; }
   // Message numbers of this session, deleted ones included (zero before login).
   std::size_t numbered() const { return numbering_.size(); }
   bool marked(unsigned long number) const { return marked_[number - 1]; }
@@ -67,6 +70,7 @@ class Model {
   std::shared_ptr<const std::vector<std::string>> messages_;
   std::vector<bool> removed_;  // committed by an earlier QUIT
   bool apop_ = false;
+  bool apop_testable_ = true;
   bool transaction_ = false;
   Pending pending_ = Pending::none;
   bool pass_failed_ = false;  // the last PASS was refused (RFC 1939 is silent on what USER it leaves)
