@@ -24,6 +24,8 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
   app.add_option("--reset-cmd", o.reset_cmd,
                   "Shell command that resets the mailbox (env: POP3_FIXTURE_DIR, POP3_USER)");
   app.add_option("--junit", o.junit, "JUnit XML report path")->capture_default_str();
+  app.add_option("--report-json", o.report_json,
+                 "Also write the results as JSON here (format pop3-harness-results, reports/results-json.md)");
   app.add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
   app.add_flag("--strict", o.strict, "SHOULD findings fail the run as well");

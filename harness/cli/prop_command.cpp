@@ -19,6 +19,7 @@
 #include "prop/campaign.hpp"
 #include "prop/net_server.hpp"
 #include "report/redact.hpp"
+#include "report/results_json.hpp"
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
 
@@ -323,8 +324,9 @@ class PropSession {
     report_.scenarios.push_back(sr);
     try {
       write_atomically(o_.common.junit, junit_xml(report_));
+      if (!o_.common.report_json.empty()) write_atomically(o_.common.report_json, results_json(report_, "prop"));
     } catch (const std::exception& e) {
-      std::cerr << "pop3-harness: cannot write the JUnit report: " << e.what() << "\n";
+      std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
       return kEnvironment;
     }
     std::cout << "JUnit report: " << o_.common.junit << "\n";

@@ -23,6 +23,7 @@
 #include "net/tls.hpp"
 #include "report/console.hpp"
 #include "report/redact.hpp"
+#include "report/results_json.hpp"
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
 #include "server/client_runner.hpp"
@@ -52,6 +53,7 @@ std::vector<Job> discover(const std::vector<std::string>& paths, const std::stri
     if (!fs::exists(root)) throw std::invalid_argument("no such file or folder: " + p);
     fs::path base = fs::is_directory(root) ? root.parent_path() : root.parent_path();
     if (fs::is_directory(root) && root.filename().empty()) base = root.parent_path().parent_path();
+    if (base.empty()) base = ".";  // a file or folder named relative to the current one
     std::vector<fs::path> files;
     if (fs::is_regular_file(root)) files.push_back(root);
     else {
@@ -441,8 +443,9 @@ class RunSession {
     }
     try {
       write_atomically(o_.junit, junit_xml(out));
+      if (!o_.report_json.empty()) write_atomically(o_.report_json, results_json(out, "run"));
     } catch (const std::exception& e) {
-      std::cerr << "pop3-harness: cannot write the JUnit report: " << e.what() << "\n";
+      std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
       harness_error_ = true;
     }
   }

@@ -18,6 +18,7 @@ struct RunOptions {
   bool insecure = false;
   std::string maildir, reset_cmd, users_file;
   std::string junit = "reports/out/junit.xml";
+  std::string report_json;  // the results as JSON (format "pop3-harness-results"), for tools
   unsigned jobs = 1;
   std::string filter;
   std::optional<std::uint64_t> seed;

@@ -16,7 +16,7 @@ std::size_t Fixture::octets() const {
 }
 
 std::optional<fs::path> find_fixture(const fs::path& from, const std::string& name) {
-  for (fs::path dir = fs::absolute(from); ; dir = dir.parent_path()) {
+  for (fs::path dir = fs::absolute(from.empty() ? fs::path(".") : from); ; dir = dir.parent_path()) {
     fs::path candidate = dir / "fixtures" / name;
     if (fs::is_directory(candidate) || (name.find('/') != std::string::npos && fs::is_regular_file(candidate)))
       return candidate;

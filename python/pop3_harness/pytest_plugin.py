@@ -1,0 +1,318 @@
+"""pytest plugin: every ``*.pop3`` scenario file is a test item.
+
+Load it with ``-p pop3_harness.pytest_plugin`` (``python/`` on PYTHONPATH),
+or install the package (a ``pytest11`` entry point). The selected scenario
+files run in one ``pop3-harness run`` (one target probe, one built-in
+server), and each item reports its own result from the results JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import subprocess
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+
+from .results import Results, Scenario
+from .runner import Harness, HarnessNotFound, find_binary
+
+SEVERITIES = ("must", "should", "may", "info")
+# RFCs the corpus cites; others are registered as they are met.
+KNOWN_RFCS = ("rfc1939", "rfc2449", "rfc2595", "rfc3207", "rfc5034", "rfc6856", "rfc8314", "rfc4616")
+
+
+class Pop3ShouldWarning(UserWarning):
+    """A SHOULD (or MAY) finding: reported, never failing the test."""
+
+
+def pytest_addoption(parser):
+    g = parser.getgroup("pop3", "pop3-harness: POP3 scenario files as tests")
+    g.addoption("--pop3-target", help="HOST:PORT of the server under test (default: the built-in reference server)")
+    g.addoption("--pop3-tls", default="none", choices=("none", "stls", "implicit"), help="TLS mode")
+    g.addoption("--pop3-user", help="account user name")
+    g.addoption("--pop3-pass", help="account password (prefer POP3_PASS in the environment)")
+    g.addoption("--pop3-cafile", help="CA certificates to verify the server with")
+    g.addoption("--pop3-maildir", help="the account's maildir, rewritten with each scenario's fixture")
+    g.addoption("--pop3-reset-cmd", help="shell command that resets the mailbox instead")
+    g.addoption("--pop3-timeout", type=float, help="seconds per connect, read and write")
+    g.addoption("--pop3-harness", help="the pop3-harness binary (default: $POP3_HARNESS, PATH, ./build)")
+
+
+def pytest_configure(config):
+    for s in SEVERITIES:
+        config.addinivalue_line("markers", f"{s}: a pop3 scenario of severity {s.upper()}")
+    for r in KNOWN_RFCS:
+        config.addinivalue_line("markers", f"{r}: a pop3 scenario citing {r.upper()}")
+    config.addinivalue_line("markers", "rfc(section): the RFC section a pop3 scenario checks, e.g. rfc1939#5")
+    config.addinivalue_line("markers", "pop3: a pop3-harness scenario file")
+
+
+def _harness(config) -> Harness:
+    cached = getattr(config, "_pop3_harness", None)
+    if cached is None:
+        o = config.getoption
+        password = o("--pop3-pass") or os.environ.get("POP3_PASS")
+        cached = Harness(binary=find_binary(o("--pop3-harness")), target=o("--pop3-target"), tls=o("--pop3-tls"),
+                         user=o("--pop3-user"), password=password, cafile=o("--pop3-cafile"),
+                         maildir=o("--pop3-maildir"), reset_cmd=o("--pop3-reset-cmd"), timeout=o("--pop3-timeout"))
+        config._pop3_harness = cached
+    return cached
+
+
+# --- collection ---------------------------------------------------------
+
+_HEADER = re.compile(r"^([a-z]+):\s*(.*?)\s*$")
+
+
+def read_header(path: Path) -> Dict[str, str]:
+    """The scenario's header lines (name, rfc, severity, role, ...), up to the first blank line."""
+    header: Dict[str, str] = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                if header:
+                    break
+                continue
+            if line.startswith("#"):
+                continue
+            m = _HEADER.match(line)
+            if not m:
+                break
+            header.setdefault(m.group(1), m.group(2))
+    return header
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".pop3" and not {"include", "fixtures"} & set(file_path.parts[:-1]):
+        return Pop3File.from_parent(parent, path=file_path)
+    return None
+
+
+class Pop3File(pytest.File):
+    def collect(self):
+        header = read_header(self.path)
+        item = Pop3Item.from_parent(self, name=self.path.stem, header=header)
+        item.add_marker("pop3")
+        severity = header.get("severity", "MUST").lower()
+        if severity in SEVERITIES:
+            item.add_marker(severity)
+        rfc = header.get("rfc", "")
+        if rfc:
+            item.add_marker(pytest.mark.rfc(rfc))
+            number = rfc.split("#")[0].lower()
+            if re.fullmatch(r"rfc\d+", number):
+                if number not in KNOWN_RFCS:
+                    self.config.addinivalue_line("markers", f"{number}: a pop3 scenario citing {number.upper()}")
+                item.add_marker(number)
+        yield item
+
+
+class Pop3Failure(Exception):
+    def __init__(self, scenario: Scenario):
+        super().__init__(scenario.id)
+        self.scenario = scenario
+
+
+class Pop3Error(Exception):
+    """The scenario could not be judged: a parse error or an unusable target."""
+
+
+class Pop3Item(pytest.Item):
+    def __init__(self, *, header: Dict[str, str], **kw):
+        super().__init__(**kw)
+        self.header = header
+        self.user_properties.append(("rfc", header.get("rfc", "")))
+        self.user_properties.append(("severity", header.get("severity", "MUST")))
+
+    def runtest(self):
+        if self.header.get("role") == "server":
+            pytest.skip("a server-role scenario tests a client: run it with pop3-harness run --client-cmd")
+        batch = _batch(self.session)
+        results = batch.results_for(self)
+        scenario = batch.scenario_for(self)
+        if scenario is None:
+            if results.usage_error or results.exit_code not in (0, 1):
+                raise Pop3Error(_console_error(results))
+            raise Pop3Error(f"no result for {self.path} in the harness's report")
+        self.user_properties.append(("outcome", scenario.outcome))
+        if results.seed:
+            self.user_properties.append(("seed", results.seed))
+        if scenario.parse_error:
+            raise Pop3Error(scenario.reason.rstrip())
+        if scenario.environment_error:
+            raise Pop3Error("environment error: " + scenario.reason)
+        if scenario.outcome == "skipped":
+            pytest.skip(scenario.reason or "skipped")
+        if scenario.outcome in ("failed", "error"):
+            raise Pop3Failure(scenario)
+        for c in scenario.warnings:
+            warnings.warn(Pop3ShouldWarning(f"{self.path.name}:{c.line} [{c.severity.upper()} {c.rfc}] "
+                                            f"{c.label}: {c.message}"))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, Pop3Failure):
+            return format_failure(excinfo.value.scenario)
+        if isinstance(excinfo.value, (Pop3Error, HarnessNotFound)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.header.get('scenario', self.name)} [{self.header.get('rfc', '')}]"
+
+
+def format_failure(s: Scenario) -> str:
+    lines = [f"{s.name}  ({s.severity.upper()}, {s.rfc})"]
+    for c in s.failed_checks:
+        lines.append("")
+        lines.append(f"{c.where}: {c.label}   [{c.severity.upper()} {c.rfc}]")
+        if c.message:
+            lines.append(f"  {c.message}")
+        if c.expected or c.actual:
+            lines.append(f"  expected: {c.expected}")
+            lines.append(f"  actual:   {c.actual}")
+        if c.transcript:
+            lines.append("  transcript:")
+            lines.extend("    " + t for t in c.transcript.rstrip("\n").split("\n"))
+    if not s.failed_checks and s.reason:
+        lines.append(s.reason)
+    return "\n".join(lines)
+
+
+def _console_error(results: Results) -> str:
+    text = (results.stderr or results.stdout).strip()
+    return f"pop3-harness exited {results.exit_code}: {text}"
+
+
+# --- one harness run for every selected scenario ------------------------
+
+class _Batch:
+    def __init__(self, session):
+        self.items = [i for i in session.items if isinstance(i, Pop3Item) and i.header.get("role") != "server"]
+        self.results: Optional[Results] = None
+        self.by_file: Dict[str, Scenario] = {}
+
+    def run(self, config):
+        paths = [str(i.path.resolve()) for i in self.items]
+        self.results = _harness(config).run(*paths)
+        for s in self.results.scenarios:
+            self.by_file[os.path.abspath(s.file)] = s
+
+    def results_for(self, item) -> Results:
+        if self.results is None:
+            self.run(item.config)
+        return self.results
+
+    def scenario_for(self, item) -> Optional[Scenario]:
+        return self.by_file.get(str(item.path.resolve()))
+
+
+def _batch(session) -> _Batch:
+    b = getattr(session, "_pop3_batch", None)
+    if b is None:
+        b = session._pop3_batch = _Batch(session)
+    return b
+
+
+# --- fixtures -------------------------------------------------------------
+
+@dataclass
+class ServerInfo:
+    """A POP3 server the tests may use: host:port and an account."""
+
+    target: str
+    user: str
+    password: str
+    maildir: Optional[str] = None
+    reset_cmd: Optional[str] = None
+    tls: str = "none"
+    cafile: Optional[str] = None
+    implicit_target: Optional[str] = None
+
+
+@pytest.fixture(scope="session")
+def pop3_server(request, tmp_path_factory):
+    """The configured target (--pop3-target), or the built-in reference
+    server started for the session (plaintext+STLS, and implicit TLS)."""
+    o = request.config.getoption
+    if o("--pop3-target"):
+        yield ServerInfo(target=o("--pop3-target"), user=o("--pop3-user") or "",
+                         password=o("--pop3-pass") or os.environ.get("POP3_PASS", ""),
+                         maildir=o("--pop3-maildir"), reset_cmd=o("--pop3-reset-cmd"), tls=o("--pop3-tls"),
+                         cafile=o("--pop3-cafile"))
+        return
+    binary = _harness(request.config).binary
+    work = tmp_path_factory.mktemp("pop3-server")
+    password = "pw-" + os.urandom(6).hex()
+    proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",
+                             "--maildir", str(work / "maildir"), "--user", "pytest",
+                             "--write-cert", str(work / "ca.pem")],
+                            env=dict(os.environ, POP3_PASS=password), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        endpoints = _wait_listening(proc, work / "serve.log", timeout=10)
+        yield ServerInfo(target=endpoints["plain+STLS"], user="pytest", password=password,
+                         maildir=str(work / "maildir"), cafile=str(work / "ca.pem"),
+                         implicit_target=endpoints.get("implicit-TLS"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_listening(proc, log_path: Path, timeout: float) -> Dict[str, str]:
+    """Reads serve's 'listening HOST:PORT KIND' lines as they come, until both
+    endpoints are known or the deadline passes; the rest of its output goes to
+    log_path from a thread, so the pipe never fills."""
+    deadline = time.monotonic() + timeout
+    found: Dict[str, str] = {}
+    seen: List[str] = []
+    fd = proc.stdout.fileno()
+    buffer = b""
+    while len(found) < 2:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise RuntimeError(f"pop3-harness serve did not listen within {timeout} s: {seen}")
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            proc.wait()
+            raise RuntimeError(f"pop3-harness serve exited {proc.returncode}: {seen}")
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            text = line.decode(errors="replace")
+            seen.append(text)
+            parts = text.split()
+            if len(parts) >= 3 and parts[0] == "listening":
+                found[parts[2]] = parts[1]
+
+    def drain():
+        with open(log_path, "ab") as log:
+            log.write(buffer)
+            for chunk in iter(lambda: os.read(fd, 4096), b""):
+                log.write(chunk)
+
+    threading.Thread(target=drain, daemon=True).start()
+    return found
+
+
+@pytest.fixture(scope="session")
+def pop3_harness(request) -> Harness:
+    """The harness bound to the configured target (or the built-in server);
+    .run(paths), .prop(...) return Results; .against(pop3_server) rebinds it."""
+    try:
+        return _harness(request.config)
+    except HarnessNotFound as e:
+        pytest.fail(str(e), pytrace=False)

@@ -1,0 +1,117 @@
+"""Runs the pop3-harness binary and reads its results JSON."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from .results import Results
+
+
+class HarnessNotFound(RuntimeError):
+    """No pop3-harness binary where it was looked for."""
+
+
+def find_binary(explicit: Optional[str] = None) -> str:
+    """The binary: explicit, $POP3_HARNESS, pop3-harness on PATH, or the
+    checkout's build/pop3-harness (this package lives in <checkout>/python)."""
+    candidates = [explicit, os.environ.get("POP3_HARNESS"), shutil.which("pop3-harness"),
+                  str(Path(__file__).resolve().parents[2] / "build" / "pop3-harness")]
+    for c in candidates:
+        if c and os.path.isfile(c) and os.access(c, os.X_OK):
+            return c
+    tried = ", ".join(c for c in candidates if c) or "nothing"
+    raise HarnessNotFound(f"pop3-harness binary not found (tried {tried}); build it (ci/build build) "
+                          f"or give --pop3-harness PATH or POP3_HARNESS")
+
+
+@dataclass(frozen=True)
+class Harness:
+    """A pop3-harness binary bound to a target (or the built-in server when
+    target is None). Each call runs the binary once and returns Results."""
+
+    binary: str
+    target: Optional[str] = None
+    tls: str = "none"
+    user: Optional[str] = None
+    password: Optional[str] = None
+    cafile: Optional[str] = None
+    maildir: Optional[str] = None
+    reset_cmd: Optional[str] = None
+    timeout: Optional[float] = None  # seconds per connect, read and write
+    env: Dict[str, str] = field(default_factory=dict)
+
+    def against(self, server) -> "Harness":
+        """The same binary bound to a server (e.g. the pop3_server fixture)."""
+        return replace(self, target=server.target, tls=getattr(server, "tls", "none") or "none", user=server.user,
+                       password=server.password, cafile=getattr(server, "cafile", None),
+                       maildir=getattr(server, "maildir", None), reset_cmd=getattr(server, "reset_cmd", None))
+
+    def _target_args(self) -> List[str]:
+        args: List[str] = []
+        if self.target:
+            args += ["--target", self.target]
+        if self.tls and self.tls != "none":
+            args += ["--tls", self.tls]
+        for flag, value in (("--user", self.user), ("--cafile", self.cafile), ("--maildir", self.maildir),
+                            ("--reset-cmd", self.reset_cmd)):
+            if value:
+                args += [flag, value]
+        if self.timeout:
+            args += ["--timeout", str(self.timeout)]
+        return args
+
+    def run(self, *paths: str, filter: Optional[str] = None, seed: Optional[int] = None, strict: bool = False,
+            jobs: Optional[int] = None, extra: Sequence[str] = (), time_limit: float = 600) -> Results:
+        """Plays scenario files or folders (``pop3-harness run``)."""
+        args = ["run", *[str(p) for p in paths], *self._target_args()]
+        if filter:
+            args += ["--filter", filter]
+        if seed is not None:
+            args += ["--seed", str(seed)]
+        if strict:
+            args.append("--strict")
+        if jobs:
+            args += ["--jobs", str(jobs)]
+        return self._invoke(args + list(extra), time_limit)
+
+    def prop(self, runs: int = 100, seed: Optional[int] = None, max_commands: int = 30,
+             fixture: Optional[str] = None, out: Optional[str] = None, reference: Optional[str] = None,
+             reference_maildir: Optional[str] = None, reference_reset_cmd: Optional[str] = None,
+             strict: bool = False, extra: Sequence[str] = (), time_limit: float = 3600) -> Results:
+        """A property campaign (``pop3-harness prop``): random command
+        sequences checked against the maildrop model, a failure shrunk to a
+        scenario file (in ``out``, named in the first check's message)."""
+        args = ["prop", *self._target_args(), "--runs", str(runs), "--max-commands", str(max_commands)]
+        for flag, value in (("--seed", seed), ("--fixture", fixture), ("--out", out), ("--reference", reference),
+                            ("--reference-maildir", reference_maildir),
+                            ("--reference-reset-cmd", reference_reset_cmd)):
+            if value is not None:
+                args += [flag, str(value)]
+        if strict:
+            args.append("--strict")
+        return self._invoke(args + list(extra), time_limit)
+
+    def _invoke(self, args: List[str], time_limit: float) -> Results:
+        work = tempfile.mkdtemp(prefix="pop3-harness-py-")
+        json_path = os.path.join(work, "results.json")
+        junit_path = os.path.join(work, "junit.xml")
+        argv = [self.binary, *args, "--report-json", json_path, "--junit", junit_path]
+        env = dict(os.environ, **self.env)
+        if self.password is not None:
+            env["POP3_PASS"] = self.password  # never on the command line
+        env["NO_COLOR"] = "1"
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, errors="replace", timeout=time_limit)
+        if os.path.exists(json_path):
+            results = Results.load(json_path, done.returncode, done.stdout, done.stderr)
+        else:
+            # Usage errors stop before any report.
+            results = Results(exit_code=done.returncode, stdout=done.stdout, stderr=done.stderr)
+        results.junit_path = junit_path if os.path.exists(junit_path) else None
+        return results
+

@@ -1,0 +1,151 @@
+"""The pytest plugin as pytest users meet it, through pytester."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+MESSAGE = "Subject: one\r\n\r\nbody line\r\n"
+
+GOOD = """scenario: STAT counts the fixture
+rfc: rfc1939#5
+severity: MUST
+fixture: one
+
+S: +OK {*}
+C: USER {user}
+S: +OK {*}
+C: PASS {pass}
+S: +OK {*}
+C: STAT
+S: +OK 1 {*}
+"""
+
+FAILING = GOOD.replace("scenario: STAT counts the fixture", "scenario: STAT sees two messages").replace(
+    "S: +OK 1 {*}", "S: +OK 2 {*}")
+
+SHOULD = GOOD.replace("severity: MUST", "severity: SHOULD").replace("scenario: STAT", "scenario: SHOULD STAT")
+
+MISSING_CAPABILITY = GOOD.replace("fixture: one", "fixture: one\nrequires: NO-SUCH-CAPABILITY")
+
+PARSE_ERROR = GOOD.replace("C: STAT", "C STAT without a colon")
+
+
+@pytest.fixture
+def suite(pytester):
+    """A scenario folder with its fixture, as users lay one out."""
+    (pytester.path / "fixtures" / "one").mkdir(parents=True)
+    (pytester.path / "fixtures" / "one" / "01.eml").write_bytes(MESSAGE.encode())
+    return pytester
+
+
+def run(pytester, *args):
+    return pytester.runpytest_subprocess("-p", "pop3_harness.pytest_plugin", "-p", "no:cacheprovider", *args)
+
+
+def test_each_scenario_file_is_an_item_that_passes_against_the_built_in_server(suite):
+    suite.makefile(".pop3", good=GOOD)
+    result = run(suite, "-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*good.pop3::good PASSED*"])
+
+
+def test_a_failure_shows_the_check_expected_actual_transcript_and_rfc(suite):
+    suite.makefile(".pop3", failing=FAILING)
+    result = run(suite)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "*STAT sees two messages*MUST, rfc1939#5*",
+        "*failing.pop3:12: S: +OK 2 {[*]}*[[]MUST rfc1939#5[]]*",
+        "*expected: +OK 2 {[*]}*",
+        "*actual:*+OK 1 *",
+        "*transcript:*",
+        "*C: STAT*",
+    ])
+
+
+def test_a_missing_capability_skips_with_the_reason(suite):
+    suite.makefile(".pop3", needs=MISSING_CAPABILITY)
+    result = run(suite, "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*does not advertise NO-SUCH-CAPABILITY*"])
+
+
+def test_a_parse_error_fails_with_file_line_column_and_the_rest_still_runs(suite):
+    suite.makefile(".pop3", broken=PARSE_ERROR, good=GOOD)
+    result = run(suite)
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(["*broken.pop3:11:1: error*"])
+
+
+def test_an_unreachable_target_is_an_environment_error_naming_it(suite):
+    suite.makefile(".pop3", good=GOOD)
+    result = run(suite, "--pop3-target", "127.0.0.1:1", "--pop3-user", "u", "--pop3-pass", "p",
+                 "--pop3-maildir", str(suite.path / "md"))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*environment error*127.0.0.1:1*refused*"])
+
+
+def test_markers_select_by_severity_and_rfc_and_k_by_name(suite):
+    suite.makefile(".pop3", must=GOOD, should=SHOULD)
+    run(suite, "-m", "should").assert_outcomes(passed=1)
+    run(suite, "-m", "must and rfc1939").assert_outcomes(passed=1)
+    run(suite, "-m", "rfc2449").assert_outcomes()
+    run(suite, "-k", "should").assert_outcomes(passed=1)
+
+
+def test_x_stops_at_the_first_failure_and_lf_reruns_only_it(suite):
+    suite.makefile(".pop3", a_failing=FAILING, b_good=GOOD)
+    result = suite.runpytest_subprocess("-p", "pop3_harness.pytest_plugin", "-x")
+    result.assert_outcomes(failed=1)
+    result = suite.runpytest_subprocess("-p", "pop3_harness.pytest_plugin", "--lf")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*1 deselected*"])
+
+
+def test_junitxml_names_every_scenario_with_its_rfc_and_severity(suite):
+    suite.makefile(".pop3", good=GOOD, failing=FAILING)
+    run(suite, "--junitxml", "out.xml")
+    root = ET.parse(suite.path / "out.xml").getroot()
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {"good", "failing"}
+    assert cases["failing"].find("failure") is not None
+    props = {p.get("name"): p.get("value") for p in cases["good"].iter("property")}
+    assert props["rfc"] == "rfc1939#5" and props["severity"] == "MUST"
+
+
+def test_a_should_finding_passes_with_a_warning(suite):
+    suite.makefile(".pop3", should=SHOULD.replace("S: +OK 1 {*}", "S: +OK 2 {*}"))
+    result = run(suite)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*Pop3ShouldWarning*SHOULD rfc1939#5*"])
+
+
+def test_fixtures_run_scenarios_and_property_campaigns_from_python(suite):
+    suite.makefile(".pop3", good=GOOD)
+    suite.makepyfile(test_api=f"""
+        def test_prop_against_the_session_server(pop3_harness, pop3_server):
+            results = pop3_harness.against(pop3_server).prop(runs=20, seed=7, out="prop-out")
+            assert results.passed, results.stdout
+            assert results.command == "prop" and results.seed == "7"
+            assert results.scenarios[0].checks[0].outcome == "passed"
+
+        def test_run_a_scenario(pop3_harness, pop3_server):
+            results = pop3_harness.against(pop3_server).run("good.pop3")
+            assert results.passed
+            assert results.scenario("good.pop3").outcome == "passed"
+            assert [c.label for c in results.checks][-1] == "S: +OK 1 {{*}}"
+    """)
+    result = run(suite, "test_api.py")
+    result.assert_outcomes(passed=2)
+
+
+def test_the_json_results_format_is_versioned(pytester):
+    binary = os.environ["POP3_HARNESS"]
+    out = pytester.path / "r.json"
+    pytester.run(binary, "prop", "--runs", "5", "--seed", "1", "--report-json", str(out),
+                 "--junit", str(pytester.path / "j.xml"), "--out", str(pytester.path / "o"))
+    data = json.loads(out.read_text())
+    assert data["format"] == "pop3-harness-results" and data["version"] == 1
+    assert data["properties"]["seed"] == "1"
