@@ -126,6 +126,10 @@ class PropSession {
         return false;
       }
       const RunOptions& c = o_.common;
+      if (!c.tls_target.empty()) {
+        std::cerr << "pop3-harness: prop tests one endpoint: give it as --target (with --tls implicit for RFC 8314)\n";
+        return false;
+      }
       target_.read_timeout = target_.connect_timeout = std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
       target_.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
       ClientTlsOptions tls{c.cafile, c.insecure, {}};
