@@ -17,6 +17,7 @@
 #include "client/provision.hpp"
 #include "client/scenario_runner.hpp"
 #include "prop/campaign.hpp"
+#include "net/run_sync.hpp"
 #include "prop/net_server.hpp"
 #include "report/redact.hpp"
 #include "report/results_json.hpp"
@@ -193,15 +194,12 @@ class PropSession {
   std::optional<ScenarioResult> replay(const std::string& file) {
     try {
       Scenario sc = parse_scenario(file, fs::path(file).stem().string());
-      std::optional<ScenarioResult> out;
-      asio::co_spawn(ioc_, [&]() -> asio::awaitable<void> {
+      auto play = [&]() -> asio::awaitable<ScenarioResult> {
         std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
         if (!why.empty()) throw std::runtime_error("provisioning failed: " + why);
-        out = co_await run_scenario(sc, fixture_, target_, account_);
-      }, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
-      ioc_.restart();
-      while (!out && ioc_.run_one()) {
-      }
+        co_return co_await run_scenario(sc, fixture_, target_, account_);
+      };
+      std::optional<ScenarioResult> out = run_sync(ioc_, play());
       return out;
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: replay of " << file << " failed: " << e.what() << "\n";

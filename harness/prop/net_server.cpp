@@ -1,9 +1,9 @@
 #include "prop/net_server.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 
 #include "client/provision.hpp"
 #include "client/session_io.hpp"
+#include "net/run_sync.hpp"
 #include "net/transcript.hpp"
 #include "report/redact.hpp"
 
@@ -12,26 +12,6 @@ namespace asio = boost::asio;
 namespace pop3::prop {
 
 namespace {
-
-// Runs one operation to completion on the io_context (which also serves the
-// built-in reference server, when that is the target).
-template <class T>
-T run_sync(asio::io_context& ioc, asio::awaitable<T> op) {
-  std::optional<T> value;
-  std::exception_ptr error;
-  bool done = false;
-  asio::co_spawn(ioc, std::move(op), [&](std::exception_ptr e, T v) {
-    error = e;
-    if (!e) value = std::move(v);
-    done = true;
-  });
-  while (!done) {
-    if (ioc.stopped()) ioc.restart();
-    ioc.run_one();
-  }
-  if (error) std::rethrow_exception(error);
-  return std::move(*value);
-}
 
 class NetLink : public Link {
  public:
