@@ -45,6 +45,14 @@ constexpr FaultInfo kCatalog[] = {
      "half a RETR or TOP response is sent, then nothing, with the connection left open"},
     {Fault::endless_line, "endless-line", "rfc2449#4", "the response to RETR or TOP is a status line that never ends"},
     {Fault::endless_body, "endless-body", "rfc1939#3", "the RETR or TOP body never ends and is never terminated"},
+    {Fault::long_line_crash, "long-line-crash", "rfc2449#4",
+     "the server process aborts (SIGABRT) on a command line over 300 octets", true},
+    {Fault::nul_stall, "nul-stall", "rfc1939#3",
+     "a command line holding a NUL octet is never answered, and the session stalls", false},
+    {Fault::top_negative_crash, "top-negative-crash", "rfc1939#7",
+     "the server process aborts (SIGABRT) on TOP with a negative line count (TOP 1 -1)", true},
+    {Fault::pipeline_first_only, "pipeline-first-only", "rfc2449#6.6",
+     "of several commands that arrive in one read, only the first is answered; the rest are dropped", false},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Fault::count_), "every fault is in the catalog");
 

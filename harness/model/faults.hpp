@@ -43,6 +43,12 @@ enum class Fault {
   stall_mid_retr,
   endless_line,
   endless_body,
+  // The process itself: crashes and hangs for the fuzzer to find. They abort
+  // the whole process, so only `serve` takes them, never a scenario.
+  long_line_crash,
+  nul_stall,
+  top_negative_crash,
+  pipeline_first_only,
   count_
 };
 
@@ -51,6 +57,7 @@ struct FaultInfo {
   std::string_view name;
   std::string_view rfc;          // what it breaks, or "-" for legal behaviour
   std::string_view description;
+  bool aborts = false;  // kills the process (SIGABRT): not for the in-process server
 };
 
 std::span<const FaultInfo> fault_catalog();

@@ -278,7 +278,10 @@ class Parser {
       sc_.deliveries.push_back({sc_.runs, std::string(value)});
       in_override_ = false;
     } else if (key == "fault") {
-      if (!parse_fault(value)) fail(at, col, "unknown fault '" + std::string(value) + "' (pop3-harness serve --fault help)");
+      auto fault = parse_fault(value);
+      if (!fault) fail(at, col, "unknown fault '" + std::string(value) + "' (pop3-harness serve --fault help)");
+      if (info(*fault).aborts)
+        fail(at, col, "fault '" + std::string(value) + "' aborts the process: only 'pop3-harness serve --fault' takes it");
       sc_.faults.emplace_back(value);
       in_override_ = false;
     } else if (key == "certificate") {

@@ -5,6 +5,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <unistd.h>
 
@@ -87,9 +89,25 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
     LineFramer framer;
     std::string input;
     bool hold_next = false;
+    const FaultSet& faults = options_.faults;
+    // long-line-crash lets lines through up to its trigger, then answers
+    // those over the RFC limit as a correct server would.
+    std::size_t line_limit = faults.has(Fault::long_line_crash) ? kCrashLineOctets : limits::kCommandLine;
     for (;;) {
       bool same_read = false;
-      while (auto line = framer.next_line(limits::kCommandLine)) {
+      while (auto line = framer.next_line(line_limit)) {
+        if (faults.has(Fault::nul_stall) && line->find('\0') != std::string::npos) {
+          co_await stall(conn);
+          break;
+        }
+        if (faults.has(Fault::top_negative_crash) && line_keyword(*line) == "TOP") {
+          auto parsed = parse_command_line(*line);
+          if (parsed && parsed->args.size() == 2 && parsed->args[1].starts_with("-")) crash(Fault::top_negative_crash, *line);
+        }
+        if (line->size() + 2 > limits::kCommandLine) {
+          co_await conn.write(session.line_too_long().bytes, options_.io_timeout);
+          continue;
+        }
         Reply reply;
         const Override* scripted = nullptr;
         if (script) {
@@ -127,6 +145,10 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
           conn.close();
           break;
         }
+        if (faults.has(Fault::pipeline_first_only) && !framer.pending().empty()) {
+          conn.transcript().note("fault: dropped the pipelined commands after the first");
+          framer.take_pending();
+        }
         if (reply.close) {
           if (!framer.pending().empty()) observe(ServerEvent::Kind::after_quit, std::string(framer.pending()));
           conn.close();
@@ -143,9 +165,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
           if (inject && script->inject->separate) co_await conn.write(script->inject->bytes, options_.io_timeout);
           if (options_.faults.has(Fault::stls_no_handshake)) {
             // +OK, then nothing: the client has to give up on its own.
-            std::string ignored;
-            while (co_await conn.read_some(ignored, options_.idle_timeout) > 0) ignored.clear();
-            conn.close();  // a read after end-of-stream would wait forever
+            co_await stall(conn);
             break;
           }
           co_await conn.handshake_server(*options_.tls, options_.io_timeout);
@@ -155,6 +175,7 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
       }
       if (!conn.is_open()) break;
       if (framer.error() != LineFramer::Error::none) {
+        if (faults.has(Fault::long_line_crash)) crash(Fault::long_line_crash, framer.pending());
         observe(ServerEvent::Kind::overlong, std::string(framer.pending().substr(0, 80)));
         co_await conn.write(session.line_too_long().bytes, options_.io_timeout);
         framer.discard_line();
@@ -171,6 +192,21 @@ asio::awaitable<void> ReferenceServer::serve(tcp::socket socket) {
   conn.close();
   --active_;
   observe(ServerEvent::Kind::closed);
+}
+
+asio::awaitable<void> ReferenceServer::stall(Connection& conn) {
+  // Reads and ignores everything until the client gives up and closes.
+  std::string ignored;
+  while (co_await conn.read_some(ignored, options_.idle_timeout) > 0) ignored.clear();
+  conn.close();  // a read after end-of-stream would wait forever
+}
+
+void ReferenceServer::crash(Fault fault, std::string_view line) {
+  // What a sanitizer would print, then the signal a crash gives.
+  std::fprintf(stderr, "pop3-harness serve: fault %s: aborting on a command line of %zu octets starting '%.40s'\n",
+               std::string(info(fault).name).c_str(), line.size(), std::string(line.substr(0, 40)).c_str());
+  std::fflush(stderr);
+  std::abort();
 }
 
 asio::awaitable<bool> ReferenceServer::acts_while_held(Connection& conn, std::string& input) {

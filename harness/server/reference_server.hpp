@@ -51,6 +51,10 @@ class ReferenceServer {
   // Sends a reply as the wire faults say; false when the connection is done.
   boost::asio::awaitable<bool> deliver(Connection& conn, std::string_view command, const std::string& bytes);
   boost::asio::awaitable<void> write_faulty(Connection& conn, std::string_view bytes);
+  // nul-stall and stls-no-handshake: no answer ever again, until the client closes.
+  boost::asio::awaitable<void> stall(Connection& conn);
+  [[noreturn]] static void crash(Fault fault, std::string_view line);
+  static constexpr std::size_t kCrashLineOctets = 300;
   // What the client does while an answer is held: nothing (false), or more
   // bytes (appended to input) or a close (true).
   boost::asio::awaitable<bool> acts_while_held(Connection& conn, std::string& input);
