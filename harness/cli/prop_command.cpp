@@ -11,6 +11,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
 #include "cli/prop_options.hpp"
@@ -110,13 +111,7 @@ class PropSession {
  private:
   bool setup() {
     try {
-      fs::path fixture_dir(o_.fixture);
-      // The default is relative to the checkout; find it from the binary too.
-      std::error_code ec;
-      for (fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-           !ec && !fs::is_directory(fixture_dir) && fixture_dir.is_relative() && dir != dir.parent_path();
-           dir = dir.parent_path())
-        if (fs::is_directory(dir / o_.fixture)) fixture_dir = dir / o_.fixture;
+      fs::path fixture_dir = find_data_path(o_.fixture);
       if (!fs::is_directory(fixture_dir)) {
         std::cerr << "pop3-harness: --fixture " << o_.fixture << " is not a folder of messages\n";
         return false;

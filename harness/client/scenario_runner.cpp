@@ -188,7 +188,7 @@ class Execution {
       }
       case Step::Kind::send_raw: {
         std::string bytes = unescape(substitute(step.text, vars_));
-        co_await s.send(bytes, target_.read_timeout, redactor_.command(bytes), false);
+        co_await s.send_lines(bytes, target_.read_timeout, redactor_.command(bytes));
         break;
       }
       case Step::Kind::expect_line: {

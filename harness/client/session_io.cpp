@@ -54,6 +54,18 @@ asio::awaitable<void> ClientSession::send(std::string_view bytes, Duration timeo
   co_await conn_->write(bytes, timeout, shown);
 }
 
+asio::awaitable<void> ClientSession::send_lines(std::string_view bytes, Duration timeout, std::string_view shown) {
+  std::size_t from = 0, lines = 0;
+  for (std::size_t end; (end = bytes.find("\r\n", from)) != std::string_view::npos; from = end + 2) {
+    std::string_view line = bytes.substr(from, end - from);
+    pending_.push_back(expects_multiline(line));
+    ++lines;
+    if (line_keyword(line) == "STLS") break;
+  }
+  if (lines == 0) pending_.push_back(false);
+  co_await conn_->write(bytes, timeout, shown);
+}
+
 asio::awaitable<Response> ClientSession::read_response(bool multiline_if_ok, Duration timeout) {
   reader_.expect(multiline_if_ok);
   std::string buf;

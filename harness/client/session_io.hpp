@@ -30,6 +30,10 @@ class ClientSession {
   boost::asio::awaitable<void> open(const Target& target);
   boost::asio::awaitable<void> send(std::string_view bytes, Duration timeout, std::string_view shown,
                                     bool multiline_if_ok);
+  // Raw bytes (SEND:): each whole command line in them is expected to be
+  // answered as that command is; after STLS nothing is (the rest would be
+  // injected plaintext, never answered).
+  boost::asio::awaitable<void> send_lines(std::string_view bytes, Duration timeout, std::string_view shown);
   boost::asio::awaitable<std::string> next_line(Duration timeout);
   // Leaves the rest of the current response unread by the scenario.
   void finish_response() { cursor_ = lines_.size(); }
@@ -45,6 +49,13 @@ class ClientSession {
   boost::asio::awaitable<Response> greeting(Duration timeout);
   boost::asio::awaitable<Response> request(std::string_view line, std::string_view shown, bool multiline_if_ok,
                                            Duration timeout);
+  // The fuzzer's halves of a request: any bytes, and the next whole answer.
+  boost::asio::awaitable<void> write(std::string_view bytes, std::string_view shown, Duration timeout) {
+    co_await conn_->write(bytes, timeout, shown);
+  }
+  boost::asio::awaitable<Response> response(bool multiline_if_ok, Duration timeout) {
+    return read_response(multiline_if_ok, timeout);
+  }
   // Collects what arrives until the peer closes (closed), stays silent for
   // timeout (silent) or cap octets have come (data). A failed read counts as closed.
   boost::asio::awaitable<Quiet> drain(Duration timeout, std::string& data, std::size_t cap);

@@ -137,6 +137,12 @@ std::size_t Connection::available() {
   return ec ? 0 : n;
 }
 
+void Connection::shutdown_send() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  transcript_.note("client shut down its sending side");
+}
+
 void Connection::close() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);

@@ -52,6 +52,8 @@ class Connection {
   boost::asio::awaitable<std::size_t> read_some(std::string& out, Duration timeout);
 
   void close();  // abrupt: no QUIT, no TLS close_notify
+  // Half-close: the peer reads end-of-stream, and may still answer (plain TCP only).
+  void shutdown_send();
   bool is_open() const { return socket_.is_open(); }
   bool in_tls() const { return tls_.has_value(); }
   // Octets that have arrived and wait to be read (TLS: decrypted ones), without waiting.

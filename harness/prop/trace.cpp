@@ -63,46 +63,40 @@ class Writer {
     out_ << "drop:\nconn: " << back << "\n";
   }
 
-  void status(const Expectation& e) {
-    if (e.answer == Answer::either) {
-      out_ << kEither << "\n";
-      return;
-    }
-    if (e.answer == Answer::err) {
-      out_ << "S: -ERR {*}\n";
-      return;
-    }
-    switch (e.data) {
-      case Data::none: out_ << "S: +OK {*}\n"; break;
-      case Data::stat: out_ << "S: +OK " << e.count << " " << e.octets << " {*}\n"; break;
-      case Data::scan: out_ << "S: +OK " << e.entries[0].number << " " << size(e.entries[0]) << " {*}\n"; break;
-      case Data::unique_id: out_ << "S: +OK " << e.entries[0].number << " {uid" << e.entries[0].message + 1 << "}\n"; break;
-      case Data::scan_listing:
-      case Data::uid_listing: {
-        bool uids = e.data == Data::uid_listing;
-        out_ << "S: +OK {*}\nbody: " << (uids ? "uidl" : "listing") << "\nbody: entries";
-        for (const auto& entry : e.entries) {
-          out_ << " " << entry.number << " ";
-          if (uids) out_ << "{uid" << entry.message + 1 << "}";
-          else out_ << size(entry);
-        }
-        out_ << "\n";
-        break;
-      }
-      case Data::message: out_ << "S: +OK {*}\nbody: message " << e.entries[0].message + 1 << "\n"; break;
-      case Data::top:
-        out_ << "S: +OK {*}\nbody: top " << e.lines << " message " << e.entries[0].message + 1 << "\n";
-        break;
-    }
-  }
-
-  static std::size_t size(const Expectation::Entry& entry) { return entry.octets; }
+  void status(const Expectation& e) { out_ << expectation_lines(e); }
 
   std::ostringstream& out_;
   int sessions_ = 1, others_ = 0;
 };
 
 }  // namespace
+
+std::string expectation_lines(const Expectation& e) {
+  if (e.answer == Answer::either) return std::string(kEither) + "\n";
+  if (e.answer == Answer::err) return "S: -ERR {*}\n";
+  std::ostringstream out;
+  switch (e.data) {
+    case Data::none: out << "S: +OK {*}\n"; break;
+    case Data::stat: out << "S: +OK " << e.count << " " << e.octets << " {*}\n"; break;
+    case Data::scan: out << "S: +OK " << e.entries[0].number << " " << e.entries[0].octets << " {*}\n"; break;
+    case Data::unique_id: out << "S: +OK " << e.entries[0].number << " {uid" << e.entries[0].message + 1 << "}\n"; break;
+    case Data::scan_listing:
+    case Data::uid_listing: {
+      bool uids = e.data == Data::uid_listing;
+      out << "S: +OK {*}\nbody: " << (uids ? "uidl" : "listing") << "\nbody: entries";
+      for (const auto& entry : e.entries) {
+        out << " " << entry.number << " ";
+        if (uids) out << "{uid" << entry.message + 1 << "}";
+        else out << entry.octets;
+      }
+      out << "\n";
+      break;
+    }
+    case Data::message: out << "S: +OK {*}\nbody: message " << e.entries[0].message + 1 << "\n"; break;
+    case Data::top: out << "S: +OK {*}\nbody: top " << e.lines << " message " << e.entries[0].message + 1 << "\n"; break;
+  }
+  return out.str();
+}
 
 std::string write_scenario(const std::vector<TraceItem>& trace, const ScenarioHeader& h, bool strict_last) {
   std::ostringstream out;

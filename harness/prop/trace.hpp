@@ -36,4 +36,7 @@ struct ScenarioHeader {
 // becomes the strict check at the header's severity.
 std::string write_scenario(const std::vector<TraceItem>& trace, const ScenarioHeader& header, bool strict_last);
 
+// The scenario lines (S:, S~:, body:) that check one answer as expected.
+std::string expectation_lines(const Expectation& e);
+
 }  // namespace pop3::prop
