@@ -3,6 +3,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "cli/fuzz_options.hpp"
 #include "cli/prop_options.hpp"
 #include "cli/run_options.hpp"
 #include "cli/serve_command.hpp"
@@ -78,6 +79,31 @@ int main(int argc, char** argv) {
   prop->get_option("--insecure")->excludes("--cafile");
   run->get_option("--client-cmd")->excludes("--target");
 
+  pop3::FuzzOptions fo;
+  fo.common.junit = "reports/out/fuzz.xml";
+  fo.common.timeout_seconds = 2;
+  auto* fuzz = app.add_subcommand("fuzz", "Fuzz a server with mutated commands: crash, hang and protocol-violation "
+                                          "oracles; each finding minimized and saved as a scenario file");
+  add_target_options(*fuzz, fo.common);
+  fuzz->add_option("--target-cmd", fo.target_cmd,
+                   "Shell command that runs the server at --target: the harness starts it, restarts it after a "
+                   "crash, and records its exit status or signal and stderr");
+  fuzz->add_option("--cases", fo.cases, "Run this many cases")->check(CLI::Range(1ull, 100000000ull));
+  fuzz->add_option("--seconds", fo.seconds, "Or run for this long (default 10)")->check(CLI::Range(0.1, 604800.0));
+  fuzz->add_option("--seed", fo.seed, "Seed of every case (printed; the same seed gives the same cases)");
+  fuzz->add_option("--sessions", fo.sessions,
+                   "Sessions at once: one logged in, the others fuzzing the AUTHORIZATION state")
+      ->capture_default_str()->check(CLI::Range(1u, 256u));
+  fuzz->add_option("--minimize-attempts", fo.minimize_attempts, "Replays spent minimizing each finding")
+      ->capture_default_str()->check(CLI::Range(0, 10000));
+  fuzz->add_option("--fixture", fo.fixture, "Folder of messages put in the mailbox first")->capture_default_str();
+  fuzz->add_option("--dict", fo.dictionary, "Tokens to splice into commands (libFuzzer dictionary format)")
+      ->capture_default_str();
+  fuzz->add_option("--out", fo.out, "Where reproducers (fuzz-*.pop3) and the target's stderr are written")
+      ->capture_default_str();
+  fuzz->get_option("--insecure")->excludes("--cafile");
+  fuzz->get_option("--cases")->excludes("--seconds");
+
   pop3::ServeOptions so;
   auto* serve = app.add_subcommand("serve", "Run the reference POP3 server (loopback unless told otherwise)");
   serve->add_option("--listen", so.listen, "HOST:PORT for plaintext and STLS; port 0 picks a free one")
@@ -116,9 +142,11 @@ int main(int argc, char** argv) {
   }
   o.color = ::isatty(1) && !std::getenv("NO_COLOR");
   if (const char* p = std::getenv("POP3_PASS"); p && po.common.pass.empty()) po.common.pass = p;
+  if (const char* p = std::getenv("POP3_PASS"); p && fo.common.pass.empty()) fo.common.pass = p;
   if (const char* p = std::getenv("POP3_REFERENCE_PASS"); p && po.reference_pass.empty()) po.reference_pass = p;
   if (*run) return pop3::run_command(o);
   if (*prop) return pop3::prop_command(po);
+  if (*fuzz) return pop3::fuzz_command(fo);
   if (*serve) return pop3::serve_command(so);
   return pop3::kUsage;
 }

@@ -1,0 +1,413 @@
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <random>
+
+#include "cli/data_path.hpp"
+#include "cli/embedded_target.hpp"
+#include "cli/fuzz_options.hpp"
+#include "cli/host_port.hpp"
+#include "client/provision.hpp"
+#include "client/scenario_runner.hpp"
+#include "fuzz/campaign.hpp"
+#include "fuzz/dictionary.hpp"
+#include "fuzz/reproducer.hpp"
+#include "net/run_sync.hpp"
+#include "report/redact.hpp"
+#include "report/results_json.hpp"
+#include "report/run_report.hpp"
+#include "scenario/parser.hpp"
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace pop3 {
+namespace {
+
+using fuzz::Finding;
+using fuzz::Oracle;
+
+std::string slug(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() >= 48) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "finding" : out;
+}
+
+class FuzzSession {
+ public:
+  explicit FuzzSession(FuzzOptions& o) : o_(o) {}
+  ~FuzzSession() {
+    process_.reset();
+    if (!embedded_) return;
+    embedded_->stop();
+    ioc_.restart();
+    ioc_.run_for(std::chrono::seconds(2));
+  }
+
+  int execute() {
+    if (!setup()) return kUsage;
+    std::error_code ec;
+    fs::create_directories(o_.out, ec);
+    // Reproducers of an earlier campaign in --out would pass for this one's.
+    for (const auto& e : fs::directory_iterator(o_.out, ec))
+      if (e.path().extension() == ".pop3" && e.path().filename().string().starts_with("fuzz-")) fs::remove(e.path(), ec);
+    seed_ = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
+    if (!o_.target_cmd.empty()) {
+      process_ = std::make_unique<fuzz::TargetProcess>(ioc_.get_executor(), o_.target_cmd,
+                                                       (fs::path(o_.out) / "target-stderr.log").string());
+      process_->start();
+    }
+    std::string why = preflight();
+    if (!why.empty()) {
+      std::cerr << "pop3-harness: " << why << "\n";
+      write_reports({}, true, why);
+      return kEnvironment;
+    }
+    report_.properties["seed"] = std::to_string(seed_);
+    report_.properties["target"] = target_.describe();
+    std::string budget = o_.cases ? std::to_string(*o_.cases) + " cases" : fmt_seconds(*o_.seconds) + " s";
+    report_.properties["budget"] = budget;
+    std::cout << "fuzz: seed " << seed_ << " (replay with --seed " << seed_ << "), " << budget << " against "
+              << target_.describe() << (process_ ? " (started by --target-cmd)" : "") << ", " << o_.sessions
+              << " sessions" << (gen_.pipelining ? ", pipelining" : "") << "\n";
+
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code e, int) {
+      if (!e) stop_ = true;
+    });
+    fuzz::CampaignOptions co;
+    co.seed = seed_;
+    co.cases = o_.cases;
+    co.seconds = o_.seconds.value_or(10);
+    co.sessions = o_.sessions;
+    co.minimize_attempts = o_.minimize_attempts;
+    co.gen = gen_;
+    auto started = std::chrono::steady_clock::now();
+    bool tty = ::isatty(1);
+    auto last = started;
+    auto progress = [&](const fuzz::CampaignStats& s, std::size_t findings, const char* activity) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last < (tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000))) return;
+      last = now;
+      double secs = std::chrono::duration<double>(now - started).count();
+      std::printf("%s  %s: %llu cases, %.0f cases/s, %zu findings, %.1f s%s", tty ? "\r" : "", activity,
+                  static_cast<unsigned long long>(s.cases), s.cases / std::max(secs, 1e-3), findings, secs,
+                  tty ? "   " : "\n");
+      std::fflush(stdout);
+    };
+    fuzz::Campaign campaign(ioc_, lane_, co, process_.get(), stop_, progress);
+    fuzz::CampaignResult r = campaign.run();
+    signals.cancel();
+    if (tty) std::printf("\r%90s\r", "");
+    return finish(r, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+
+ private:
+  static std::string fmt_seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", s);
+    return buf;
+  }
+
+  bool setup() {
+    try {
+      const RunOptions& c = o_.common;
+      if (!c.tls_target.empty()) {
+        std::cerr << "pop3-harness: fuzz tests one endpoint: give it as --target (with --tls implicit for RFC 8314)\n";
+        return false;
+      }
+      if (!o_.cases && !o_.seconds) o_.seconds = 10;
+      fs::path fixture_dir = find_data_path(o_.fixture);
+      if (!fs::is_directory(fixture_dir)) {
+        std::cerr << "pop3-harness: --fixture " << o_.fixture << " is not a folder of messages\n";
+        return false;
+      }
+      fixture_ = load_fixture(fixture_dir, fixture_dir.filename().string());
+      if (fixture_.messages.empty()) {
+        std::cerr << "pop3-harness: the fixture " << o_.fixture << " has no messages\n";
+        return false;
+      }
+      fs::path dict = find_data_path(o_.dictionary);
+      gen_.dictionary = fuzz::load_dictionary(dict.string());
+      target_.read_timeout = target_.connect_timeout =
+          std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
+      target_.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+      ClientTlsOptions tls{c.cafile, c.insecure, {}};
+      if (c.target.empty()) {
+        if (!o_.target_cmd.empty()) {
+          std::cerr << "pop3-harness: --target-cmd needs --target, the address the command's server listens on\n";
+          return false;
+        }
+        embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), 1);
+        account_ = embedded_->accounts().front();
+        target_.port =
+            std::to_string(target_.tls == TlsMode::implicit ? embedded_->implicit_port() : embedded_->plain_port());
+        tls.extra_ca_pem = embedded_->ca_pem();
+      } else {
+        std::tie(target_.host, target_.port) = split_host_port(c.target, "--target");
+        if (c.user.empty()) {
+          std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS)\n";
+          return false;
+        }
+        if (c.maildir.empty() && c.reset_cmd.empty()) {
+          std::cerr << "pop3-harness: fuzz puts the fixture in the mailbox first: give --maildir DIR or --reset-cmd CMD\n";
+          return false;
+        }
+        account_ = {c.user, c.pass, c.maildir, c.reset_cmd};
+      }
+      if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+      target_.trust = tls;
+      redactor_ = Redactor(account_);
+      lane_.target = target_;
+      lane_.account = account_;
+      lane_.messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
+      gen_.user = account_.user;
+      gen_.messages = fixture_.messages.size();
+      gen_.tls = target_.tls != TlsMode::none;
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return false;
+    }
+    return true;
+  }
+
+  // Puts the fixture in place, waits for the server (a --target-cmd may still
+  // be starting), and reads what it offers: APOP, STLS, PIPELINING.
+  std::string preflight() {
+    auto check = [&]() -> asio::awaitable<std::string> {
+      std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
+      if (!why.empty()) co_return "provisioning failed: " + why;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(process_ ? 10 : 0) + target_.connect_timeout;
+      asio::steady_timer pause(ioc_.get_executor());
+      std::string last;
+      for (;;) {
+        ClientSession s(ioc_.get_executor());
+        try {
+          co_await s.open(target_);
+          Response g = co_await s.greeting(target_.read_timeout);
+          if (!g.parsed || g.parsed->status != Status::ok) co_return "the server's greeting is not +OK: " + g.status_line;
+          lane_.apop = gen_.apop = !s.greeting_timestamp().empty();
+          Response capa = co_await s.request("CAPA", "CAPA", true, target_.read_timeout);
+          if (capa.parsed && capa.parsed->status == Status::ok) {
+            Capabilities caps;
+            std::vector<std::string> lines;
+            std::size_t from = 0;
+            while (from < capa.body.size()) {
+              std::size_t end = capa.body.find("\r\n", from);
+              if (end == std::string::npos) end = capa.body.size();
+              lines.push_back(capa.body.substr(from, end - from));
+              from = end + 2;
+            }
+            caps.read_capa(lines);
+            gen_.pipelining = caps.has("PIPELINING");
+            gen_.stls_offered = caps.has("STLS");
+          }
+          s.drop();
+          co_return std::string();
+        } catch (const std::exception& e) {
+          last = e.what();
+        }
+        s.drop();
+        if (process_ && process_->exited()) co_return "--target-cmd exited before the server answered: " + process_->new_stderr();
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        pause.expires_after(std::chrono::milliseconds(20));
+        co_await pause.async_wait(asio::use_awaitable);
+      }
+      co_return target_.describe() + " is unreachable: " + last;
+    };
+    return run_sync(ioc_, check());
+  }
+
+  std::string write_reproducer(Finding& f, std::size_t n) {
+    fs::create_directories(fs::path(o_.out) / "fixtures");
+    fs::path fixture_copy = fs::path(o_.out) / "fixtures" / fixture_.name;
+    std::error_code ec;
+    if (!fs::exists(fixture_copy)) fs::copy(fixture_.dir, fixture_copy, fs::copy_options::recursive, ec);
+    std::size_t bytes = 0;
+    for (const auto& u : f.kase.units) bytes += u.bytes.size();
+    std::string name = std::string("fuzz ") + to_string(f.oracle) + " " + f.kase.keyword + " " + f.kase.mutation;
+    std::vector<std::string> comments = {
+        "Found by: pop3-harness fuzz --seed " + std::to_string(seed_) + " (case " + std::to_string(f.kase.index) + ", " +
+            fuzz::to_string(f.kase.phase) + ", " + fuzz::to_string(f.kase.delivery) + ") against " + target_.describe(),
+        "Oracle: " + std::string(to_string(f.oracle)) + "; signature: " + f.signature,
+        "Minimized from " + std::to_string(f.original_bytes) + " to " + std::to_string(bytes) + " octets in " +
+            std::to_string(f.attempts) + " replays",
+        "Finding: " + redactor_.apply(f.message)};
+    if (!f.process.empty()) {
+      std::string p = redactor_.apply(f.process);
+      std::size_t from = 0;
+      int lines = 0;
+      while (from < p.size() && lines++ < 12) {
+        std::size_t end = p.find('\n', from);
+        if (end == std::string::npos) end = p.size();
+        comments.push_back("  " + p.substr(from, std::min<std::size_t>(end - from, 160)));
+        from = end + 1;
+      }
+    }
+    comments.push_back("Replay: pop3-harness run THIS_FILE --target HOST:PORT --user U --maildir DIR (or --reset-cmd CMD)");
+    fuzz::ReproducerHeader h{name, fixture_.name, comments};
+    fs::path file = fs::path(o_.out) / ("fuzz-" + std::to_string(n) + "-" + slug(std::string(to_string(f.oracle)) + " " +
+                                                                              f.kase.keyword + " " + f.kase.mutation) + ".pop3");
+    write_atomically(file.string(), fuzz::write_reproducer(f, h, lane_.messages, lane_.apop));
+    f.file = file.string();
+    return f.file;
+  }
+
+  // The reproducer must fail under `run` as the campaign saw it fail.
+  std::optional<bool> replay(const Finding& f) {
+    try {
+      Scenario sc = parse_scenario(f.file, fs::path(f.file).stem().string());
+      auto play = [&]() -> asio::awaitable<ScenarioResult> {
+        std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
+        if (!why.empty()) throw std::runtime_error("provisioning failed: " + why);
+        co_return co_await run_scenario(sc, fixture_, target_, account_);
+      };
+      ScenarioResult played = run_sync(ioc_, play());
+      if (process_ && process_->exited()) {
+        auto ended = run_sync(ioc_, process_->wait_exit(std::chrono::seconds(5)));
+        (void)ended;
+        process_->new_stderr();
+        process_->start();
+        preflight();
+      }
+      return played.outcome != Outcome::passed;
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: replay of " << f.file << " failed: " << e.what() << "\n";
+      return std::nullopt;
+    }
+  }
+
+  static CheckResult check(std::string label, std::string rfc, Outcome outcome, std::string message = {}) {
+    CheckResult c;
+    c.label = std::move(label);
+    c.rfc = std::move(rfc);
+    c.outcome = outcome;
+    c.message = std::move(message);
+    return c;
+  }
+
+  void write_reports(std::vector<CheckResult> checks, bool environment, const std::string& reason) {
+    ScenarioResult sr;
+    sr.id = "fuzz/server";
+    sr.name = "fuzzed commands: no crash, no hang, no protocol violation";
+    sr.file = o_.fixture;
+    sr.classname = "fuzz.server";
+    sr.rfc = "rfc1939";
+    sr.checks = std::move(checks);
+    sr.environment_error = environment;
+    sr.reason = reason;
+    sr.outcome = environment ? Outcome::error : summarize(sr);
+    report_.scenarios.push_back(sr);
+    try {
+      fs::create_directories(fs::path(o_.common.junit).parent_path());
+      write_atomically(o_.common.junit, junit_xml(report_));
+      if (!o_.common.report_json.empty()) write_atomically(o_.common.report_json, results_json(report_, "fuzz"));
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
+    }
+  }
+
+  int finish(fuzz::CampaignResult& r, double seconds) {
+    const auto& s = r.stats;
+    report_.seconds = seconds;
+    report_.interrupted = r.interrupted;
+    report_.properties["cases"] = std::to_string(s.cases);
+    report_.properties["cases-per-second"] = std::to_string(static_cast<long>(s.cases / std::max(s.seconds, 1e-6)));
+    std::printf("%llu cases (%llu passed, %llu skipped as known), %llu commands in %.2f s: %.0f cases/s; %llu sessions, "
+                "%llu closed by the server, %llu restarts\n",
+                static_cast<unsigned long long>(s.cases), static_cast<unsigned long long>(s.passed),
+                static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.exchanges), s.seconds,
+                s.cases / std::max(s.seconds, 1e-6), static_cast<unsigned long long>(s.sessions),
+                static_cast<unsigned long long>(s.closed_by_server), static_cast<unsigned long long>(s.restarts));
+    if (s.unconfirmed_crashes)
+      std::printf("note: the target died %llu time(s) when the case alone did not kill it again\n",
+                  static_cast<unsigned long long>(s.unconfirmed_crashes));
+    std::vector<CheckResult> checks;
+    bool failed = false;
+    std::size_t n = 0;
+    for (auto& f : r.findings) {
+      ++n;
+      std::string file = write_reproducer(f, n);
+      CheckResult c = check(std::string(to_string(f.oracle)) + ": " + redactor_.apply(f.message), f.rfc == "-" ? "" : f.rfc,
+                            Outcome::failed);
+      c.message = redactor_.apply(f.message) + " — reproducer: " + file + " (signature " + f.signature + ")";
+      c.expected = f.expected;
+      c.actual = redactor_.apply(f.actual);
+      c.transcript = redactor_.apply(f.transcript + (f.process.empty() ? std::string() : "\n" + f.process));
+      failed = true;
+      std::printf("FAIL %s %s\n  %s\n  expected: %s\n  actual:   %s\n  reproducer: %s\n", to_string(f.oracle),
+                  f.rfc.c_str(), c.message.c_str(), f.expected.c_str(), c.actual.c_str(), file.c_str());
+      if (!f.process.empty()) std::printf("  process: %s\n", redactor_.apply(f.process.substr(0, 600)).c_str());
+      checks.push_back(c);
+      auto again = replay(f);
+      CheckResult rc = check("replay: " + file + " fails under run", f.rfc == "-" ? "" : f.rfc,
+                             again && *again ? Outcome::passed : Outcome::warning);
+      rc.severity = Severity::should;
+      if (!again || !*again)
+        rc.message = again ? "the reproducer passes under run: the finding depends on more than its bytes"
+                           : "the reproducer could not be replayed";
+      std::printf("  replay: %s\n", again && *again ? "fails again under run" : rc.message.c_str());
+      checks.push_back(rc);
+    }
+    for (Oracle o : {Oracle::crash, Oracle::hang, Oracle::violation}) {
+      bool any = false;
+      for (const auto& f : r.findings) any |= f.oracle == o;
+      if (any) continue;
+      std::string what = o == Oracle::crash ? "no crash (the server kept accepting and greeting)"
+                         : o == Oracle::hang ? "no hang (every answer within the timeout)"
+                                             : "no protocol violation (status lines, byte-stuffing, the maildrop model)";
+      Outcome outcome = r.interrupted || r.environment_error ? Outcome::skipped : Outcome::passed;
+      checks.push_back(check(std::to_string(s.cases) + " cases, seed " + std::to_string(seed_) + ": " + what, "rfc1939",
+                             outcome, outcome == Outcome::skipped ? "the campaign did not finish" : ""));
+    }
+    bool env = r.interrupted || r.environment_error;
+    std::string reason = r.environment_error ? redactor_.apply(*r.environment_error)
+                         : r.interrupted    ? "interrupted (SIGINT or SIGTERM) after " + std::to_string(s.cases) + " cases"
+                                            : "";
+    if (env) std::cerr << "pop3-harness: " << reason << "\n";
+    write_reports(std::move(checks), env && !failed, reason);
+    std::cout << "JUnit report: " << o_.common.junit << "\n";
+    if (failed) return kConformance;
+    if (env) return kEnvironment;
+    std::cout << "no finding\n";
+    return kPassed;
+  }
+
+  FuzzOptions& o_;
+  asio::io_context ioc_;
+  std::atomic<bool> stop_{false};
+  Fixture fixture_;
+  Target target_;
+  Account account_;
+  std::unique_ptr<EmbeddedTarget> embedded_;
+  std::unique_ptr<fuzz::TargetProcess> process_;
+  fuzz::LaneConfig lane_;
+  fuzz::GenContext gen_;
+  RunReport report_;
+  Redactor redactor_;
+  std::uint64_t seed_ = 0;
+};
+
+}  // namespace
+
+int fuzz_command(FuzzOptions& options) {
+  try {
+    return FuzzSession(options).execute();
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: " << e.what() << "\n";
+    return kEnvironment;
+  }
+}
+
+}  // namespace pop3

@@ -1,0 +1,25 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/run_options.hpp"
+
+namespace pop3 {
+
+struct FuzzOptions {
+  RunOptions common;  // the target, TLS, account and provisioning options, as for run
+  std::string target_cmd;  // the harness starts (and restarts) the server itself
+  std::optional<std::uint64_t> cases;
+  std::optional<double> seconds;
+  std::optional<std::uint64_t> seed;
+  unsigned sessions = 16;
+  int minimize_attempts = 24;
+  std::string fixture = "scenarios/fixtures/basic";
+  std::string dictionary = "fuzz/pop3.dict";
+  std::string out = "reports/out/fuzz";
+};
+
+int fuzz_command(FuzzOptions& options);
+
+}  // namespace pop3

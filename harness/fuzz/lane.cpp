@@ -1,0 +1,349 @@
+#include "fuzz/lane.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "codec/command_line.hpp"
+#include "codec/limits.hpp"
+#include "fuzz/generator.hpp"
+#include "fuzz/verdict.hpp"
+#include "net/transcript.hpp"
+
+namespace asio = boost::asio;
+
+namespace pop3::fuzz {
+
+using prop::Op;
+using prop::OpKind;
+
+namespace {
+
+std::string upper_keyword(const Case& c) { return line_keyword(c.keyword); }
+
+}  // namespace
+
+Lane::Lane(asio::any_io_executor ex, const LaneConfig& config)
+    : ex_(std::move(ex)), config_(config), redactor_(config.account), model_(config.messages, config.apop) {}
+
+std::string Lane::recent() const {
+  if (!session_) return {};
+  const auto& t = session_->connection().transcript();
+  std::size_t from = t.size() > 10 ? t.size() - 10 : 0;
+  return redactor_.apply(t.render(from, t.size(), 300));
+}
+
+void Lane::drop() {
+  if (session_) session_->drop();
+  session_.reset();
+  phase_.reset();
+  model_.apply(Op{OpKind::drop, {}, {}, true});
+}
+
+asio::awaitable<void> Lane::finish() {
+  if (!session_) co_return;
+  try {
+    Duration t = config_.target.read_timeout;
+    if (model_.in_transaction() && !model_.marked_numbers().empty()) co_await session_->request("RSET", "RSET", false, t);
+    co_await session_->request("QUIT", "QUIT", false, t);
+    std::string rest;
+    co_await session_->drain(t, rest, 4096);
+  } catch (const std::exception&) {
+  }
+  drop();
+}
+
+asio::awaitable<Response> Lane::login_step(const std::string& line, const std::string& shown) {
+  co_return co_await session_->request(line, shown, false, config_.target.read_timeout);
+}
+
+asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::vector<unsigned long>& marks) {
+  if (session_ && phase_ == phase) {
+    // Bytes after the last answer answer nothing; Dovecot, for one, sends a
+    // last -ERR line and closes after too many bad commands.
+    std::string extra = session_->take_unread();
+    if (extra.empty() && session_->connection().available() == 0) co_return std::nullopt;
+    std::string more;
+    auto quiet = co_await session_->drain(config_.target.read_timeout, more, 4096);
+    extra += more;
+    if (quiet != ClientSession::Quiet::closed) {
+      CaseResult r;
+      r.kind = CaseResult::Kind::finding;
+      Finding f;
+      f.oracle = Oracle::violation;
+      f.rfc = "rfc1939#3";
+      f.message = "the server sent bytes that answer no command";
+      f.expected = "nothing until the next command";
+      f.actual = escape_bytes(extra, 200);
+      f.signature = "violation:unsolicited";
+      f.transcript = recent();
+      r.finding = f;
+      drop();
+      co_return r;
+    }
+    drop();
+  } else if (session_) {
+    co_await finish();
+  }
+  if (config_.paused && config_.paused()) throw NetError(NetError::Kind::refused, "the target is being restarted");
+  session_ = std::make_unique<ClientSession>(ex_);
+  ++opened_;
+  model_.apply(Op{OpKind::drop, {}, {}, true});
+  uids_ = prop::UidBook{};
+  co_await session_->open(config_.target);
+  Response greeting = co_await session_->greeting(config_.target.read_timeout);
+  if (!greeting.parsed || greeting.parsed->status != Status::ok) {
+    CaseResult r;
+    r.kind = CaseResult::Kind::lost;
+    r.detail = "greeting: " + escape_bytes(greeting.status_line, 200);
+    drop();
+    co_return r;
+  }
+  if (phase == Phase::transaction) {
+    const Account& a = config_.account;
+    Response user = co_await login_step("USER " + a.user, "USER " + a.user);
+    Response pass = co_await login_step("PASS " + a.pass, "PASS ****");
+    if (!user.parsed || user.parsed->status != Status::ok || !pass.parsed || pass.parsed->status != Status::ok) {
+      CaseResult r;
+      r.kind = CaseResult::Kind::lost;
+      r.detail = "login refused: " + redactor_.apply(escape_bytes(pass.status_line, 200));
+      drop();
+      co_return r;
+    }
+    model_.apply(Op{OpKind::user, {}, {}, true});
+    model_.apply(Op{OpKind::pass, {}, {}, true});
+    for (auto n : marks) {
+      Op dele{OpKind::dele, std::to_string(n), {}, true};
+      co_await session_->request("DELE " + std::to_string(n), "DELE " + std::to_string(n), false,
+                                 config_.target.read_timeout);
+      model_.apply(dele);
+    }
+  }
+  phase_ = phase;
+  co_return std::nullopt;
+}
+
+CaseResult Lane::judge(const Case& c, const Unit& u, const Response& r) {
+  CaseResult out;
+  if (auto v = judge_response(u, r, model_, uids_)) {
+
+    Finding f;
+    f.oracle = Oracle::violation;
+    f.rfc = v->rfc;
+    f.message = v->rule;
+    f.expected = v->expected;
+    f.actual = redactor_.apply(v->actual);
+    f.signature = "violation:" + v->key + ":" + line_keyword(u.bytes.substr(0, u.bytes.find_first_of("\r\n")));
+    f.transcript = recent();
+    out.kind = CaseResult::Kind::finding;
+    out.finding = std::move(f);
+    (void)c;
+    return out;
+  }
+  bool ok = r.parsed && r.parsed->status == Status::ok;
+  if (u.op) model_.apply(*u.op);
+  else if (ok && u.effect_if_ok && model_.in_transaction()) model_.apply(*u.effect_if_ok);
+  return out;
+}
+
+CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) {
+  CaseResult r;
+  std::string what = redactor_.apply(e.what());
+  std::string transcript = recent();
+  auto finding = [&](Oracle o, std::string rfc, std::string message, std::string key) {
+    Finding f;
+    f.oracle = o;
+    f.rfc = std::move(rfc);
+    f.message = std::move(message);
+    f.expected = "a complete answer within " + std::to_string(config_.target.read_timeout.count()) + " ms";
+    f.actual = what;
+    f.signature = std::string(to_string(o)) + ":" + key;
+    f.transcript = transcript;
+    r.kind = CaseResult::Kind::finding;
+    r.finding = std::move(f);
+  };
+  std::string shown = u ? redactor_.command(u->bytes) : std::string();
+  if (auto* p = dynamic_cast<const ProtocolError*>(&e)) {
+    if (p->kind == ProtocolError::Kind::timeout) {
+      if (what.starts_with("multi-line"))
+        finding(Oracle::violation, "rfc1939#3", "a multi-line response ends with a line holding only '.'",
+                "unterminated-body:" + upper_keyword(c));
+      else
+        finding(Oracle::hang, "rfc1939#3", "the server never answered " + escape_bytes(shown, 80) + " (" + c.mutation + ")",
+                features(c));
+    } else if (p->kind == ProtocolError::Kind::limit && what.find("closed") == std::string::npos) {
+      finding(Oracle::violation, "rfc2449#4", what, "limit:" + upper_keyword(c));
+    } else {
+      r.kind = CaseResult::Kind::suspect;
+      r.detail = what;
+    }
+  } else if (auto* n = dynamic_cast<const NetError*>(&e); n && n->kind() == NetError::Kind::timeout) {
+    finding(Oracle::hang, "rfc1939#3", "the server stopped reading: a write of the case timed out (" + c.mutation + ")",
+            features(c));
+  } else {
+    r.kind = CaseResult::Kind::suspect;
+    r.detail = what;
+  }
+  drop();
+  return r;
+}
+
+asio::awaitable<bool> Lane::goodbye(const Response& r, const CaseResult& verdict) {
+  // A last -ERR, then the close: the server ended the session (Dovecot does
+  // after too many bad commands), and the line answers nothing.
+  if (verdict.kind != CaseResult::Kind::finding || !r.parsed || r.parsed->status != Status::err) co_return false;
+  std::string data;
+  auto quiet = co_await session_->drain(config_.target.read_timeout, data, 4096);
+  co_return quiet == ClientSession::Quiet::closed && data.empty();
+}
+
+asio::awaitable<CaseResult> Lane::run(const Case& c, const std::vector<unsigned long>& marks) {
+  start_marks_ = marks;
+  // GCC 12 miscompiles co_await inside ?:, so plain statements.
+  CaseResult r;
+  if (c.delivery == Delivery::closing) r = co_await run_closing(c, marks);
+  else r = co_await run_shared(c, marks);
+  r.marks = start_marks_;
+  co_return r;
+}
+
+asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<unsigned long>& marks) {
+  std::optional<CaseResult> early;
+  try {
+    early = co_await ensure(c.phase, marks);
+  } catch (const std::exception& e) {
+    CaseResult r = failure(c, nullptr, e);
+    if (r.kind == CaseResult::Kind::finding) r.finding->message = "while reaching the case's state: " + r.finding->message;
+    co_return r;
+  }
+  if (early) co_return *early;
+  start_marks_ = marked();
+  Duration t = config_.target.read_timeout;
+  const Unit* current = nullptr;
+  bool challenged = false;
+  CaseResult result;
+  try {
+    if (c.delivery == Delivery::burst) {
+      std::string all, shown;
+      for (const auto& u : c.units) {
+        all += u.bytes;
+        shown += redactor_.command(u.bytes);
+      }
+      co_await session_->write(all, shown, t);
+      for (const auto& u : c.units) {
+        current = &u;
+        Response r = co_await session_->response(u.multiline_if_ok, t);
+        ++result.exchanges;
+        CaseResult j = judge(c, u, r);
+        if (j.kind != CaseResult::Kind::passed) {
+          if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line};
+          drop();
+          co_return j;
+        }
+      }
+      co_return result;
+    }
+    for (const auto& u : c.units) {
+      current = &u;
+      std::string shown = redactor_.command(u.bytes);
+      if (c.delivery == Delivery::bytewise) {
+        for (std::size_t i = 0; i < u.bytes.size(); ++i)
+          co_await session_->write(std::string_view(u.bytes).substr(i, 1), i == 0 ? shown : std::string_view(), t);
+      } else {
+        co_await session_->write(u.bytes, shown, t);
+      }
+      if (c.delivery == Delivery::half_close) session_->connection().shutdown_send();
+      Response r = co_await session_->response(u.multiline_if_ok, t);
+      ++result.exchanges;
+      CaseResult j = judge(c, u, r);
+      if (j.kind != CaseResult::Kind::passed) {
+        if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line};
+        drop();
+        co_return j;
+      }
+      challenged |= r.parsed && r.parsed->status == Status::continuation;
+    }
+    if (c.delivery == Delivery::half_close) drop();
+    // Whether a SASL exchange is still open (a response the server would not
+    // take as one, a line over its limit) is the server's to decide: the
+    // session ends with the case.
+    if (challenged || std::any_of(c.units.begin(), c.units.end(), [](const Unit& u) { return u.continuation; })) drop();
+  } catch (const std::exception& e) {
+    CaseResult r = failure(c, current, e);
+    if (c.delivery == Delivery::half_close && r.kind == CaseResult::Kind::suspect) r.kind = CaseResult::Kind::lost;
+    co_return r;
+  }
+  co_return result;
+}
+
+asio::awaitable<CaseResult> Lane::run_closing(const Case& c, const std::vector<unsigned long>& marks) {
+  // A session of its own: whatever state the bytes leave behind ends with it.
+  if (session_) co_await finish();
+  std::optional<CaseResult> early;
+  try {
+    early = co_await ensure(c.phase, marks);
+  } catch (const std::exception& e) {
+    co_return failure(c, nullptr, e);
+  }
+  if (early) co_return *early;
+  Duration t = config_.target.read_timeout;
+  CaseResult result;
+  result.exchanges = 1;
+  std::string bytes, shown;
+  for (const auto& u : c.units) {
+    bytes += u.bytes;
+    shown += redactor_.command(u.bytes);
+  }
+  try {
+    co_await session_->write(bytes + "\r\n", shown + "\r\n", t);
+  } catch (const NetError& e) {
+    // A server may close on a line it will not read; what it said first still counts.
+    if (e.kind() == NetError::Kind::timeout) co_return failure(c, &c.units.front(), e);
+  }
+  // The first answer is all that is judged; then the connection is dropped,
+  // which commits nothing whatever the bytes did (RFC 1939 #6).
+  std::string data;
+  auto quiet = ClientSession::Quiet::data;
+  while (data.find("\r\n") == std::string::npos && data.size() < limits::kStatusLine * 4) {
+    std::string more;
+    quiet = co_await session_->drain(t, more, 1);
+    data += more;
+    if (quiet != ClientSession::Quiet::data) break;
+  }
+  std::string transcript = recent();
+  drop();
+  if (quiet == ClientSession::Quiet::silent && data.empty()) {
+    Finding f;
+    f.oracle = Oracle::hang;
+    f.rfc = "rfc1939#3";
+    f.message = "the server never answered " + escape_bytes(shown, 80) + " (" + c.mutation + ")";
+    f.expected = "an answer within " + std::to_string(t.count()) + " ms";
+    f.actual = "silence";
+    f.signature = "hang:" + features(c);
+    f.transcript = transcript;
+    result.kind = CaseResult::Kind::finding;
+    result.finding = f;
+    co_return result;
+  }
+  if (data.empty()) {
+    result.kind = CaseResult::Kind::suspect;
+    result.detail = "the server closed the connection without a word";
+    co_return result;
+  }
+  if (auto v = judge_first_line(data)) {
+    Finding f;
+    f.oracle = Oracle::violation;
+    f.rfc = v->rfc;
+    f.message = v->rule;
+    f.expected = v->expected;
+    f.actual = redactor_.apply(v->actual);
+    f.signature = "violation:" + v->key + ":" + upper_keyword(c);
+    f.transcript = transcript;
+    result.kind = CaseResult::Kind::finding;
+    result.finding = f;
+  }
+  co_return result;
+}
+
+}  // namespace pop3::fuzz

@@ -1,0 +1,80 @@
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/account.hpp"
+#include "client/session_io.hpp"
+#include "client/target.hpp"
+#include "fuzz/finding.hpp"
+#include "prop/judge.hpp"
+#include "prop/model.hpp"
+#include "report/redact.hpp"
+
+namespace pop3::fuzz {
+
+struct LaneConfig {
+  Target target;
+  Account account;
+  std::shared_ptr<const std::vector<std::string>> messages;  // the fixture
+  bool apop = false;
+  // While it says so, no new connection is opened (the target is being
+  // restarted, and a case must not reach the fresh process unasked).
+  std::function<bool()> paused;
+};
+
+struct CaseResult {
+  enum class Kind {
+    passed,
+    finding,  // a hang or a protocol violation, judged here
+    suspect,  // the server went away without an answer: the campaign asks whether it crashed
+    lost,     // the server ended the session after answering (its right): nothing judged
+  };
+  Kind kind = Kind::passed;
+  std::optional<Finding> finding;
+  std::string detail;
+  std::size_t exchanges = 0;
+  std::vector<unsigned long> marks;  // what the session had marked when the case began
+};
+
+// One POP3 session the fuzzer drives: it reaches the case's phase (greeting,
+// STLS, login), sends the case as its delivery says, and judges every answer.
+// Consecutive cases share the session while the server's state allows.
+class Lane {
+ public:
+  Lane(boost::asio::any_io_executor ex, const LaneConfig& config);
+
+  // marks: DELE these first (a minimized case replays the marks it ran with).
+  boost::asio::awaitable<CaseResult> run(const Case& c, const std::vector<unsigned long>& marks = {});
+  // Ends the session cleanly: RSET (nothing is committed), then QUIT.
+  boost::asio::awaitable<void> finish();
+  void drop();
+  std::vector<unsigned long> marked() const { return model_.in_transaction() ? model_.marked_numbers() : std::vector<unsigned long>{}; }
+  std::size_t sessions_opened() const { return opened_; }
+
+ private:
+  boost::asio::awaitable<CaseResult> run_shared(const Case& c, const std::vector<unsigned long>& marks);
+  boost::asio::awaitable<std::optional<CaseResult>> ensure(Phase phase, const std::vector<unsigned long>& marks);
+  boost::asio::awaitable<CaseResult> run_closing(const Case& c, const std::vector<unsigned long>& marks);
+  boost::asio::awaitable<Response> login_step(const std::string& line, const std::string& shown);
+  CaseResult judge(const Case& c, const Unit& u, const Response& r);
+  boost::asio::awaitable<bool> goodbye(const Response& r, const CaseResult& verdict);
+  CaseResult failure(const Case& c, const Unit* u, const std::exception& e);
+  std::string recent() const;
+
+  boost::asio::any_io_executor ex_;
+  const LaneConfig& config_;
+  Redactor redactor_;
+  std::unique_ptr<ClientSession> session_;
+  std::optional<Phase> phase_;
+  prop::Model model_;
+  prop::UidBook uids_;
+  std::size_t opened_ = 0;
+  std::vector<unsigned long> start_marks_;
+};
+
+}  // namespace pop3::fuzz

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The network fuzzer against the reference server: within a budget of 6
+# seconds per fault (seed 1), it finds each crash and hang fault of
+# `serve --fault` (started and restarted through --target-cmd), writes a
+# reproducer that fails again under `run`, and records the crash's signal and
+# stderr; against the correct server it finds nothing (exit 0).
+set -uo pipefail
+bin=$(realpath "${1:?usage: fuzz.sh path/to/pop3-harness}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+port=${FUZZ_PORT:-12110}
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# fault | oracle | what the finding must show
+table="
+long-line-crash     | crash | SIGABRT
+top-negative-crash  | crash | SIGABRT
+nul-stall           | hang  | hang:nul
+pipeline-first-only | hang  | hang:burst
+"
+while IFS='|' read -r fault oracle evidence; do
+  fault=$(echo "$fault" | xargs); oracle=$(echo "$oracle" | xargs); evidence=$(echo "$evidence" | xargs)
+  [ -z "$fault" ] && continue
+  out="$tmp/$fault"
+  POP3_PASS=p "$bin" fuzz --target "127.0.0.1:$port" --user u --maildir "$tmp/md-$fault" \
+    --target-cmd "$bin serve --listen 127.0.0.1:$port --user u --maildir $tmp/md-$fault --fault $fault" \
+    --seconds 6 --seed 1 --out "$out" --junit "$out.xml" >"$out.log" 2>&1
+  rc=$?
+  repro=$(ls "$out"/fuzz-*-"$oracle"-*.pop3 2>/dev/null | head -n 1)
+  if [ "$rc" = 1 ] && [ -n "$repro" ] && grep -q -- "$evidence" "$out.log" &&
+     grep -q "replay: fails again under run" "$out.log" && grep -q "<failure" "$out.xml"; then
+    ok "$fault: $oracle found ($(grep -c '^FAIL' "$out.log") finding(s)), reproducer $(basename "$repro") fails again under run"
+  else
+    bad "$fault: exit $rc, reproducer '${repro:-none}', evidence '$evidence' $(grep -q -- "$evidence" "$out.log" && echo seen || echo missing)"
+    tail -n 25 "$out.log" | sed 's/^/     /'
+  fi
+done <<< "$table"
+
+# The correct server: two seeds, in-process and as a --target-cmd process.
+for seed in 1 2; do
+  if "$bin" fuzz --seconds 4 --seed "$seed" --out "$tmp/clean-$seed" --junit "$tmp/clean-$seed.xml" >"$tmp/clean-$seed.log" 2>&1; then
+    ok "the correct reference server: no finding (seed $seed, $(grep -oE '^[0-9]+ cases' "$tmp/clean-$seed.log"))"
+  else
+    bad "the correct reference server, seed $seed: exit $?"; tail -n 25 "$tmp/clean-$seed.log" | sed 's/^/     /'
+  fi
+done
+if POP3_PASS=p "$bin" fuzz --target "127.0.0.1:$port" --user u --maildir "$tmp/md-clean" \
+    --target-cmd "$bin serve --listen 127.0.0.1:$port --user u --maildir $tmp/md-clean" --tls none \
+    --cases 3000 --seed 3 --out "$tmp/clean-cmd" --junit "$tmp/clean-cmd.xml" >"$tmp/clean-cmd.log" 2>&1; then
+  ok "the correct server as --target-cmd: 3000 cases, no finding, $(grep -oE '[0-9]+ restarts' "$tmp/clean-cmd.log")"
+else
+  bad "the correct server as --target-cmd: exit $?"; tail -n 25 "$tmp/clean-cmd.log" | sed 's/^/     /'
+fi
+
+# Exit codes: unreachable target 3, usage 2.
+"$bin" fuzz --target 127.0.0.1:1 --user u --pass p --maildir "$tmp/md-x" --seconds 1 --timeout 0.5 \
+  --out "$tmp/x" --junit "$tmp/x.xml" >/dev/null 2>&1
+rc=$?; [ "$rc" = 3 ] && ok "unreachable target: exit 3" || bad "unreachable target: exit $rc (want 3)"
+"$bin" fuzz --target-cmd true --seconds 1 >/dev/null 2>&1
+rc=$?; [ "$rc" = 2 ] && ok "--target-cmd without --target: exit 2" || bad "--target-cmd without --target: exit $rc (want 2)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
