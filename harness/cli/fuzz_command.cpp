@@ -9,10 +9,10 @@
 #include <iostream>
 #include <random>
 
+#include "cli/campaign_target.hpp"
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
 #include "cli/fuzz_options.hpp"
-#include "cli/host_port.hpp"
 #include "client/provision.hpp"
 #include "client/scenario_runner.hpp"
 #include "fuzz/campaign.hpp"
@@ -123,10 +123,6 @@ class FuzzSession {
   bool setup() {
     try {
       const RunOptions& c = o_.common;
-      if (!c.tls_target.empty()) {
-        std::cerr << "pop3-harness: fuzz tests one endpoint: give it as --target (with --tls implicit for RFC 8314)\n";
-        return false;
-      }
       if (!o_.cases && !o_.seconds) o_.seconds = 10;
       fs::path fixture_dir = find_data_path(o_.fixture);
       if (!fs::is_directory(fixture_dir)) {
@@ -140,34 +136,21 @@ class FuzzSession {
       }
       fs::path dict = find_data_path(o_.dictionary);
       gen_.dictionary = fuzz::load_dictionary(dict.string());
-      target_.read_timeout = target_.connect_timeout =
-          std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
-      target_.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
-      ClientTlsOptions tls{c.cafile, c.insecure, {}};
-      if (c.target.empty()) {
-        if (!o_.target_cmd.empty()) {
-          std::cerr << "pop3-harness: --target-cmd needs --target, the address the command's server listens on\n";
+      if (!c.target.empty() || o_.target_cmd.empty()) {
+        CampaignTarget endpoint;
+        std::string why =
+            campaign_target(c, ioc_.get_executor(), "fuzz", "puts the fixture in the mailbox first", endpoint);
+        if (!why.empty()) {
+          std::cerr << "pop3-harness: " << why << "\n";
           return false;
         }
-        embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), 1);
-        account_ = embedded_->accounts().front();
-        target_.port =
-            std::to_string(target_.tls == TlsMode::implicit ? embedded_->implicit_port() : embedded_->plain_port());
-        tls.extra_ca_pem = embedded_->ca_pem();
+        target_ = endpoint.target;
+        account_ = endpoint.account;
+        embedded_ = std::move(endpoint.embedded);
       } else {
-        std::tie(target_.host, target_.port) = split_host_port(c.target, "--target");
-        if (c.user.empty()) {
-          std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS)\n";
-          return false;
-        }
-        if (c.maildir.empty() && c.reset_cmd.empty()) {
-          std::cerr << "pop3-harness: fuzz puts the fixture in the mailbox first: give --maildir DIR or --reset-cmd CMD\n";
-          return false;
-        }
-        account_ = {c.user, c.pass, c.maildir, c.reset_cmd};
+        std::cerr << "pop3-harness: --target-cmd needs --target, the address the command's server listens on\n";
+        return false;
       }
-      if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
-      target_.trust = tls;
       redactor_ = Redactor(account_);
       lane_.target = target_;
       lane_.account = account_;

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli/campaign_target.hpp"
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
@@ -121,33 +122,15 @@ class PropSession {
         std::cerr << "pop3-harness: the fixture " << o_.fixture << " has no messages\n";
         return false;
       }
-      const RunOptions& c = o_.common;
-      if (!c.tls_target.empty()) {
-        std::cerr << "pop3-harness: prop tests one endpoint: give it as --target (with --tls implicit for RFC 8314)\n";
+      CampaignTarget endpoint;
+      std::string why = campaign_target(o_.common, ioc_.get_executor(), "prop", "resets the mailbox before each case", endpoint);
+      if (!why.empty()) {
+        std::cerr << "pop3-harness: " << why << "\n";
         return false;
       }
-      target_.read_timeout = target_.connect_timeout = std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
-      target_.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
-      ClientTlsOptions tls{c.cafile, c.insecure, {}};
-      if (c.target.empty()) {
-        embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), 1);
-        account_ = embedded_->accounts().front();
-        target_.port = std::to_string(target_.tls == TlsMode::implicit ? embedded_->implicit_port() : embedded_->plain_port());
-        tls.extra_ca_pem = embedded_->ca_pem();
-      } else {
-        std::tie(target_.host, target_.port) = split_host_port(c.target, "--target");
-        if (c.user.empty()) {
-          std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS)\n";
-          return false;
-        }
-        if (c.maildir.empty() && c.reset_cmd.empty()) {
-          std::cerr << "pop3-harness: prop resets the mailbox before each case: give --maildir DIR or --reset-cmd CMD\n";
-          return false;
-        }
-        account_ = {c.user, c.pass, c.maildir, c.reset_cmd};
-      }
-      if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
-      target_.trust = tls;
+      target_ = endpoint.target;
+      account_ = endpoint.account;
+      embedded_ = std::move(endpoint.embedded);
       if (!o_.reference.empty()) {
         reference_target_ = target_;
         reference_target_.tls = TlsMode::none;

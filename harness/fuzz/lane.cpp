@@ -221,7 +221,6 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
   start_marks_ = marked();
   Duration t = config_.target.read_timeout;
   const Unit* current = nullptr;
-  bool challenged = false;
   CaseResult result;
   try {
     if (c.delivery == Delivery::burst) {
@@ -231,18 +230,6 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
         shown += redactor_.command(u.bytes);
       }
       co_await session_->write(all, shown, t);
-      for (const auto& u : c.units) {
-        current = &u;
-        Response r = co_await session_->response(u.multiline_if_ok, t);
-        ++result.exchanges;
-        CaseResult j = judge(c, u, r);
-        if (j.kind != CaseResult::Kind::passed) {
-          if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line};
-          drop();
-          co_return j;
-        }
-      }
-      co_return result;
     }
     for (const auto& u : c.units) {
       current = &u;
@@ -250,7 +237,7 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
       if (c.delivery == Delivery::bytewise) {
         for (std::size_t i = 0; i < u.bytes.size(); ++i)
           co_await session_->write(std::string_view(u.bytes).substr(i, 1), i == 0 ? shown : std::string_view(), t);
-      } else {
+      } else if (c.delivery != Delivery::burst) {
         co_await session_->write(u.bytes, shown, t);
       }
       if (c.delivery == Delivery::half_close) session_->connection().shutdown_send();
@@ -258,17 +245,16 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
       ++result.exchanges;
       CaseResult j = judge(c, u, r);
       if (j.kind != CaseResult::Kind::passed) {
-        if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line};
+        if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line, 0, {}};
         drop();
         co_return j;
       }
-      challenged |= r.parsed && r.parsed->status == Status::continuation;
     }
     if (c.delivery == Delivery::half_close) drop();
     // Whether a SASL exchange is still open (a response the server would not
     // take as one, a line over its limit) is the server's to decide: the
-    // session ends with the case.
-    if (challenged || std::any_of(c.units.begin(), c.units.end(), [](const Unit& u) { return u.continuation; })) drop();
+    // session ends with the case. (A challenge to anything else is a finding.)
+    if (std::any_of(c.units.begin(), c.units.end(), [](const Unit& u) { return u.continuation; })) drop();
   } catch (const std::exception& e) {
     CaseResult r = failure(c, current, e);
     if (c.delivery == Delivery::half_close && r.kind == CaseResult::Kind::suspect) r.kind = CaseResult::Kind::lost;

@@ -1,0 +1,33 @@
+#include "cli/campaign_target.hpp"
+
+#include "cli/host_port.hpp"
+#include "net/tls.hpp"
+
+namespace pop3 {
+
+std::string campaign_target(const RunOptions& c, boost::asio::any_io_executor ex, const std::string& command,
+                            const std::string& reset_reason, CampaignTarget& out) {
+  if (!c.tls_target.empty())
+    return command + " tests one endpoint: give it as --target (with --tls implicit for RFC 8314)";
+  Target& t = out.target;
+  t.read_timeout = t.connect_timeout = std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
+  t.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+  ClientTlsOptions tls{c.cafile, c.insecure, {}};
+  if (c.target.empty()) {
+    out.embedded = std::make_unique<EmbeddedTarget>(ex, 1);
+    out.account = out.embedded->accounts().front();
+    t.port = std::to_string(t.tls == TlsMode::implicit ? out.embedded->implicit_port() : out.embedded->plain_port());
+    tls.extra_ca_pem = out.embedded->ca_pem();
+  } else {
+    std::tie(t.host, t.port) = split_host_port(c.target, "--target");
+    if (c.user.empty()) return "--target needs --user and --pass (or POP3_PASS)";
+    if (c.maildir.empty() && c.reset_cmd.empty())
+      return command + " " + reset_reason + ": give --maildir DIR or --reset-cmd CMD";
+    out.account = {c.user, c.pass, c.maildir, c.reset_cmd};
+  }
+  if (t.tls != TlsMode::none) t.tls_context = make_client_tls(tls);
+  t.trust = tls;
+  return {};
+}
+
+}  // namespace pop3
