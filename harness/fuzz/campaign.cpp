@@ -216,17 +216,28 @@ asio::awaitable<void> Campaign::suspect(unsigned k, Lane& lane, const Case& c, c
     co_await handle(k, lane, c, again, true);
   };
   if (process_ && recovering_) {
-    // Another lane is restarting the target: this session died with it.
+    // Another lane is checking on or restarting the target: this session may
+    // have died with it.
     co_await gate_->wait();
     co_await retry();
     co_return;
   }
-  if (!process_ || !process_->exited()) {
-    if (co_await alive()) {
-      ++result_.stats.closed_by_server;
-      co_await retry();
-      co_return;
+  // One recovery at a time, and no lane reaches the target until it is over:
+  // a case that reached a restarted process while suspects are replayed on
+  // it would be blamed for what it did.
+  if (process_) {
+    recovering_ = true;
+    gate_->close();
+  }
+  bool up = (!process_ || !process_->exited()) && co_await alive();
+  if (up) {
+    if (process_) {
+      recovering_ = false;
+      gate_->open();
     }
+    ++result_.stats.closed_by_server;
+    co_await retry();
+    co_return;
   }
   Finding f;
   f.oracle = Oracle::crash;
@@ -242,8 +253,6 @@ asio::awaitable<void> Campaign::suspect(unsigned k, Lane& lane, const Case& c, c
     target_gone_ = true;
     co_return;
   }
-  recovering_ = true;
-  gate_->close();
   auto how = co_await process_->wait_exit(exit_wait());
   if (!how) how = "alive but not answering new connections (stopped by the harness)";
   std::string err = process_->new_stderr();

@@ -124,6 +124,17 @@ asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::
   co_return std::nullopt;
 }
 
+std::optional<CaseResult> Lane::held_back(const Case& c) {
+  // Reaching the case's state takes a few exchanges, and the target may have
+  // begun a restart meanwhile: then the case waits, unsent.
+  if (!config_.paused || !config_.paused()) return std::nullopt;
+  drop();
+  CaseResult r;
+  r.kind = CaseResult::Kind::suspect;
+  r.detail = "held back: the target is being restarted (" + c.mutation + ")";
+  return r;
+}
+
 CaseResult Lane::judge(const Case& c, const Unit& u, const Response& r) {
   CaseResult out;
   if (auto v = judge_response(u, r, model_, uids_)) {
@@ -218,6 +229,7 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
     co_return r;
   }
   if (early) co_return *early;
+  if (auto r = held_back(c)) co_return *r;
   start_marks_ = marked();
   Duration t = config_.target.read_timeout;
   const Unit* current = nullptr;
@@ -273,6 +285,7 @@ asio::awaitable<CaseResult> Lane::run_closing(const Case& c, const std::vector<u
     co_return failure(c, nullptr, e);
   }
   if (early) co_return *early;
+  if (auto r = held_back(c)) co_return *r;
   Duration t = config_.target.read_timeout;
   CaseResult result;
   result.exchanges = 1;

@@ -61,6 +61,7 @@ class Lane {
   boost::asio::awaitable<std::optional<CaseResult>> ensure(Phase phase, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<CaseResult> run_closing(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<Response> login_step(const std::string& line, const std::string& shown);
+  std::optional<CaseResult> held_back(const Case& c);
   CaseResult judge(const Case& c, const Unit& u, const Response& r);
   boost::asio::awaitable<bool> goodbye(const Response& r, const CaseResult& verdict);
   CaseResult failure(const Case& c, const Unit* u, const std::exception& e);
