@@ -62,7 +62,10 @@ std::string xml_text(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       std::size_t n = utf8_length(s, i);
-      if (n) {
+      // U+FFFE and U+FFFF are UTF-8 but not XML characters.
+      bool non_character = n == 3 && c == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+                           static_cast<unsigned char>(s[i + 2]) >= 0xBE;
+      if (n && !non_character) {
         out.append(s.substr(i, n));
         i += n;
         continue;

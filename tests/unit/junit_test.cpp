@@ -43,6 +43,15 @@ TEST(XmlText, EscapesMarkupAndShowsUnprintableBytes) {
   EXPECT_EQ(xml_text("line\nnext\ttab"), "line\nnext\ttab");
 }
 
+// Found by fuzz_junit_writer: sequences a lax decoder takes are not XML text.
+TEST(XmlText, ShowsWhatIsNotWellFormedUtf8OrNotAnXmlCharacter) {
+  EXPECT_EQ(xml_text("\xef\xbf\xbf"), "\\xEF\\xBF\\xBF");  // U+FFFF, a non-character
+  EXPECT_EQ(xml_text("\xed\xa0\x80"), "\\xED\\xA0\\x80");  // a surrogate
+  EXPECT_EQ(xml_text("\xe0\x80\xaf"), "\\xE0\\x80\\xAF");  // an overlong '/'
+  EXPECT_EQ(xml_text("\xf4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // past U+10FFFF
+  EXPECT_EQ(xml_text("\xf0\x9f\x93\xa7"), "\xf0\x9f\x93\xa7");  // U+1F4E7 kept
+}
+
 TEST(Junit, ATestcasePerCheckWithStableNamesAndClassname) {
   RunReport r;
   auto s = scenario();
