@@ -97,6 +97,31 @@ class Harness:
             args.append("--strict")
         return self._invoke(args + list(extra), time_limit)
 
+    def fuzz(self, seconds: Optional[float] = None, cases: Optional[int] = None, seed: Optional[int] = None,
+             sessions: Optional[int] = None, target_cmd: Optional[str] = None, out: Optional[str] = None,
+             fixture: Optional[str] = None, dictionary: Optional[str] = None,
+             minimize_attempts: Optional[int] = None, extra: Sequence[str] = (),
+             time_limit: Optional[float] = None) -> Results:
+        """A network fuzzing campaign (``pop3-harness fuzz``): ``cases``
+        cases, or ``seconds`` of them (the binary's default is 10 s), from the
+        seed. Each finding (crash, hang, protocol violation) is a failed check
+        in ``results.findings``, minimized and saved as a scenario file in
+        ``out`` that ``run`` replays. With ``target_cmd`` the harness starts
+        the server itself and restarts it after a crash, recording its exit
+        signal and stderr."""
+        if seconds is not None and cases is not None:
+            raise ValueError("fuzz: give seconds or cases, not both")
+        args = ["fuzz", *self._target_args()]
+        for flag, value in (("--seconds", seconds), ("--cases", cases), ("--seed", seed), ("--sessions", sessions),
+                            ("--target-cmd", target_cmd), ("--out", out), ("--fixture", fixture),
+                            ("--dict", dictionary), ("--minimize-attempts", minimize_attempts)):
+            if value is not None:
+                args += [flag, str(value)]
+        if time_limit is None:
+            # The campaign, then minimizing each finding: well past the budget.
+            time_limit = 600 + (3 * seconds if seconds else 0)
+        return self._invoke(args + list(extra), time_limit)
+
     def _invoke(self, args: List[str], time_limit: float) -> Results:
         work = tempfile.mkdtemp(prefix="pop3-harness-py-")
         json_path = os.path.join(work, "results.json")

@@ -141,6 +141,41 @@ def test_fixtures_run_scenarios_and_property_campaigns_from_python(suite):
     result.assert_outcomes(passed=2)
 
 
+def test_fuzz_campaigns_from_python_find_a_crash_and_pass_a_correct_server(pytester):
+    binary = os.environ["POP3_HARNESS"]
+    pytester.makepyfile(test_fuzz=f"""
+        import dataclasses, glob, os, socket
+
+        def free_port():
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                return s.getsockname()[1]
+
+        def test_the_correct_server_gives_no_finding(pop3_harness, pop3_server):
+            results = pop3_harness.against(pop3_server).fuzz(cases=400, seed=5, out="clean")
+            assert results.passed, results.stdout
+            assert results.command == "fuzz" and results.seed == "5"
+            assert results.findings == []
+            assert all(c.outcome == "passed" for c in results.checks) and results.checks
+
+        def test_a_crashing_server_is_found_and_reproduced(pop3_harness, tmp_path):
+            port = free_port()
+            maildir = tmp_path / "md"
+            cmd = f"{binary} serve --listen 127.0.0.1:{{port}} --user u --maildir {{maildir}} --fault top-negative-crash"
+            h = dataclasses.replace(pop3_harness, target=f"127.0.0.1:{{port}}", user="u", password="p",
+                                    maildir=str(maildir))
+            results = h.fuzz(cases=3000, seed=1, target_cmd=cmd, out=str(tmp_path / "out"))
+            assert results.conformance_failure, results.stdout
+            crash = results.findings[0]
+            assert crash.label.startswith("crash:") and "SIGABRT" in crash.actual
+            assert "top-negative-crash" in crash.transcript or "SIGABRT" in crash.transcript
+            assert glob.glob(str(tmp_path / "out" / "fuzz-*-crash-*.pop3"))
+            assert any(c.label.startswith("replay:") and c.outcome == "passed" for c in results.checks)
+    """)
+    result = run(pytester, "test_fuzz.py")
+    result.assert_outcomes(passed=2)
+
+
 def test_the_json_results_format_is_versioned(pytester):
     binary = os.environ["POP3_HARNESS"]
     out = pytester.path / "r.json"
