@@ -9,6 +9,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli/campaign_report.hpp"
 #include "cli/campaign_target.hpp"
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
@@ -32,17 +33,6 @@ namespace {
 
 using fuzz::Finding;
 using fuzz::Oracle;
-
-std::string slug(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else if (!out.empty() && out.back() != '-') out += '-';
-    if (out.size() >= 48) break;
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "finding" : out;
-}
 
 class FuzzSession {
  public:
@@ -94,22 +84,14 @@ class FuzzSession {
     co.minimize_attempts = o_.minimize_attempts;
     co.gen = gen_;
     auto started = std::chrono::steady_clock::now();
-    bool tty = ::isatty(1);
-    auto last = started;
+    ProgressLine line;
     auto progress = [&](const fuzz::CampaignStats& s, std::size_t findings, const char* activity) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - last < (tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000))) return;
-      last = now;
-      double secs = std::chrono::duration<double>(now - started).count();
-      std::printf("%s  %s: %llu cases, %.0f cases/s, %zu findings, %.1f s%s", tty ? "\r" : "", activity,
-                  static_cast<unsigned long long>(s.cases), s.cases / std::max(secs, 1e-3), findings, secs,
-                  tty ? "   " : "\n");
-      std::fflush(stdout);
+      line.show(activity, s.cases, findings);
     };
     fuzz::Campaign campaign(ioc_, lane_, co, process_.get(), stop_, progress);
     fuzz::CampaignResult r = campaign.run();
     signals.cancel();
-    if (tty) std::printf("\r%90s\r", "");
+    line.clear();
     return finish(r, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
 
@@ -271,34 +253,11 @@ class FuzzSession {
     }
   }
 
-  static CheckResult check(std::string label, std::string rfc, Outcome outcome, std::string message = {}) {
-    CheckResult c;
-    c.label = std::move(label);
-    c.rfc = std::move(rfc);
-    c.outcome = outcome;
-    c.message = std::move(message);
-    return c;
-  }
-
   void write_reports(std::vector<CheckResult> checks, bool environment, const std::string& reason) {
-    ScenarioResult sr;
-    sr.id = "fuzz/server";
-    sr.name = "fuzzed commands: no crash, no hang, no protocol violation";
-    sr.file = o_.fixture;
-    sr.classname = "fuzz.server";
-    sr.rfc = "rfc1939";
-    sr.checks = std::move(checks);
-    sr.environment_error = environment;
-    sr.reason = reason;
-    sr.outcome = environment ? Outcome::error : summarize(sr);
-    report_.scenarios.push_back(sr);
-    try {
-      fs::create_directories(fs::path(o_.common.junit).parent_path());
-      write_atomically(o_.common.junit, junit_xml(report_));
-      if (!o_.common.report_json.empty()) write_atomically(o_.common.report_json, results_json(report_, "fuzz"));
-    } catch (const std::exception& e) {
-      std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
-    }
+    write_campaign_reports(report_, o_.common, "fuzz",
+                           {"fuzz/server", "fuzzed commands: no crash, no hang, no protocol violation", "fuzz.server",
+                            o_.fixture, "rfc1939"},
+                           std::move(checks), environment, reason);
   }
 
   int finish(fuzz::CampaignResult& r, double seconds) {
@@ -322,7 +281,7 @@ class FuzzSession {
     for (auto& f : r.findings) {
       ++n;
       std::string file = write_reproducer(f, n);
-      CheckResult c = check(std::string(to_string(f.oracle)) + ": " + redactor_.apply(f.message), f.rfc == "-" ? "" : f.rfc,
+      CheckResult c = campaign_check(std::string(to_string(f.oracle)) + ": " + redactor_.apply(f.message), f.rfc == "-" ? "" : f.rfc,
                             Outcome::failed);
       c.message = redactor_.apply(f.message) + " — reproducer: " + file + " (signature " + f.signature + ")";
       c.expected = f.expected;
@@ -334,7 +293,7 @@ class FuzzSession {
       if (!f.process.empty()) std::printf("  process: %s\n", redactor_.apply(f.process.substr(0, 600)).c_str());
       checks.push_back(c);
       auto again = replay(f);
-      CheckResult rc = check("replay: " + file + " fails under run", f.rfc == "-" ? "" : f.rfc,
+      CheckResult rc = campaign_check("replay: " + file + " fails under run", f.rfc == "-" ? "" : f.rfc,
                              again && *again ? Outcome::passed : Outcome::warning);
       rc.severity = Severity::should;
       if (!again || !*again)
@@ -351,7 +310,7 @@ class FuzzSession {
                          : o == Oracle::hang ? "no hang (every answer within the timeout)"
                                              : "no protocol violation (status lines, byte-stuffing, the maildrop model)";
       Outcome outcome = r.interrupted || r.environment_error ? Outcome::skipped : Outcome::passed;
-      checks.push_back(check(std::to_string(s.cases) + " cases, seed " + std::to_string(seed_) + ": " + what, "rfc1939",
+      checks.push_back(campaign_check(std::to_string(s.cases) + " cases, seed " + std::to_string(seed_) + ": " + what, "rfc1939",
                              outcome, outcome == Outcome::skipped ? "the campaign did not finish" : ""));
     }
     bool env = r.interrupted || r.environment_error;
@@ -385,6 +344,7 @@ class FuzzSession {
 }  // namespace
 
 int fuzz_command(FuzzOptions& options) {
+  if (!options.common.client_cmd.empty()) return fuzz_client_command(options);
   try {
     return FuzzSession(options).execute();
   } catch (const std::exception& e) {

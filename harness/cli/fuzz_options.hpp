@@ -14,6 +14,7 @@ struct FuzzOptions {
   std::optional<double> seconds;
   std::optional<std::uint64_t> seed;
   unsigned sessions = 16;
+  unsigned jobs = 2;  // with --client-cmd: clients running at once
   int minimize_attempts = 24;
   std::string fixture = "scenarios/fixtures/basic";
   std::string dictionary = "fuzz/pop3.dict";
@@ -21,5 +22,7 @@ struct FuzzOptions {
 };
 
 int fuzz_command(FuzzOptions& options);
+// With --client-cmd: the harness is the hostile server.
+int fuzz_client_command(FuzzOptions& options);
 
 }  // namespace pop3

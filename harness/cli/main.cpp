@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   pop3::FuzzOptions fo;
   fo.common.junit = "reports/out/fuzz.xml";
   fo.common.timeout_seconds = 2;
+  fo.common.client_timeout_seconds = 5;
   auto* fuzz = app.add_subcommand("fuzz", "Fuzz a server with mutated commands: crash, hang and protocol-violation "
                                           "oracles; each finding minimized and saved as a scenario file");
   add_target_options(*fuzz, fo.common);
@@ -101,8 +102,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   fuzz->add_option("--out", fo.out, "Where reproducers (fuzz-*.pop3) and the target's stderr are written")
       ->capture_default_str();
+  fuzz->add_option("--client-cmd", fo.common.client_cmd,
+                   "Fuzz a client instead: the harness is a hostile server, and runs this command once per case "
+                   "(a template with {host} {port} {user} {tls} {cafile} {outdir}, as for run)");
+  fuzz->add_option("--client-saves", fo.common.client_saves, "exact, or lf when the client stores LF line ends")
+      ->capture_default_str()->check(CLI::IsMember({"exact", "lf"}));
+  fuzz->add_option("--client-timeout", fo.common.client_timeout_seconds,
+                   "Seconds the client may run per case before it counts as hung")
+      ->capture_default_str()->check(CLI::Range(0.5, 3600.0));
+  fuzz->add_option("--jobs,-j", fo.jobs, "With --client-cmd: clients running at once")
+      ->capture_default_str()->check(CLI::Range(1u, 16u));
   fuzz->get_option("--insecure")->excludes("--cafile");
   fuzz->get_option("--cases")->excludes("--seconds");
+  fuzz->get_option("--client-cmd")->excludes("--target")->excludes("--target-cmd");
 
   pop3::ServeOptions so;
   auto* serve = app.add_subcommand("serve", "Run the reference POP3 server (loopback unless told otherwise)");

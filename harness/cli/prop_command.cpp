@@ -11,6 +11,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli/campaign_report.hpp"
 #include "cli/campaign_target.hpp"
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
@@ -34,17 +35,6 @@ namespace {
 
 using prop::CampaignResult;
 using prop::Finding;
-
-std::string slug(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else if (!out.empty() && out.back() != '-') out += '-';
-    if (out.size() >= 40) break;
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "finding" : out;
-}
 
 class PropSession {
  public:
@@ -163,7 +153,7 @@ class PropSession {
     fs::path fixture_copy = fs::path(o_.out) / "fixtures" / fixture_.name;
     if (!fs::exists(fixture_copy)) fs::copy(fixture_.dir, fixture_copy, fs::copy_options::recursive);
     prop::ScenarioHeader h{name, f.rfc, f.severity, fixture_.name, comments};
-    fs::path file = fs::path(o_.out) / (slug(name) + ".pop3");
+    fs::path file = fs::path(o_.out) / (slug(name, 40) + ".pop3");
     write_atomically(file.string(), prop::write_scenario(trace, h, strict_last));
     return file.string();
   }

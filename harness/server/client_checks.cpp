@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "codec/command_line.hpp"
@@ -9,6 +10,20 @@
 
 namespace pop3 {
 namespace {
+
+// The first line of an ASan, LSan, MSan, TSan or UBSan report in the output.
+std::optional<std::string> sanitizer_report(const std::string& output) {
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "WARNING: MemorySanitizer",
+                             "WARNING: ThreadSanitizer", "runtime error: "}) {
+    std::size_t at = output.find(marker);
+    if (at == std::string::npos) continue;
+    std::size_t start = output.rfind('\n', at);
+    start = start == std::string::npos ? 0 : start + 1;
+    std::size_t end = output.find('\n', at);
+    return escape_bytes(output.substr(start, std::min<std::size_t>(end == std::string::npos ? output.size() - start : end - start, 300)), 300);
+  }
+  return std::nullopt;
+}
 
 std::string lf_only(std::string_view s) {
   std::string out;
@@ -236,6 +251,9 @@ class Judge {
     {
       CheckResult& c = add("auto: the client does not crash", line, Severity::must, "");
       if (run_->signal) fail(c, "the client was killed by signal " + std::to_string(run_->signal), "a normal exit", "signal " + std::to_string(run_->signal));
+      // A client built with sanitizers may report and carry on, or exit 1.
+      else if (auto report = sanitizer_report(run_->output))
+        fail(c, "the client reported a memory or undefined-behaviour error", "no sanitizer report", *report);
     }
     {
       CheckResult& c = add("auto: nothing after QUIT", line, Severity::must, "rfc1939#6");

@@ -78,6 +78,14 @@ asio::awaitable<ProcessResult> run_shell(asio::any_io_executor ex, const std::st
   ::waitpid(pid, &status, 0);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  // The shell reports a command killed by signal N as exit 128+N (it does not
+  // exec the last command): a crash must not pass for an ordinary failure.
+  int code = result.exit_code - 128;
+  if (!result.timed_out && (code == SIGSEGV || code == SIGABRT || code == SIGBUS || code == SIGILL ||
+                            code == SIGFPE || code == SIGTRAP || code == SIGSYS)) {
+    result.signal = code;
+    result.exit_code = -1;
+  }
   co_return result;
 }
 

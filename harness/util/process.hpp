@@ -10,7 +10,7 @@ namespace pop3 {
 struct ProcessResult {
   bool timed_out = false;
   int exit_code = -1;  // -1 when killed by a signal
-  int signal = 0;
+  int signal = 0;     // also when the shell reported a crash signal as exit 128+N
   std::string output;  // stdout and stderr, bounded
 };
 

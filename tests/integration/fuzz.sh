@@ -3,7 +3,9 @@
 # cases per fault (seed 1), whatever the machine's speed, it finds each crash and hang fault of
 # `serve --fault` (started and restarted through --target-cmd), writes a
 # reproducer that fails again under `run`, and records the crash's signal and
-# stderr; against the correct server it finds nothing (exit 0).
+# stderr; against the correct server it finds nothing (exit 0). As the server
+# for a client (--client-cmd), it finds a crash, a hang and wrong saved data
+# planted in tests/integration/fuzz_client.py, and nothing in its careful mode.
 set -uo pipefail
 bin=$(realpath "${1:?usage: fuzz.sh path/to/pop3-harness}")
 tmp=$(mktemp -d)
@@ -54,11 +56,40 @@ else
   bad "the correct server as --target-cmd: exit $?"; tail -n 25 "$tmp/clean-cmd.log" | sed 's/^/     /'
 fi
 
+# Fuzzing clients (--client-cmd): the careful client of fuzz_client.py gives
+# no finding in 300 cases; each planted bug is found within them, with a
+# reproducer that fails again under run.
+client="/usr/bin/python3 $(dirname "$0")/fuzz_client.py"
+# mode | exit | what the finding must show
+table="
+careful                | 0 | no finding
+crash-on-long-greeting | 1 | killed by signal 11
+hang-on-bad-stat       | 1 | the client hung
+no-unstuff             | 1 | not a complete fixture message
+"
+while IFS='|' read -r mode want evidence; do
+  mode=$(echo "$mode" | xargs); want=$(echo "$want" | xargs); evidence=$(echo "$evidence" | xargs)
+  [ -z "$mode" ] && continue
+  out="$tmp/client-$mode"
+  "$bin" fuzz --client-cmd "$client $mode {host} {port} {user} {outdir}" --client-timeout 2 --cases 300 --seed 1 \
+    --out "$out" --junit "$out.xml" >"$out.log" 2>&1
+  rc=$?
+  if [ "$rc" = "$want" ] && grep -q -- "$evidence" "$out.log" &&
+     { [ "$want" = 0 ] || grep -q "replay: fails again under run" "$out.log"; }; then
+    ok "client $mode: exit $rc, $evidence ($(grep -c '^FAIL' "$out.log") finding(s), $(grep -oE '[0-9.]+ cases/s' "$out.log" | tail -n 1))"
+  else
+    bad "client $mode: exit $rc (want $want), evidence '$evidence' $(grep -q -- "$evidence" "$out.log" && echo seen || echo missing)"
+    tail -n 25 "$out.log" | sed 's/^/     /'
+  fi
+done <<< "$table"
+
 # Exit codes: unreachable target 3, usage 2.
 "$bin" fuzz --target 127.0.0.1:1 --user u --pass p --maildir "$tmp/md-x" --seconds 1 --timeout 0.5 \
   --out "$tmp/x" --junit "$tmp/x.xml" >/dev/null 2>&1
 rc=$?; [ "$rc" = 3 ] && ok "unreachable target: exit 3" || bad "unreachable target: exit $rc (want 3)"
 "$bin" fuzz --target-cmd true --seconds 1 >/dev/null 2>&1
 rc=$?; [ "$rc" = 2 ] && ok "--target-cmd without --target: exit 2" || bad "--target-cmd without --target: exit $rc (want 2)"
+"$bin" fuzz --client-cmd true --target 127.0.0.1:1 --seconds 1 >/dev/null 2>&1
+rc=$?; [ "$rc" = 2 ] && ok "--client-cmd with --target: exit 2" || bad "--client-cmd with --target: exit $rc (want 2)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,77 @@
+#include "cli/campaign_report.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "report/results_json.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pop3 {
+
+std::string slug(const std::string& text, std::size_t max) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() >= max) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "finding" : out;
+}
+
+CheckResult campaign_check(std::string label, std::string rfc, Outcome outcome, std::string message) {
+  CheckResult c;
+  c.label = std::move(label);
+  c.rfc = std::move(rfc);
+  c.outcome = outcome;
+  c.message = std::move(message);
+  return c;
+}
+
+void write_campaign_reports(RunReport& report, const RunOptions& common, const char* command,
+                            const CampaignScenario& what, std::vector<CheckResult> checks, bool environment,
+                            const std::string& reason) {
+  ScenarioResult sr;
+  sr.id = what.id;
+  sr.name = what.name;
+  sr.file = what.file;
+  sr.classname = what.classname;
+  sr.rfc = what.rfc;
+  sr.checks = std::move(checks);
+  sr.environment_error = environment;
+  sr.reason = reason;
+  sr.outcome = environment ? Outcome::error : summarize(sr);
+  report.scenarios.push_back(sr);
+  try {
+    fs::path junit(common.junit);
+    if (junit.has_parent_path()) fs::create_directories(junit.parent_path());
+    write_atomically(common.junit, junit_xml(report));
+    if (!common.report_json.empty()) write_atomically(common.report_json, results_json(report, command));
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
+  }
+}
+
+ProgressLine::ProgressLine() : tty_(::isatty(1)), started_(std::chrono::steady_clock::now()), last_(started_) {}
+
+void ProgressLine::show(const char* activity, unsigned long long cases, std::size_t findings) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000))) return;
+  last_ = now;
+  double secs = std::chrono::duration<double>(now - started_).count();
+  std::printf("%s  %s: %llu cases, %.0f cases/s, %zu findings, %.1f s%s", tty_ ? "\r" : "", activity, cases,
+              cases / std::max(secs, 1e-3), findings, secs, tty_ ? "   " : "\n");
+  std::fflush(stdout);
+}
+
+void ProgressLine::clear() const {
+  if (tty_) std::printf("\r%90s\r", "");
+}
+
+}  // namespace pop3

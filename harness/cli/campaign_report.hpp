@@ -1,0 +1,38 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "cli/run_options.hpp"
+#include "report/run_report.hpp"
+
+namespace pop3 {
+
+// A file name from a finding's words: lower case, dashes, at most max octets.
+std::string slug(const std::string& text, std::size_t max = 48);
+
+CheckResult campaign_check(std::string label, std::string rfc, Outcome outcome, std::string message = {});
+
+// The one scenario a campaign reports (fuzz/server, fuzz/client), added to
+// the report, which is then written as JUnit and, when asked, results JSON.
+struct CampaignScenario {
+  std::string id, name, classname, file, rfc;
+};
+void write_campaign_reports(RunReport& report, const RunOptions& common, const char* command,
+                            const CampaignScenario& what, std::vector<CheckResult> checks, bool environment,
+                            const std::string& reason);
+
+// The live status line: every 200 ms on a terminal, every 5 s in a log.
+class ProgressLine {
+ public:
+  ProgressLine();
+  void show(const char* activity, unsigned long long cases, std::size_t findings);
+  void clear() const;
+
+ private:
+  bool tty_;
+  std::chrono::steady_clock::time_point started_, last_;
+};
+
+}  // namespace pop3
