@@ -58,6 +58,27 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
   }
 }
 
+CheckResult clean_oracle_check(const std::string& what, unsigned long long cases, std::uint64_t seed, bool unfinished) {
+  Outcome outcome = unfinished ? Outcome::skipped : Outcome::passed;
+  return campaign_check(std::to_string(cases) + " cases, seed " + std::to_string(seed) + ": " + what, "rfc1939", outcome,
+                        unfinished ? "the campaign did not finish" : "");
+}
+
+int conclude_campaign(RunReport& report, const RunOptions& common, const CampaignScenario& what,
+                      std::vector<CheckResult> checks, const CampaignEnd& end) {
+  bool env = end.interrupted || end.environment_error;
+  std::string reason = end.environment_error ? *end.environment_error
+                       : end.interrupted    ? "interrupted (SIGINT or SIGTERM) after " + std::to_string(end.cases) + " cases"
+                                            : "";
+  if (env) std::cerr << "pop3-harness: " << reason << "\n";
+  write_campaign_reports(report, common, "fuzz", what, std::move(checks), env && !end.failed, reason);
+  std::cout << "JUnit report: " << common.junit << "\n";
+  if (end.failed) return kConformance;
+  if (env) return kEnvironment;
+  std::cout << "no finding\n";
+  return kPassed;
+}
+
 ProgressLine::ProgressLine() : tty_(::isatty(1)), started_(std::chrono::steady_clock::now()), last_(started_) {}
 
 void ProgressLine::show(const char* activity, unsigned long long cases, std::size_t findings) {

@@ -1,6 +1,8 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,20 @@ struct CampaignScenario {
 void write_campaign_reports(RunReport& report, const RunOptions& common, const char* command,
                             const CampaignScenario& what, std::vector<CheckResult> checks, bool environment,
                             const std::string& reason);
+
+// The passed check of an oracle that found nothing ("N cases, seed S: no hang
+// ..."), skipped when the campaign did not finish.
+CheckResult clean_oracle_check(const std::string& what, unsigned long long cases, std::uint64_t seed, bool unfinished);
+
+// Writes the reports and says how the campaign ended: the exit code (1 with a
+// finding, 3 when interrupted or the environment failed, else 0).
+struct CampaignEnd {
+  bool failed = false, interrupted = false;
+  std::optional<std::string> environment_error;  // already redacted
+  unsigned long long cases = 0;
+};
+int conclude_campaign(RunReport& report, const RunOptions& common, const CampaignScenario& what,
+                      std::vector<CheckResult> checks, const CampaignEnd& end);
 
 // The live status line: every 200 ms on a terminal, every 5 s in a log.
 class ProgressLine {

@@ -182,25 +182,13 @@ class ClientFuzzSession {
       std::string what = o == Oracle::crash ? "no crash (no signal, no sanitizer report)"
                          : o == Oracle::hang ? "no hang (every run ended within the client time limit)"
                                              : "no wrong saved data and no malformed command";
-      Outcome outcome = r.interrupted || r.environment_error ? Outcome::skipped : Outcome::passed;
-      checks.push_back(campaign_check(std::to_string(s.cases) + " cases, seed " + std::to_string(seed_) + ": " + what,
-                                      "rfc1939", outcome, outcome == Outcome::skipped ? "the campaign did not finish" : ""));
+      checks.push_back(clean_oracle_check(what, s.cases, seed_, r.interrupted || r.environment_error));
     }
-    bool failed = !r.findings.empty();
-    bool env = r.interrupted || r.environment_error;
-    std::string reason = r.environment_error ? *r.environment_error
-                         : r.interrupted    ? "interrupted (SIGINT or SIGTERM) after " + std::to_string(s.cases) + " cases"
-                                            : "";
-    if (env) std::cerr << "pop3-harness: " << reason << "\n";
-    write_campaign_reports(report_, o_.common, "fuzz",
-                           {"fuzz/client", "hostile server answers: the client neither crashes, hangs nor saves wrong data",
-                            "fuzz.client", o_.fixture, "rfc1939"},
-                           std::move(checks), env && !failed, reason);
-    std::cout << "JUnit report: " << o_.common.junit << "\n";
-    if (failed) return kConformance;
-    if (env) return kEnvironment;
-    std::cout << "no finding\n";
-    return kPassed;
+    CampaignEnd end{!r.findings.empty(), r.interrupted, r.environment_error, s.cases};
+    return conclude_campaign(report_, o_.common,
+                             {"fuzz/client", "hostile server answers: the client neither crashes, hangs nor saves wrong data",
+                              "fuzz.client", o_.fixture, "rfc1939"},
+                             std::move(checks), end);
   }
 
   FuzzOptions& o_;

@@ -309,21 +309,14 @@ class FuzzSession {
       std::string what = o == Oracle::crash ? "no crash (the server kept accepting and greeting)"
                          : o == Oracle::hang ? "no hang (every answer within the timeout)"
                                              : "no protocol violation (status lines, byte-stuffing, the maildrop model)";
-      Outcome outcome = r.interrupted || r.environment_error ? Outcome::skipped : Outcome::passed;
-      checks.push_back(campaign_check(std::to_string(s.cases) + " cases, seed " + std::to_string(seed_) + ": " + what, "rfc1939",
-                             outcome, outcome == Outcome::skipped ? "the campaign did not finish" : ""));
+      checks.push_back(clean_oracle_check(what, s.cases, seed_, r.interrupted || r.environment_error));
     }
-    bool env = r.interrupted || r.environment_error;
-    std::string reason = r.environment_error ? redactor_.apply(*r.environment_error)
-                         : r.interrupted    ? "interrupted (SIGINT or SIGTERM) after " + std::to_string(s.cases) + " cases"
-                                            : "";
-    if (env) std::cerr << "pop3-harness: " << reason << "\n";
-    write_reports(std::move(checks), env && !failed, reason);
-    std::cout << "JUnit report: " << o_.common.junit << "\n";
-    if (failed) return kConformance;
-    if (env) return kEnvironment;
-    std::cout << "no finding\n";
-    return kPassed;
+    CampaignEnd end{failed, r.interrupted, std::nullopt, s.cases};
+    if (r.environment_error) end.environment_error = redactor_.apply(*r.environment_error);
+    return conclude_campaign(report_, o_.common,
+                             {"fuzz/server", "fuzzed commands: no crash, no hang, no protocol violation", "fuzz.server",
+                              o_.fixture, "rfc1939"},
+                             std::move(checks), end);
   }
 
   FuzzOptions& o_;
