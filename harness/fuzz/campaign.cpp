@@ -105,21 +105,8 @@ CampaignResult Campaign::run() {
   started_ = std::chrono::steady_clock::now();
   gate_ = std::make_unique<Gate>(ioc_.get_executor());
   unsigned lanes = std::max(1u, o_.sessions);
-  unsigned running = lanes;
   in_flight_.assign(lanes, std::nullopt);
-  for (unsigned k = 0; k < lanes; ++k)
-    asio::co_spawn(ioc_, lane_loop(k), [&](std::exception_ptr e) {
-      if (e) try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-          environment_error_ = x.what();
-        }
-      --running;
-    });
-  while (running > 0) {
-    if (ioc_.stopped()) ioc_.restart();
-    ioc_.run_one();
-  }
+  if (auto error = run_all(ioc_, lanes, [this](unsigned k) { return lane_loop(k); })) environment_error_ = error;
   result_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   result_.interrupted = stop_;
   result_.environment_error = environment_error_;

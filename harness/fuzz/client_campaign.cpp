@@ -90,20 +90,7 @@ bool ClientCampaign::done() const {
 ClientCampaignResult ClientCampaign::run() {
   started_ = std::chrono::steady_clock::now();
   unsigned jobs = std::max(1u, o_.jobs);
-  unsigned running = jobs;
-  for (unsigned k = 0; k < jobs; ++k)
-    asio::co_spawn(ioc_, job(k), [&](std::exception_ptr e) {
-      if (e) try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-          result_.environment_error = x.what();
-        }
-      --running;
-    });
-  while (running > 0) {
-    if (ioc_.stopped()) ioc_.restart();
-    ioc_.run_one();
-  }
+  if (auto error = run_all(ioc_, jobs, [this](unsigned k) { return job(k); })) result_.environment_error = error;
   result_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   result_.interrupted = stop_;
   if (!stop_ && !result_.environment_error) {

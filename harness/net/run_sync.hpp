@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <exception>
 #include <optional>
+#include <string>
 
 namespace pop3 {
 
@@ -27,6 +28,29 @@ T run_sync(boost::asio::io_context& ioc, boost::asio::awaitable<T> op) {
   }
   if (error) std::rethrow_exception(error);
   return std::move(*value);
+}
+
+// Runs n coroutines side by side on the io_context until all are done;
+// start(k) makes the k-th. Returns the first one's exception message, if any
+// ended by throwing.
+template <class Start>
+std::optional<std::string> run_all(boost::asio::io_context& ioc, unsigned n, Start start) {
+  unsigned running = n;
+  std::optional<std::string> error;
+  for (unsigned k = 0; k < n; ++k)
+    boost::asio::co_spawn(ioc, start(k), [&](std::exception_ptr e) {
+      if (e && !error) try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          error = x.what();
+        }
+      --running;
+    });
+  while (running > 0) {
+    if (ioc.stopped()) ioc.restart();
+    ioc.run_one();
+  }
+  return error;
 }
 
 }  // namespace pop3
