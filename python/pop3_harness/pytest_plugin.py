@@ -311,7 +311,7 @@ def _wait_listening(proc, log_path: Path, timeout: float) -> Dict[str, str]:
 @pytest.fixture(scope="session")
 def pop3_harness(request) -> Harness:
     """The harness bound to the configured target (or the built-in server);
-    .run(paths), .prop(...) return Results; .against(pop3_server) rebinds it."""
+    .run(paths), .prop(...), .fuzz(...) return Results; .against(pop3_server) rebinds it."""
     try:
         return _harness(request.config)
     except HarnessNotFound as e:
