@@ -19,6 +19,7 @@
 #include "fuzz/campaign.hpp"
 #include "fuzz/dictionary.hpp"
 #include "fuzz/reproducer.hpp"
+#include "fuzz/target_profile.hpp"
 #include "net/run_sync.hpp"
 #include "report/redact.hpp"
 #include "report/results_json.hpp"
@@ -69,8 +70,8 @@ class FuzzSession {
     std::string budget = o_.cases ? std::to_string(*o_.cases) + " cases" : fmt_seconds(*o_.seconds) + " s";
     report_.properties["budget"] = budget;
     std::cout << "fuzz: seed " << seed_ << " (replay with --seed " << seed_ << "), " << budget << " against "
-              << target_.describe() << (process_ ? " (started by --target-cmd)" : "") << ", " << o_.sessions
-              << " sessions" << (gen_.pipelining ? ", pipelining" : "") << "\n";
+              << target_.describe() << (process_ ? " (started by --target-cmd)" : "") << ", " << sessions_text()
+              << (gen_.pipelining ? ", pipelining" : "") << "\n";
 
     asio::signal_set signals(ioc_, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code e, int) {
@@ -81,6 +82,7 @@ class FuzzSession {
     co.cases = o_.cases;
     co.seconds = o_.seconds.value_or(10);
     co.sessions = o_.sessions;
+    co.logged_in_lanes = fuzz::logged_in_lanes(o_.sessions, profile_);
     co.minimize_attempts = o_.minimize_attempts;
     co.gen = gen_;
     auto started = std::chrono::steady_clock::now();
@@ -96,6 +98,13 @@ class FuzzSession {
   }
 
  private:
+  std::string sessions_text() const {
+    if (o_.sessions == 1) return "1 session";
+    std::string text = std::to_string(o_.sessions) + " sessions (" +
+                       std::to_string(fuzz::logged_in_lanes(o_.sessions, profile_)) + " logged in";
+    return text + (profile_.concurrent_logins ? ")" : ": the server takes one login at a time)");
+  }
+
   static std::string fmt_seconds(double s) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", s);
@@ -148,7 +157,8 @@ class FuzzSession {
   }
 
   // Puts the fixture in place, waits for the server (a --target-cmd may still
-  // be starting), and reads what it offers: APOP, STLS, PIPELINING.
+  // be starting), and reads what it offers: APOP, STLS, PIPELINING,
+  // concurrent logins.
   std::string preflight() {
     auto check = [&]() -> asio::awaitable<std::string> {
       std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
@@ -157,33 +167,17 @@ class FuzzSession {
       asio::steady_timer pause(ioc_.get_executor());
       std::string last;
       for (;;) {
-        ClientSession s(ioc_.get_executor());
         try {
-          co_await s.open(target_);
-          Response g = co_await s.greeting(target_.read_timeout);
-          if (!g.parsed || g.parsed->status != Status::ok) co_return "the server's greeting is not +OK: " + g.status_line;
-          lane_.apop = gen_.apop = !s.greeting_timestamp().empty();
-          Response capa = co_await s.request("CAPA", "CAPA", true, target_.read_timeout);
-          if (capa.parsed && capa.parsed->status == Status::ok) {
-            Capabilities caps;
-            std::vector<std::string> lines;
-            std::size_t from = 0;
-            while (from < capa.body.size()) {
-              std::size_t end = capa.body.find("\r\n", from);
-              if (end == std::string::npos) end = capa.body.size();
-              lines.push_back(capa.body.substr(from, end - from));
-              from = end + 2;
-            }
-            caps.read_capa(lines);
-            gen_.pipelining = caps.has("PIPELINING");
-            gen_.stls_offered = caps.has("STLS");
-          }
-          s.drop();
+          std::string unusable = co_await fuzz::read_target_profile(ioc_.get_executor(), target_, account_, profile_);
+          if (!unusable.empty()) co_return unusable;
+          lane_.apop = gen_.apop = profile_.apop;
+          lane_.concurrent_logins = profile_.concurrent_logins;
+          gen_.pipelining = profile_.pipelining;
+          gen_.stls_offered = profile_.stls;
           co_return std::string();
         } catch (const std::exception& e) {
           last = e.what();
         }
-        s.drop();
         if (process_ && process_->exited()) co_return "--target-cmd exited before the server answered: " + process_->new_stderr();
         if (std::chrono::steady_clock::now() >= deadline) break;
         pause.expires_after(std::chrono::milliseconds(20));
@@ -329,6 +323,7 @@ class FuzzSession {
   std::unique_ptr<fuzz::TargetProcess> process_;
   fuzz::LaneConfig lane_;
   fuzz::GenContext gen_;
+  fuzz::TargetProfile profile_;
   RunReport report_;
   Redactor redactor_;
   std::uint64_t seed_ = 0;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "fuzz/lane_split.hpp"
 #include "fuzz/minimize.hpp"
 #include "net/run_sync.hpp"
 
@@ -126,13 +127,10 @@ CampaignResult Campaign::run() {
 
 asio::awaitable<void> Campaign::lane_loop(unsigned k) {
   Lane lane(ioc_.get_executor(), lane_config_);
-  unsigned lanes = std::max(1u, o_.sessions);
-  std::uint64_t auth_ordinal = 0;
+  LaneSplit split(o_.sessions, o_.logged_in_lanes);
   for (std::uint64_t i = 0; !done(); ++i) {
     if (o_.cases && i >= *o_.cases) break;
-    Phase phase = phase_of(o_.seed, i, o_.gen);
-    bool mine = lanes == 1 || (phase == Phase::transaction ? k == 0 : k != 0 && auth_ordinal++ % (lanes - 1) == k - 1);
-    if (!mine) continue;
+    if (split.next(phase_of(o_.seed, i, o_.gen)) != k) continue;
     co_await gate_->wait();
     if (done()) break;
     Case c = make_case(o_.seed, i, o_.gen);

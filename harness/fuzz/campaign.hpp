@@ -19,7 +19,8 @@ struct CampaignOptions {
   std::uint64_t seed = 1;
   std::optional<std::uint64_t> cases;  // or run until `seconds`
   double seconds = 10;
-  unsigned sessions = 8;               // lanes: one logged in, the rest before login
+  unsigned sessions = 8;               // lanes: some logged in, the rest before login
+  unsigned logged_in_lanes = 1;        // more only when the server takes concurrent logins
   int minimize_attempts = 24;          // replays per finding
   GenContext gen;
 };

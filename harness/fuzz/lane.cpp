@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <utility>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "codec/command_line.hpp"
@@ -86,6 +87,21 @@ asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::
   } else if (session_) {
     co_await finish();
   }
+  // A server that locks the maildrop may not have let go of the session this
+  // lane just dropped: its [IN-USE] (RFC 2449 #8.1.2) is worth a few retries.
+  auto deadline = std::chrono::steady_clock::now() + config_.target.read_timeout;
+  asio::steady_timer pause(ex_);
+  for (std::chrono::milliseconds wait{1};; wait *= 2) {
+    std::optional<CaseResult> lost = co_await open(phase, marks);
+    if (!lost || lost->detail.find("[IN-USE]") == std::string::npos ||
+        std::chrono::steady_clock::now() + wait > deadline)
+      co_return lost;
+    pause.expires_after(wait);
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+}
+
+asio::awaitable<std::optional<CaseResult>> Lane::open(Phase phase, const std::vector<unsigned long>& marks) {
   if (config_.paused && config_.paused()) throw NetError(NetError::Kind::refused, "the target is being restarted");
   session_ = std::make_unique<ClientSession>(ex_);
   ++opened_;
@@ -276,8 +292,27 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
 }
 
 asio::awaitable<CaseResult> Lane::run_closing(const Case& c, const std::vector<unsigned long>& marks) {
+  // The shared session waits for the case, unless it holds the maildrop lock
+  // the case's login needs: new sessions are what a server (Dovecot) is
+  // slowest at, so a closing case should cost one, not two.
+  bool keep = session_ && (c.phase == Phase::authorization || config_.concurrent_logins);
+  if (session_ && !keep) co_await finish();
+  if (!keep) co_return co_await run_alone(c, marks);
+  std::unique_ptr<ClientSession> parked = std::move(session_);
+  std::optional<Phase> parked_phase = std::exchange(phase_, std::nullopt);
+  prop::Model parked_model = model_;
+  prop::UidBook parked_uids = uids_;
+  CaseResult r = co_await run_alone(c, marks);
+  drop();
+  session_ = std::move(parked);
+  phase_ = parked_phase;
+  model_ = std::move(parked_model);
+  uids_ = std::move(parked_uids);
+  co_return r;
+}
+
+asio::awaitable<CaseResult> Lane::run_alone(const Case& c, const std::vector<unsigned long>& marks) {
   // A session of its own: whatever state the bytes leave behind ends with it.
-  if (session_) co_await finish();
   std::optional<CaseResult> early;
   try {
     early = co_await ensure(c.phase, marks);

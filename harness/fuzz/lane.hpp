@@ -22,6 +22,8 @@ struct LaneConfig {
   Account account;
   std::shared_ptr<const std::vector<std::string>> messages;  // the fixture
   bool apop = false;
+  // The server lets a second session log in while one is (no maildrop lock).
+  bool concurrent_logins = false;
   // While it says so, no new connection is opened (the target is being
   // restarted, and a case must not reach the fresh process unasked).
   std::function<bool()> paused;
@@ -59,7 +61,9 @@ class Lane {
  private:
   boost::asio::awaitable<CaseResult> run_shared(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<std::optional<CaseResult>> ensure(Phase phase, const std::vector<unsigned long>& marks);
+  boost::asio::awaitable<std::optional<CaseResult>> open(Phase phase, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<CaseResult> run_closing(const Case& c, const std::vector<unsigned long>& marks);
+  boost::asio::awaitable<CaseResult> run_alone(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<Response> login_step(const std::string& line, const std::string& shown);
   std::optional<CaseResult> held_back(const Case& c);
   CaseResult judge(const Case& c, const Unit& u, const Response& r);

@@ -1,0 +1,69 @@
+#include "fuzz/target_profile.hpp"
+
+#include <algorithm>
+
+#include "client/session_io.hpp"
+
+namespace pop3::fuzz {
+
+namespace {
+
+bool ok(const Response& r) { return r.parsed && r.parsed->status == Status::ok; }
+
+std::vector<std::string> body_lines(const std::string& body) {
+  std::vector<std::string> lines;
+  std::size_t from = 0;
+  while (from < body.size()) {
+    std::size_t end = body.find("\r\n", from);
+    if (end == std::string::npos) end = body.size();
+    lines.push_back(body.substr(from, end - from));
+    from = end + 2;
+  }
+  return lines;
+}
+
+boost::asio::awaitable<bool> log_in(ClientSession& s, const Target& target, const Account& account) {
+  Response user = co_await s.request("USER " + account.user, "USER " + account.user, false, target.read_timeout);
+  if (!ok(user)) co_return false;
+  Response pass = co_await s.request("PASS " + account.pass, "PASS ****", false, target.read_timeout);
+  co_return ok(pass);
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_executor ex, const Target& target,
+                                                       const Account& account, TargetProfile& out) {
+  ClientSession first(ex);
+  co_await first.open(target);
+  Response g = co_await first.greeting(target.read_timeout);
+  if (!ok(g)) co_return "the server's greeting is not +OK: " + g.status_line;
+  out.apop = !first.greeting_timestamp().empty();
+  Response capa = co_await first.request("CAPA", "CAPA", true, target.read_timeout);
+  if (ok(capa)) {
+    Capabilities caps;
+    caps.read_capa(body_lines(capa.body));
+    out.pipelining = caps.has("PIPELINING");
+    out.stls = caps.has("STLS");
+  }
+  // Nothing is deleted, so both QUITs commit nothing.
+  out.concurrent_logins = false;
+  if (co_await log_in(first, target, account)) {
+    ClientSession second(ex);
+    co_await second.open(target);
+    Response g2 = co_await second.greeting(target.read_timeout);
+    // GCC 12 miscompiles co_await in a short-circuit operand: plain statements.
+    if (ok(g2)) out.concurrent_logins = co_await log_in(second, target, account);
+    co_await second.request("QUIT", "QUIT", false, target.read_timeout);
+    second.drop();
+  }
+  co_await first.request("QUIT", "QUIT", false, target.read_timeout);
+  first.drop();
+  co_return std::string();
+}
+
+unsigned logged_in_lanes(unsigned sessions, const TargetProfile& profile) {
+  if (!profile.concurrent_logins || sessions < 2) return 1;
+  return std::clamp(sessions / 2, 1u, 4u);
+}
+
+}  // namespace pop3::fuzz
