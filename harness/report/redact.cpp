@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include "util/base64.hpp"
 
@@ -19,8 +20,16 @@ void Redactor::add_secret(std::string secret) {
 
 std::string Redactor::apply(std::string_view text) const {
   std::string out(text);
-  for (const auto& s : secrets_)
-    for (std::size_t p = out.find(s); p != std::string::npos; p = out.find(s, p + 3)) out.replace(p, s.size(), "***");
+  // Boyer-Moore-Horspool: a fuzzer's megabyte of one repeated octet would
+  // make a plain find() compare at every position the secret's first octet matches.
+  for (const auto& s : secrets_) {
+    std::boyer_moore_horspool_searcher searcher(s.begin(), s.end());
+    for (auto it = std::search(out.begin(), out.end(), searcher); it != out.end();) {
+      std::size_t p = static_cast<std::size_t>(it - out.begin());
+      out.replace(p, s.size(), "***");
+      it = std::search(out.begin() + static_cast<std::ptrdiff_t>(p + 3), out.end(), searcher);
+    }
+  }
   return out;
 }
 

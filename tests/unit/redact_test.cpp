@@ -29,3 +29,15 @@ TEST(Redactor, AddedSecretsAreHiddenLongestFirst) {
   r.add_secret("abcdef");
   EXPECT_EQ(r.apply("xabcdefx abc"), "x***x ***");
 }
+
+TEST(Redactor, FindsEverySecretInAMegabyteOfTheOctetItStartsWith) {
+  Redactor r(Account{"alice", "s3cret", "", ""});
+  std::string text(1 << 20, 's');
+  text.replace(5, 6, "s3cret");
+  text.replace(text.size() - 12, 12, "s3crets3cret");
+  std::string out = r.apply(text);
+  EXPECT_EQ(out.find("s3cret"), std::string::npos);
+  EXPECT_EQ(out.substr(0, 8), "sssss***");
+  EXPECT_TRUE(out.ends_with("******"));
+  EXPECT_EQ(out.size(), text.size() - 3 * 3);
+}
