@@ -4,12 +4,6 @@
 // the same run so both see the same machine load.
 //
 //   pop3-bench-exchange HOST PORT USER [ROUNDS] [SESSIONS]   (POP3_PASS: password)
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +16,7 @@
 #include <vector>
 
 #include "client/session_io.hpp"
+#include "raw_socket.hpp"
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
@@ -40,64 +35,14 @@ struct Workload {
   }
 };
 
-// The baseline: connect(), write(), read() until the response ends.
-class BlockingClient {
- public:
-  BlockingClient(const std::string& host, const std::string& port) {
-    addrinfo hints{}, *res = nullptr;
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) throw std::runtime_error("cannot resolve " + host);
-    fd_ = ::socket(res->ai_family, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    int rc = ::connect(fd_, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
-    if (rc != 0) throw std::runtime_error("cannot connect to " + host + ":" + port);
-  }
-  ~BlockingClient() { ::close(fd_); }
-
-  std::string exchange(const std::string& command, bool multiline) {
-    if (!command.empty()) {
-      std::string line = command + "\r\n";
-      if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) throw std::runtime_error("write");
-    }
-    return read_response(multiline);
-  }
-
- private:
-  std::string read_response(bool multiline) {
-    for (;;) {
-      std::size_t eol = buf_.find("\r\n");
-      if (eol != std::string::npos) {
-        bool ok = buf_.starts_with("+OK");
-        std::size_t end = eol + 2;
-        if (ok && multiline) {
-          end = buf_.find("\r\n.\r\n", eol);
-          if (end != std::string::npos) end += 5;
-        }
-        if (end != std::string::npos) {
-          std::string r = buf_.substr(0, end);
-          buf_.erase(0, end);
-          return r;
-        }
-      }
-      char chunk[65536];
-      ssize_t n = ::read(fd_, chunk, sizeof chunk);
-      if (n <= 0) throw std::runtime_error("server closed the connection");
-      buf_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
-  int fd_ = -1;
-  std::string buf_;
-};
-
 double blocking_session(const std::string& host, const std::string& port, const std::vector<std::string>& commands) {
   auto start = Clock::now();
-  BlockingClient c(host, port);
-  c.exchange("", false);  // the greeting
-  for (const auto& cmd : commands)
-    if (!c.exchange(cmd, pop3::expects_multiline(cmd)).starts_with("+OK")) throw std::runtime_error(cmd + " failed");
+  RawSocket c(host, port);
+  c.response(false);  // the greeting
+  for (const auto& cmd : commands) {
+    if (!c.write(cmd + "\r\n")) throw std::runtime_error(cmd + ": the server closed the connection");
+    if (!c.response(pop3::expects_multiline(cmd)).value_or("").starts_with("+OK")) throw std::runtime_error(cmd + " failed");
+  }
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
