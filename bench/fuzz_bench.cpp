@@ -47,7 +47,7 @@ struct Setup {
 
 struct Round {
   double cases_per_s = 0;
-  std::uint64_t sessions = 0;
+  std::uint64_t sessions = 0, stalls = 0;
 };
 
 // One lane of the baseline: the harness's Lane without the judging.
@@ -64,6 +64,7 @@ class RawLane {
       std::string bytes;
       for (const auto& u : c.units) bytes += u.bytes;
       if (own->write(bytes + "\r\n")) own->first_line();
+      note(*own, c);
       return;
     }
     if (!shared_ || phase_ != c.phase || !shared_->quiet()) {
@@ -84,6 +85,7 @@ class RawLane {
       }
       if (c.delivery == fuzz::Delivery::half_close) shared_->shutdown_send();
       if (!shared_->response(u.multiline_if_ok)) {
+        note(*shared_, c);
         shared_.reset();
         return;
       }
@@ -91,8 +93,18 @@ class RawLane {
     if (c.delivery == fuzz::Delivery::half_close || sasl) shared_.reset();
   }
   std::uint64_t sessions() const { return opened_; }
+  std::uint64_t stalls() const { return stalls_; }
 
  private:
+  // A read that timed out: the baseline waited where the harness would
+  // report a hang (against a server the fuzzer passes, it should not).
+  void note(const RawSocket& sock, const fuzz::Case& c) {
+    if (!sock.stalled()) return;
+    if (stalls_++ < 3)
+      std::fprintf(stderr, "raw loop: no answer within 2 s to case %llu (%s, %s)\n",
+                   static_cast<unsigned long long>(c.index), c.mutation.c_str(), fuzz::to_string(c.delivery));
+  }
+
   std::unique_ptr<RawSocket> open(fuzz::Phase phase) {
     // A server that locks the maildrop may still hold the session just
     // dropped: retry its [IN-USE] as the harness does.
@@ -121,26 +133,30 @@ class RawLane {
   const Setup& s_;
   std::unique_ptr<RawSocket> shared_;
   fuzz::Phase phase_ = fuzz::Phase::authorization;
-  std::uint64_t opened_ = 0;
+  std::uint64_t opened_ = 0, stalls_ = 0;
 };
 
 // The baseline: one thread per session lane, blocking sockets.
 Round raw_round(const Setup& s) {
-  std::vector<std::uint64_t> opened(s.sessions);
+  std::vector<std::uint64_t> opened(s.sessions), stalls(s.sessions);
   auto start = Clock::now();
   std::vector<std::thread> lanes;
   for (unsigned k = 0; k < s.sessions; ++k)
-    lanes.emplace_back([&s, &opened, k] {
+    lanes.emplace_back([&s, &opened, &stalls, k] {
       RawLane lane(s);
       fuzz::LaneSplit split(s.sessions, s.logged_in);
       for (std::uint64_t i = 0; i < s.cases; ++i)
         if (split.next(fuzz::phase_of(s.seed, i, s.gen)) == k) lane.run(fuzz::make_case(s.seed, i, s.gen));
       opened[k] = lane.sessions();
+      stalls[k] = lane.stalls();
     });
   for (auto& t : lanes) t.join();
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  Round r{static_cast<double>(s.cases) / seconds, 0};
-  for (auto n : opened) r.sessions += n;
+  Round r{static_cast<double>(s.cases) / seconds, 0, 0};
+  for (unsigned k = 0; k < s.sessions; ++k) {
+    r.sessions += opened[k];
+    r.stalls += stalls[k];
+  }
   return r;
 }
 
@@ -167,7 +183,7 @@ Round harness_round(const Setup& s, const std::shared_ptr<const std::vector<std:
   if (!r.findings.empty())
     throw std::runtime_error("the campaign found " + std::to_string(r.findings.size()) + " finding(s), first: " +
                              r.findings.front().message + " (a benchmark needs a server the fuzzer passes)");
-  return Round{static_cast<double>(r.stats.cases) / r.stats.seconds, r.stats.sessions};
+  return Round{static_cast<double>(r.stats.cases) / r.stats.seconds, r.stats.sessions, 0};
 }
 
 double median(std::vector<double> v) {
@@ -212,14 +228,16 @@ int main(int argc, char** argv) {
     s.logged_in = fuzz::logged_in_lanes(s.sessions, s.profile);
 
     std::vector<double> harness, raw;
-    std::uint64_t harness_sessions = 0, raw_sessions = 0;
+    std::uint64_t harness_sessions = 0, raw_sessions = 0, raw_stalls = 0;
     for (int i = 0; i < rounds; ++i) {
       Round h = harness_round(s, messages);
       Round r = raw_round(s);
       harness.push_back(h.cases_per_s);
       raw.push_back(r.cases_per_s);
+      std::fprintf(stderr, "round %d: harness %.1f cases/s, raw %.1f cases/s\n", i + 1, h.cases_per_s, r.cases_per_s);
       harness_sessions = h.sessions;
       raw_sessions = r.sessions;
+      raw_stalls += r.stalls;
     }
     double hm = median(harness), rm = median(raw);
     std::printf("cases %llu, seed %llu, %u sessions (%u logged in), %d rounds interleaved; medians\n",
@@ -230,6 +248,7 @@ int main(int argc, char** argv) {
     std::printf("ratio_harness_raw %.2f\n", hm / rm);
     std::printf("harness_sessions_per_case %.3f\n", static_cast<double>(harness_sessions) / static_cast<double>(s.cases));
     std::printf("raw_sessions_per_case %.3f\n", static_cast<double>(raw_sessions) / static_cast<double>(s.cases));
+    std::printf("raw_stalls %llu\n", static_cast<unsigned long long>(raw_stalls));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pop3-bench-fuzz: %s\n", e.what());
     return 3;

@@ -9,6 +9,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -76,6 +77,9 @@ class RawSocket {
     return buf_.substr(0, buf_.find("\r\n"));
   }
 
+  // A read gave up after the timeout.
+  bool stalled() const { return stalled_; }
+
   // Nothing unread and the server has not closed: the session can go on.
   bool quiet() {
     if (!buf_.empty()) return false;
@@ -87,6 +91,7 @@ class RawSocket {
   bool fill() {
     char chunk[65536];
     ssize_t n = ::read(fd_, chunk, sizeof chunk);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) stalled_ = true;
     if (n <= 0) return false;
     buf_.append(chunk, static_cast<std::size_t>(n));
     return true;
@@ -94,4 +99,5 @@ class RawSocket {
 
   int fd_ = -1;
   std::string buf_;
+  bool stalled_ = false;
 };

@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
   fuzz->add_option("--seconds", fo.seconds, "Or run for this long (default 10)")->check(CLI::Range(0.1, 604800.0));
   fuzz->add_option("--seed", fo.seed, "Seed of every case (printed; the same seed gives the same cases)");
   fuzz->add_option("--sessions", fo.sessions,
-                   "Sessions at once: one logged in, the others fuzzing the AUTHORIZATION state")
+                   "Sessions at once: up to 4 logged in when the server takes concurrent logins (else 1), "
+                   "the others fuzzing the AUTHORIZATION state")
       ->capture_default_str()->check(CLI::Range(1u, 256u));
   fuzz->add_option("--minimize-attempts", fo.minimize_attempts, "Replays spent minimizing each finding")
       ->capture_default_str()->check(CLI::Range(0, 10000));

@@ -14,8 +14,8 @@ struct TargetProfile {
   bool pipelining = false;  // CAPA lists PIPELINING
   bool stls = false;        // CAPA lists STLS
   // A second session logs in while one is logged in: the server does not
-  // lock the maildrop (RFC 1939 #8 lets it), so logged-in cases can run on
-  // several sessions at once.
+  // lock the maildrop (RFC 1939 #4 asks for a lock only "as necessary"),
+  // so logged-in cases can run on several sessions at once.
   bool concurrent_logins = false;
 };
 
