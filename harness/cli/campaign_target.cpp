@@ -1,5 +1,9 @@
 #include "cli/campaign_target.hpp"
 
+#include <filesystem>
+#include <iostream>
+
+#include "cli/data_path.hpp"
 #include "cli/host_port.hpp"
 #include "net/tls.hpp"
 
@@ -28,6 +32,20 @@ std::string campaign_target(const RunOptions& c, boost::asio::any_io_executor ex
   if (t.tls != TlsMode::none) t.tls_context = make_client_tls(tls);
   t.trust = tls;
   return {};
+}
+
+std::optional<Fixture> campaign_fixture(const std::string& option) {
+  std::filesystem::path dir = find_data_path(option);
+  if (!std::filesystem::is_directory(dir)) {
+    std::cerr << "pop3-harness: --fixture " << option << " is not a folder of messages\n";
+    return std::nullopt;
+  }
+  Fixture fixture = load_fixture(dir, dir.filename().string());
+  if (fixture.messages.empty()) {
+    std::cerr << "pop3-harness: the fixture " << option << " has no messages\n";
+    return std::nullopt;
+  }
+  return fixture;
 }
 
 }  // namespace pop3

@@ -1,12 +1,14 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/embedded_target.hpp"
 #include "cli/run_options.hpp"
 #include "client/account.hpp"
 #include "client/target.hpp"
+#include "scenario/fixture.hpp"
 
 namespace pop3 {
 
@@ -23,5 +25,9 @@ struct CampaignTarget {
 // Returns why the options name no usable endpoint, or an empty string.
 std::string campaign_target(const RunOptions& c, boost::asio::any_io_executor ex, const std::string& command,
                             const std::string& reset_reason, CampaignTarget& out);
+
+// The folder of messages --fixture names (a fixture's name or a path), or
+// nothing after saying on stderr why it is unusable.
+std::optional<Fixture> campaign_fixture(const std::string& option);
 
 }  // namespace pop3

@@ -115,16 +115,9 @@ class FuzzSession {
     try {
       const RunOptions& c = o_.common;
       if (!o_.cases && !o_.seconds) o_.seconds = 10;
-      fs::path fixture_dir = find_data_path(o_.fixture);
-      if (!fs::is_directory(fixture_dir)) {
-        std::cerr << "pop3-harness: --fixture " << o_.fixture << " is not a folder of messages\n";
-        return false;
-      }
-      fixture_ = load_fixture(fixture_dir, fixture_dir.filename().string());
-      if (fixture_.messages.empty()) {
-        std::cerr << "pop3-harness: the fixture " << o_.fixture << " has no messages\n";
-        return false;
-      }
+      auto fixture = campaign_fixture(o_.fixture);
+      if (!fixture) return false;
+      fixture_ = std::move(*fixture);
       fs::path dict = find_data_path(o_.dictionary);
       gen_.dictionary = fuzz::load_dictionary(dict.string());
       if (!c.target.empty() || o_.target_cmd.empty()) {

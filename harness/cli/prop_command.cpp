@@ -102,16 +102,9 @@ class PropSession {
  private:
   bool setup() {
     try {
-      fs::path fixture_dir = find_data_path(o_.fixture);
-      if (!fs::is_directory(fixture_dir)) {
-        std::cerr << "pop3-harness: --fixture " << o_.fixture << " is not a folder of messages\n";
-        return false;
-      }
-      fixture_ = load_fixture(fixture_dir, fixture_dir.filename().string());
-      if (fixture_.messages.empty()) {
-        std::cerr << "pop3-harness: the fixture " << o_.fixture << " has no messages\n";
-        return false;
-      }
+      auto fixture = campaign_fixture(o_.fixture);
+      if (!fixture) return false;
+      fixture_ = std::move(*fixture);
       CampaignTarget endpoint;
       std::string why = campaign_target(o_.common, ioc_.get_executor(), "prop", "resets the mailbox before each case", endpoint);
       if (!why.empty()) {

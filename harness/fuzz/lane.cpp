@@ -151,27 +151,28 @@ std::optional<CaseResult> Lane::held_back(const Case& c) {
   return r;
 }
 
-CaseResult Lane::judge(const Case& c, const Unit& u, const Response& r) {
+CaseResult Lane::violation(const Violation& v, const std::string& keyword, std::string transcript) const {
+  Finding f;
+  f.oracle = Oracle::violation;
+  f.rfc = v.rfc;
+  f.message = v.rule;
+  f.expected = v.expected;
+  f.actual = redactor_.apply(v.actual);
+  f.signature = "violation:" + v.key + ":" + keyword;
+  f.transcript = std::move(transcript);
   CaseResult out;
-  if (auto v = judge_response(u, r, model_, uids_)) {
+  out.kind = CaseResult::Kind::finding;
+  out.finding = std::move(f);
+  return out;
+}
 
-    Finding f;
-    f.oracle = Oracle::violation;
-    f.rfc = v->rfc;
-    f.message = v->rule;
-    f.expected = v->expected;
-    f.actual = redactor_.apply(v->actual);
-    f.signature = "violation:" + v->key + ":" + line_keyword(u.bytes.substr(0, u.bytes.find_first_of("\r\n")));
-    f.transcript = recent();
-    out.kind = CaseResult::Kind::finding;
-    out.finding = std::move(f);
-    (void)c;
-    return out;
-  }
+CaseResult Lane::judge(const Unit& u, const Response& r) {
+  if (auto v = judge_response(u, r, model_, uids_))
+    return violation(*v, line_keyword(u.bytes.substr(0, u.bytes.find_first_of("\r\n"))), recent());
   bool ok = r.parsed && r.parsed->status == Status::ok;
   if (u.op) model_.apply(*u.op);
   else if (ok && u.effect_if_ok && model_.in_transaction()) model_.apply(*u.effect_if_ok);
-  return out;
+  return {};
 }
 
 CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) {
@@ -271,7 +272,7 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
       if (c.delivery == Delivery::half_close) session_->connection().shutdown_send();
       Response r = co_await session_->response(u.multiline_if_ok, t);
       ++result.exchanges;
-      CaseResult j = judge(c, u, r);
+      CaseResult j = judge(u, r);
       if (j.kind != CaseResult::Kind::passed) {
         if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line, 0, {}};
         drop();
@@ -366,16 +367,9 @@ asio::awaitable<CaseResult> Lane::run_alone(const Case& c, const std::vector<uns
     co_return result;
   }
   if (auto v = judge_first_line(data)) {
-    Finding f;
-    f.oracle = Oracle::violation;
-    f.rfc = v->rfc;
-    f.message = v->rule;
-    f.expected = v->expected;
-    f.actual = redactor_.apply(v->actual);
-    f.signature = "violation:" + v->key + ":" + upper_keyword(c);
-    f.transcript = transcript;
-    result.kind = CaseResult::Kind::finding;
-    result.finding = f;
+    CaseResult found = violation(*v, upper_keyword(c), transcript);
+    found.exchanges = result.exchanges;
+    co_return found;
   }
   co_return result;
 }

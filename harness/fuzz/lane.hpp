@@ -11,6 +11,7 @@
 #include "client/session_io.hpp"
 #include "client/target.hpp"
 #include "fuzz/finding.hpp"
+#include "fuzz/verdict.hpp"
 #include "prop/judge.hpp"
 #include "prop/model.hpp"
 #include "report/redact.hpp"
@@ -66,7 +67,8 @@ class Lane {
   boost::asio::awaitable<CaseResult> run_alone(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<Response> login_step(const std::string& line, const std::string& shown);
   std::optional<CaseResult> held_back(const Case& c);
-  CaseResult judge(const Case& c, const Unit& u, const Response& r);
+  CaseResult judge(const Unit& u, const Response& r);
+  CaseResult violation(const Violation& v, const std::string& keyword, std::string transcript) const;
   boost::asio::awaitable<bool> goodbye(const Response& r, const CaseResult& verdict);
   CaseResult failure(const Case& c, const Unit* u, const std::exception& e);
   std::string recent() const;
