@@ -58,16 +58,18 @@ class RawLane {
   void run(const fuzz::Case& c) {
     bool sasl = std::any_of(c.units.begin(), c.units.end(), [](const fuzz::Unit& u) { return u.continuation; });
     if (c.delivery == fuzz::Delivery::closing) {
-      if (c.phase == fuzz::Phase::transaction && !s_.profile.concurrent_logins) shared_.reset();
+      if (c.phase == fuzz::Phase::transaction && !s_.profile.concurrent_logins) retire(shared_, phase_);
       auto own = open(c.phase);
       if (!own) return;
       std::string bytes;
       for (const auto& u : c.units) bytes += u.bytes;
       if (own->write(bytes + "\r\n")) own->first_line();
       note(*own, c);
+      retire(own, c.phase);
       return;
     }
     if (!shared_ || phase_ != c.phase || !shared_->quiet()) {
+      retire(shared_, phase_);
       shared_ = open(c.phase);
       phase_ = c.phase;
       if (!shared_) return;
@@ -86,16 +88,26 @@ class RawLane {
       if (c.delivery == fuzz::Delivery::half_close) shared_->shutdown_send();
       if (!shared_->response(u.multiline_if_ok)) {
         note(*shared_, c);
-        shared_.reset();
+        retire(shared_, phase_);
         return;
       }
     }
-    if (c.delivery == fuzz::Delivery::half_close || sasl) shared_.reset();
+    if (c.delivery == fuzz::Delivery::half_close || sasl) retire(shared_, phase_);
   }
   std::uint64_t sessions() const { return opened_; }
   std::uint64_t stalls() const { return stalls_; }
 
  private:
+  // As the harness's Lane::drop(): a locking server's lock goes with the
+  // session, so the next login waits for the server to close it.
+  void retire(std::unique_ptr<RawSocket>& sock, fuzz::Phase phase) {
+    if (sock && phase == fuzz::Phase::transaction && !s_.profile.concurrent_logins) {
+      sock->shutdown_send();
+      sock->drain();
+    }
+    sock.reset();
+  }
+
   // A read that timed out: the baseline waited where the harness would
   // report a hang (against a server the fuzzer passes, it should not).
   void note(const RawSocket& sock, const fuzz::Case& c) {
@@ -106,8 +118,8 @@ class RawLane {
   }
 
   std::unique_ptr<RawSocket> open(fuzz::Phase phase) {
-    // A server that locks the maildrop may still hold the session just
-    // dropped: retry its [IN-USE] as the harness does.
+    // A server may release its lock only after closing the session: retry
+    // its [IN-USE] as the harness does.
     for (int wait_ms = 1; wait_ms < 2000; wait_ms *= 2) {
       ++opened_;
       std::unique_ptr<RawSocket> sock;

@@ -77,6 +77,11 @@ class RawSocket {
     return buf_.substr(0, buf_.find("\r\n"));
   }
 
+  // Reads until the server closes (or the timeout).
+  void drain() {
+    while (fill()) buf_.clear();
+  }
+
   // A read gave up after the timeout.
   bool stalled() const { return stalled_; }
 

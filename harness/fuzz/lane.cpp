@@ -36,7 +36,15 @@ std::string Lane::recent() const {
 }
 
 void Lane::drop() {
-  if (session_) session_->drop();
+  if (session_ && !config_.concurrent_logins && model_.in_transaction()) {
+    // A server that locks the maildrop lets go of it when it sees the
+    // session end: the connection stays half-open until the server closes
+    // its side, and the next login waits for that.
+    session_->connection().shutdown_send();
+    releasing_ = std::move(session_);
+  } else if (session_) {
+    session_->drop();
+  }
   session_.reset();
   phase_.reset();
   model_.apply(Op{OpKind::drop, {}, {}, true});
@@ -87,8 +95,8 @@ asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::
   } else if (session_) {
     co_await finish();
   }
-  // A server that locks the maildrop may not have let go of the session this
-  // lane just dropped: its [IN-USE] (RFC 2449 #8.1.2) is worth a few retries.
+  // A server that locks the maildrop may release it only after closing the
+  // session this lane dropped: its [IN-USE] (RFC 2449 #8.1.2) is worth a few retries.
   auto deadline = std::chrono::steady_clock::now() + config_.target.read_timeout;
   asio::steady_timer pause(ex_);
   for (std::chrono::milliseconds wait{1};; wait *= 2) {
@@ -101,7 +109,24 @@ asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::
   }
 }
 
+asio::awaitable<void> Lane::released() {
+  auto deadline = std::chrono::steady_clock::now() + config_.target.read_timeout;
+  std::string ignored;
+  while (std::chrono::steady_clock::now() < deadline) {
+    ignored.clear();
+    auto left = std::chrono::duration_cast<Duration>(deadline - std::chrono::steady_clock::now());
+    if (co_await releasing_->drain(left, ignored, 65536) != ClientSession::Quiet::data) break;
+  }
+  releasing_->drop();
+  releasing_.reset();
+}
+
 asio::awaitable<std::optional<CaseResult>> Lane::open(Phase phase, const std::vector<unsigned long>& marks) {
+  if (releasing_ && phase == Phase::transaction) co_await released();
+  if (releasing_) {
+    releasing_->drop();
+    releasing_.reset();
+  }
   if (config_.paused && config_.paused()) throw NetError(NetError::Kind::refused, "the target is being restarted");
   session_ = std::make_unique<ClientSession>(ex_);
   ++opened_;

@@ -63,6 +63,8 @@ class Lane {
   boost::asio::awaitable<CaseResult> run_shared(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<std::optional<CaseResult>> ensure(Phase phase, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<std::optional<CaseResult>> open(Phase phase, const std::vector<unsigned long>& marks);
+  // Until the server closes the session drop() left half-open, or the timeout.
+  boost::asio::awaitable<void> released();
   boost::asio::awaitable<CaseResult> run_closing(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<CaseResult> run_alone(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<Response> login_step(const std::string& line, const std::string& shown);
@@ -77,6 +79,7 @@ class Lane {
   const LaneConfig& config_;
   Redactor redactor_;
   std::unique_ptr<ClientSession> session_;
+  std::unique_ptr<ClientSession> releasing_;  // see drop()
   std::optional<Phase> phase_;
   prop::Model model_;
   prop::UidBook uids_;

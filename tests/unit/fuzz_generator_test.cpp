@@ -74,10 +74,29 @@ TEST(FuzzGenerator, NeverSendsQuitInsideHostileBytesNorTheRealPassword) {
     for (const auto& u : c.units) {
       std::string line = u.bytes;
       for (auto& ch : line) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      if (!u.op) EXPECT_EQ(line.find("QUIT"), std::string::npos) << line;
+      if (!u.op) {
+        EXPECT_EQ(line.find("QUIT"), std::string::npos) << line;
+      }
       if (u.op && u.op->kind == pop3::prop::OpKind::quit) ADD_FAILURE() << "QUIT as a modelled command";
     }
   }
+}
+
+TEST(FuzzGenerator, DictionaryTokensSpellingQuitInAnyCaseStayOffTheWire) {
+  GenContext ctx = context();
+  ctx.dictionary = {"QUIT", "qUiT", "xquitx", "QUI"};
+  std::size_t dictionary_cases = 0;
+  for (std::uint64_t i = 0; i < 5000; ++i) {
+    Case c = make_case(17, i, ctx);
+    dictionary_cases += c.mutation == "dictionary";
+    for (const auto& u : c.units) {
+      if (u.op) continue;
+      std::string line = u.bytes;
+      for (auto& ch : line) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      EXPECT_EQ(line.find("QUIT"), std::string::npos) << c.index << ": " << u.bytes.substr(0, 80);
+    }
+  }
+  EXPECT_GT(dictionary_cases, 50u);
 }
 
 TEST(FuzzGenerator, FramedUnitsEndWithOneCrlf) {
