@@ -69,6 +69,7 @@ class FuzzSession {
     report_.properties["target"] = target_.describe();
     std::string budget = o_.cases ? std::to_string(*o_.cases) + " cases" : fmt_seconds(*o_.seconds) + " s";
     report_.properties["budget"] = budget;
+    report_.properties["sessions"] = sessions_text();
     std::cout << "fuzz: seed " << seed_ << " (replay with --seed " << seed_ << "), " << budget << " against "
               << target_.describe() << (process_ ? " (started by --target-cmd)" : "") << ", " << sessions_text()
               << (gen_.pipelining ? ", pipelining" : "") << "\n";
