@@ -45,6 +45,11 @@ def pytest_addoption(parser):
     g.addoption("--pop3-reset-cmd", help="shell command that resets the mailbox instead")
     g.addoption("--pop3-timeout", type=float, help="seconds per connect, read and write")
     g.addoption("--pop3-harness", help="the pop3-harness binary (default: $POP3_HARNESS, PATH, ./build)")
+    g.addoption("--pop3-client-cmd",
+                help="the client under test: server-role scenarios run it (a template with {host} {port} {user} "
+                     "{outdir}...); without it they are skipped")
+    g.addoption("--pop3-client-saves", choices=("exact", "lf"), help="lf when the client stores LF line ends")
+    g.addoption("--pop3-client-timeout", type=float, help="seconds the client may run per scenario")
 
 
 def pytest_configure(config):
@@ -135,9 +140,10 @@ class Pop3Item(pytest.Item):
         self.user_properties.append(("severity", header.get("severity", "MUST")))
 
     def runtest(self):
-        if self.header.get("role") == "server":
-            pytest.skip("a server-role scenario tests a client: run it with pop3-harness run --client-cmd")
-        batch = _batch(self.session)
+        server_role = self.header.get("role") == "server"
+        if server_role and not self.config.getoption("--pop3-client-cmd"):
+            pytest.skip("a server-role scenario tests a client: give --pop3-client-cmd")
+        batch = _batch(self.session, server_role)
         results = batch.results_for(self)
         scenario = batch.scenario_for(self)
         if scenario is None:
@@ -196,14 +202,25 @@ def _console_error(results: Results) -> str:
 # --- one harness run for every selected scenario ------------------------
 
 class _Batch:
-    def __init__(self, session):
-        self.items = [i for i in session.items if isinstance(i, Pop3Item) and i.header.get("role") != "server"]
+    """The selected scenarios of one role, run together: client-role ones
+    against the target, server-role ones against --pop3-client-cmd."""
+
+    def __init__(self, session, server_role: bool):
+        self.server_role = server_role
+        self.items = [i for i in session.items
+                      if isinstance(i, Pop3Item) and (i.header.get("role") == "server") == server_role]
         self.results: Optional[Results] = None
         self.by_file: Dict[str, Scenario] = {}
 
     def run(self, config):
         paths = [str(i.path.resolve()) for i in self.items]
-        self.results = _harness(config).run(*paths)
+        if self.server_role:
+            o = config.getoption
+            self.results = _harness(config).run(*paths, client_cmd=o("--pop3-client-cmd"),
+                                                client_saves=o("--pop3-client-saves"),
+                                                client_timeout=o("--pop3-client-timeout"))
+        else:
+            self.results = _harness(config).run(*paths)
         for s in self.results.scenarios:
             self.by_file[os.path.abspath(s.file)] = s
 
@@ -216,11 +233,13 @@ class _Batch:
         return self.by_file.get(str(item.path.resolve()))
 
 
-def _batch(session) -> _Batch:
-    b = getattr(session, "_pop3_batch", None)
-    if b is None:
-        b = session._pop3_batch = _Batch(session)
-    return b
+def _batch(session, server_role: bool) -> _Batch:
+    batches = getattr(session, "_pop3_batches", None)
+    if batches is None:
+        batches = session._pop3_batches = {}
+    if server_role not in batches:
+        batches[server_role] = _Batch(session, server_role)
+    return batches[server_role]
 
 
 # --- fixtures -------------------------------------------------------------

@@ -66,10 +66,24 @@ class Harness:
             args += ["--timeout", str(self.timeout)]
         return args
 
+    @staticmethod
+    def _client_args(client_cmd: str, client_saves: Optional[str], client_timeout: Optional[float]) -> List[str]:
+        args = ["--client-cmd", client_cmd]
+        if client_saves:
+            args += ["--client-saves", client_saves]
+        if client_timeout is not None:
+            args += ["--client-timeout", str(client_timeout)]
+        return args
+
     def run(self, *paths: str, filter: Optional[str] = None, seed: Optional[int] = None, strict: bool = False,
-            jobs: Optional[int] = None, extra: Sequence[str] = (), time_limit: float = 600) -> Results:
-        """Plays scenario files or folders (``pop3-harness run``)."""
-        args = ["run", *[str(p) for p in paths], *self._target_args()]
+            jobs: Optional[int] = None, client_cmd: Optional[str] = None, client_saves: Optional[str] = None,
+            client_timeout: Optional[float] = None, extra: Sequence[str] = (), time_limit: float = 600) -> Results:
+        """Plays scenario files or folders (``pop3-harness run``) against the
+        target; with ``client_cmd``, server-role scenarios (e.g.
+        ``scenarios/clients``) against the client that command runs (a
+        template with {host} {port} {user} {outdir}...), and no target."""
+        where = self._client_args(client_cmd, client_saves, client_timeout) if client_cmd else self._target_args()
+        args = ["run", *[str(p) for p in paths], *where]
         if filter:
             args += ["--filter", filter]
         if seed is not None:
@@ -100,7 +114,9 @@ class Harness:
     def fuzz(self, seconds: Optional[float] = None, cases: Optional[int] = None, seed: Optional[int] = None,
              sessions: Optional[int] = None, target_cmd: Optional[str] = None, out: Optional[str] = None,
              fixture: Optional[str] = None, dictionary: Optional[str] = None,
-             minimize_attempts: Optional[int] = None, extra: Sequence[str] = (),
+             minimize_attempts: Optional[int] = None, client_cmd: Optional[str] = None,
+             client_saves: Optional[str] = None, client_timeout: Optional[float] = None,
+             jobs: Optional[int] = None, extra: Sequence[str] = (),
              time_limit: Optional[float] = None) -> Results:
         """A network fuzzing campaign (``pop3-harness fuzz``): ``cases``
         cases, or ``seconds`` of them (the binary's default is 10 s), from the
@@ -108,13 +124,18 @@ class Harness:
         in ``results.findings``, minimized and saved as a scenario file in
         ``out`` that ``run`` replays. With ``target_cmd`` the harness starts
         the server itself and restarts it after a crash, recording its exit
-        signal and stderr."""
+        signal and stderr. With ``client_cmd`` it fuzzes a client instead:
+        the harness is a hostile server and runs the command once per case
+        (``jobs`` at once), with no target."""
         if seconds is not None and cases is not None:
             raise ValueError("fuzz: give seconds or cases, not both")
-        args = ["fuzz", *self._target_args()]
+        if client_cmd and target_cmd:
+            raise ValueError("fuzz: client_cmd fuzzes a client, target_cmd starts a server: give one")
+        where = self._client_args(client_cmd, client_saves, client_timeout) if client_cmd else self._target_args()
+        args = ["fuzz", *where]
         for flag, value in (("--seconds", seconds), ("--cases", cases), ("--seed", seed), ("--sessions", sessions),
                             ("--target-cmd", target_cmd), ("--out", out), ("--fixture", fixture),
-                            ("--dict", dictionary), ("--minimize-attempts", minimize_attempts)):
+                            ("--dict", dictionary), ("--minimize-attempts", minimize_attempts), ("--jobs", jobs)):
             if value is not None:
                 args += [flag, str(value)]
         if time_limit is None:

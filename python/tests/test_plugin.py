@@ -3,6 +3,7 @@
 import json
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -174,6 +175,63 @@ def test_fuzz_campaigns_from_python_find_a_crash_and_pass_a_correct_server(pytes
     """)
     result = run(pytester, "test_fuzz.py")
     result.assert_outcomes(passed=2)
+
+
+CLIENT_RETRIEVES = """scenario: the client retrieves the message and ends with QUIT
+rfc: rfc1939#5
+severity: MUST
+role: server
+fixture: one
+
+expect: last QUIT
+expect: exit 0
+expect: saved all
+"""
+
+
+def test_server_role_scenarios_test_the_client_given_and_are_skipped_without_one(suite):
+    root = Path(__file__).resolve().parents[2]
+    poplib = (f"/usr/bin/python3 {root}/ci/clients/poplib_client.py {{host}} {{port}} {{user}} {{tls}} {{cafile}} "
+              f"{{outdir}} {{keep}} {{statedir}}")
+    suite.makefile(".pop3", good=GOOD, client=CLIENT_RETRIEVES)
+    without = run(suite, "-rs")
+    without.assert_outcomes(passed=1, skipped=1)
+    without.stdout.fnmatch_lines(["*give --pop3-client-cmd*"])
+    with_poplib = run(suite, "-v", "--pop3-client-cmd", poplib, "--pop3-client-timeout", "20")
+    with_poplib.assert_outcomes(passed=2)
+    with_poplib.stdout.fnmatch_lines(["*client.pop3::client PASSED*"])
+    broken = run(suite, "--pop3-client-cmd", "false")
+    broken.assert_outcomes(passed=1, failed=1)
+    broken.stdout.fnmatch_lines(["*exit 0*"])
+
+
+def test_clients_are_tested_and_fuzzed_from_python(pytester):
+    root = Path(__file__).resolve().parents[2]
+    poplib = (f"/usr/bin/python3 {root}/ci/clients/poplib_client.py {{host}} {{port}} {{user}} {{tls}} {{cafile}} "
+              f"{{outdir}} {{keep}} {{statedir}}")
+    planted = f"/usr/bin/python3 {root}/tests/integration/fuzz_client.py"
+    pytester.makepyfile(test_clients=f"""
+        def test_poplib_retrieves_dot_stuffed_mail(pop3_harness):
+            results = pop3_harness.run("{root}/scenarios/clients/retrieve-dot-lines.pop3",
+                                       "{root}/scenarios/clients/retrieve-basic.pop3",
+                                       client_cmd={poplib!r}, client_timeout=20)
+            assert results.passed, results.stdout
+            assert len(results.scenarios) == 2
+
+        def test_a_careful_client_gives_no_finding(pop3_harness, tmp_path):
+            results = pop3_harness.fuzz(cases=40, seed=1, out=str(tmp_path / "careful"), client_timeout=2,
+                                        client_cmd={planted!r} + " careful {{host}} {{port}} {{user}} {{outdir}}")
+            assert results.passed, results.stdout
+            assert results.command == "fuzz" and results.findings == []
+
+        def test_a_client_that_crashes_on_a_long_greeting_is_found(pop3_harness, tmp_path):
+            results = pop3_harness.fuzz(cases=300, seed=1, out=str(tmp_path / "crash"), client_timeout=2, jobs=2,
+                                        client_cmd={planted!r} + " crash-on-long-greeting {{host}} {{port}} {{user}} {{outdir}}")
+            assert results.conformance_failure, results.stdout
+            assert any(f.label.startswith("crash:") and f.actual == "signal 11" for f in results.findings), results.stdout
+    """)
+    result = run(pytester, "test_clients.py")
+    result.assert_outcomes(passed=3)
 
 
 def test_the_json_results_format_is_versioned(pytester):
