@@ -101,8 +101,7 @@ class ClientFuzzSession {
       fixture_name = stem;
       fs::create_directories(fixtures / stem);
       for (std::size_t i = 0; i < f.kase.messages.size(); ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "%02zu.eml", i + 1);
+        std::string name = (i < 9 ? "0" : "") + std::to_string(i + 1) + ".eml";
         std::ofstream(fixtures / stem / name, std::ios::binary) << f.kase.messages[i];
       }
     } else if (!fs::exists(fixtures / fixture_.name)) {
@@ -113,8 +112,8 @@ class ClientFuzzSession {
         "Found by: pop3-harness fuzz --client-cmd ... --seed " + std::to_string(seed_) + " (case " +
             std::to_string(f.kase.index) + ", " + f.kase.family + ")",
         "Oracle: " + std::string(to_string(f.oracle)) + "; signature: " + f.signature,
-        "Minimized from " + std::to_string(f.original_octets) + " to " + std::to_string(f.kase.body.size()) +
-            " octets of scenario in " + std::to_string(f.attempts) + " replays",
+        "Minimized from " + std::to_string(f.original_octets) + " to " + std::to_string(f.kase.octets()) +
+            " octets of scenario and messages in " + std::to_string(f.attempts) + " replays",
         "Finding: " + f.check + ": " + escape_bytes(f.message, 200),
         "Replay: pop3-harness run THIS_FILE --client-cmd CMD"};
     fs::path file = fs::path(o_.out) / (stem + ".pop3");

@@ -43,6 +43,19 @@ std::vector<std::string> halved_repeats(const std::string& body) {
 
 }  // namespace
 
+std::vector<ClientCase> smaller_client_cases(const ClientCase& c) {
+  std::vector<ClientCase> out;
+  for (auto& body : halved_repeats(c.body)) {
+    out.push_back(c);
+    out.back().body = std::move(body);
+  }
+  for (std::size_t i = 0; c.messages.size() > 1 && i < c.messages.size(); ++i) {
+    out.push_back(c);
+    out.back().messages.erase(out.back().messages.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return out;
+}
+
 std::optional<ClientFinding> client_finding(const ClientCase& c, const ScenarioResult& r) {
   for (const auto& check : r.checks) {
     if (check.outcome != Outcome::failed) continue;
@@ -129,7 +142,7 @@ asio::awaitable<void> ClientCampaign::job(unsigned k) {
       bool known = std::any_of(result_.findings.begin(), result_.findings.end(),
                                [&](const ClientFinding& x) { return x.signature == f->signature; });
       if (!known) {
-        f->original_octets = c.body.size();
+        f->original_octets = c.octets();
         result_.findings.push_back(std::move(*f));
       }
     }
@@ -141,11 +154,9 @@ asio::awaitable<void> ClientCampaign::minimize(ClientFinding& f, const fs::path&
   bool progress = true;
   while (progress && f.attempts < o_.minimize_attempts && !stop_) {
     progress = false;
-    for (const auto& body : halved_repeats(f.kase.body)) {
+    for (const auto& smaller : smaller_client_cases(f.kase)) {
       if (f.attempts >= o_.minimize_attempts || stop_) break;
       ++f.attempts;
-      ClientCase smaller = f.kase;
-      smaller.body = body;
       ScenarioResult r = co_await run_client_case(smaller, o_.fixture, o_.client, work);
       auto again = client_finding(smaller, r);
       if (again && again->signature == f.signature) {

@@ -52,6 +52,10 @@ struct ClientCampaignResult {
 // The judgement of one client run: the first failed check, as a finding.
 std::optional<ClientFinding> client_finding(const ClientCase& c, const ScenarioResult& r);
 
+// The smaller cases a finding is replayed as, most shrinking first: each
+// "{repeat:N:" with N halved, then the maildrop with one message fewer.
+std::vector<ClientCase> smaller_client_cases(const ClientCase& c);
+
 // Runs one case: its scenario text parsed, its maildrop, the client once.
 boost::asio::awaitable<ScenarioResult> run_client_case(const ClientCase& c, const Fixture& base,
                                                        const ClientCommand& client,
@@ -62,7 +66,7 @@ boost::asio::awaitable<ScenarioResult> run_client_case(const ClientCase& c, cons
 // role's checks (a hang past the limit, death by a signal or a sanitizer
 // report, wrong saved data, malformed commands). A family of cases that made
 // the client hang is not run again; findings are minimized by halving their
-// repeated runs of octets.
+// repeated runs of octets and dropping hostile messages.
 class ClientCampaign {
  public:
   using Progress = std::function<void(const ClientCampaignStats&, std::size_t findings, const char* activity)>;

@@ -16,6 +16,12 @@ struct ClientCase {
   std::string body;
   // Hostile messages for the maildrop; empty: the campaign's fixture.
   std::vector<std::string> messages;
+  // Its size: the scenario body and the messages (what minimizing shrinks).
+  std::size_t octets() const {
+    std::size_t n = body.size();
+    for (const auto& m : messages) n += m.size();
+    return n;
+  }
 };
 
 // Case `index` of the campaign with this seed: a pure function of the two.

@@ -3,12 +3,14 @@
 #include <map>
 #include <set>
 
+#include "fuzz/client_campaign.hpp"
 #include "fuzz/client_cases.hpp"
 #include "scenario/parser.hpp"
 
 using pop3::fuzz::ClientCase;
 using pop3::fuzz::client_case_text;
 using pop3::fuzz::make_client_case;
+using pop3::fuzz::smaller_client_cases;
 
 TEST(ClientCases, EveryCaseIsAServerRoleScenarioThatParses) {
   for (std::uint64_t seed : {1u, 2u, 99u})
@@ -51,4 +53,25 @@ TEST(ClientCases, HostileMessagesEndInCrlfAndComeWithSavedAll) {
     EXPECT_NE(c.body.find("expect: saved all"), std::string::npos);
     for (const auto& m : c.messages) EXPECT_TRUE(m.ends_with("\r\n")) << c.family;
   }
+}
+
+TEST(ClientCases, ShrinkByHalvingRepeatsThenDroppingOneMessageAtATime) {
+  ClientCase c;
+  c.family = "fixture:dot-lines";
+  c.body = "greeting: +OK {repeat:4000:x}\nexpect: saved all\n";
+  c.messages = {"Subject: plain\r\n\r\nfirst\r\n", "Subject: dots\r\n\r\n..\r\n", "Subject: copy\r\n\r\n..\r\n"};
+  auto smaller = smaller_client_cases(c);
+  ASSERT_EQ(smaller.size(), 4u);
+  EXPECT_EQ(smaller[0].body, "greeting: +OK {repeat:2000:x}\nexpect: saved all\n");
+  EXPECT_EQ(smaller[0].messages, c.messages);
+  for (std::size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(smaller[i].body, c.body);
+    EXPECT_EQ(smaller[i].messages.size(), 2u);
+    EXPECT_LT(smaller[i].octets(), c.octets());
+  }
+  EXPECT_EQ(smaller[1].messages.front(), c.messages[1]);
+  ClientCase one = c;
+  one.body = "expect: saved all\n";
+  one.messages.resize(1);
+  EXPECT_TRUE(smaller_client_cases(one).empty()) << "a single message is never dropped";
 }
