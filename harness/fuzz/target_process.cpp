@@ -40,9 +40,16 @@ void TargetProcess::start() {
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  // A process group of its own, so that stopping a compound command stops
+  // every process it started.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   const char* argv[] = {"/bin/sh", "-c", line.c_str(), nullptr};
-  int rc = posix_spawn(&pid_, "/bin/sh", &actions, nullptr, const_cast<char**>(argv), environ);
+  int rc = posix_spawn(&pid_, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) throw std::runtime_error("cannot start --target-cmd: " + std::string(strerror(rc)));
   pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
   if (pidfd_ < 0) throw std::runtime_error("pidfd_open failed: " + std::string(strerror(errno)));
@@ -69,6 +76,10 @@ asio::awaitable<std::optional<std::string>> TargetProcess::wait_exit(std::chrono
     co_await waiter.async_wait(asio::posix::stream_descriptor::wait_read, asio::as_tuple(asio::use_awaitable));
   }
   if (!exited()) co_return std::nullopt;
+  // What the server started dies with it: a child left holding the port
+  // would keep the restarted server from listening. (Not reaped yet, the
+  // group's id is still ours.)
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   if (WIFSIGNALED(status)) {
@@ -109,9 +120,10 @@ void TargetProcess::stop() {
     pidfd_ = -1;
     return;
   }
-  ::kill(pid_, SIGTERM);
+  ::kill(-pid_, SIGTERM);
   pollfd p{pidfd_, POLLIN, 0};
-  if (::poll(&p, 1, 3000) != 1) ::kill(pid_, SIGKILL);
+  if (::poll(&p, 1, 3000) != 1) ::kill(-pid_, SIGKILL);
+  ::kill(-pid_, SIGKILL);  // the rest of the group, once the leader is gone
   int status = 0;
   ::waitpid(pid_, &status, 0);
   ::close(pidfd_);

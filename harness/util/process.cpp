@@ -41,10 +41,17 @@ asio::awaitable<ProcessResult> run_shell(asio::any_io_executor ex, const std::st
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, out[1], 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // A process group of its own: the shell does not exec the last command, so
+  // what the deadline kills is the group, the command and whatever it started.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char**>(argv), envp.data());
+  int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, const_cast<char**>(argv), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   ::close(out[1]);
   if (rc != 0) {
     ::close(out[0]);
@@ -57,7 +64,7 @@ asio::awaitable<ProcessResult> run_shell(asio::any_io_executor ex, const std::st
   ProcessResult result;
   {
     Deadline deadline(ex, timeout, [&] {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       boost::system::error_code ignored;
       pipe.close(ignored);
     });
@@ -74,6 +81,9 @@ asio::awaitable<ProcessResult> run_shell(asio::any_io_executor ex, const std::st
     }
     result.timed_out = deadline.fired();
   }
+  // Whatever the command left running goes with it (the shell is not reaped
+  // yet, so the group's id is still ours).
+  ::kill(-pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);

@@ -5,7 +5,8 @@
 # reproducer that fails again under `run`, and records the crash's signal and
 # stderr; against the correct server it finds nothing (exit 0). As the server
 # for a client (--client-cmd), it finds a crash, a hang and wrong saved data
-# planted in tests/integration/fuzz_client.py, and nothing in its careful mode.
+# planted in tests/integration/fuzz_client.py, and nothing in its careful mode,
+# and leaves none of the clients running.
 set -uo pipefail
 bin=$(realpath "${1:?usage: fuzz.sh path/to/pop3-harness}")
 tmp=$(mktemp -d)
@@ -84,6 +85,13 @@ while IFS='|' read -r mode want evidence; do
     tail -n 25 "$out.log" | sed 's/^/     /'
   fi
 done <<< "$table"
+# A hung client is killed at its time limit with everything it started (the
+# shell does not exec it): none may outlive the campaigns.
+if pgrep -f "$(dirname "$0")/fuzz_client.py" >/dev/null; then
+  bad "clients left running after the campaigns: $(pgrep -af "$(dirname "$0")/fuzz_client.py" | head -n 3)"
+else
+  ok "no client left running after the campaigns"
+fi
 
 # Exit codes: unreachable target 3, usage 2.
 "$bin" fuzz --target 127.0.0.1:1 --user u --pass p --maildir "$tmp/md-x" --seconds 1 --timeout 0.5 \
