@@ -95,4 +95,13 @@ void ProgressLine::clear() const {
   if (tty_) std::printf("\r%90s\r", "");
 }
 
+int run_campaign_command(const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: " << e.what() << "\n";
+    return kEnvironment;
+  }
+}
+
 }  // namespace pop3

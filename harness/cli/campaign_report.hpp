@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,5 +51,9 @@ class ProgressLine {
   bool tty_;
   std::chrono::steady_clock::time_point started_, last_;
 };
+
+// Runs a campaign command: an exception that escapes it is the harness's or
+// the environment's failure (exit 3), said on stderr.
+int run_campaign_command(const std::function<int()>& command);
 
 }  // namespace pop3

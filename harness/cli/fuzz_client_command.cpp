@@ -203,12 +203,7 @@ class ClientFuzzSession {
 }  // namespace
 
 int fuzz_client_command(FuzzOptions& options) {
-  try {
-    return ClientFuzzSession(options).execute();
-  } catch (const std::exception& e) {
-    std::cerr << "pop3-harness: " << e.what() << "\n";
-    return kEnvironment;
-  }
+  return run_campaign_command([&] { return ClientFuzzSession(options).execute(); });
 }
 
 }  // namespace pop3

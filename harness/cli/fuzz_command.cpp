@@ -327,12 +327,7 @@ class FuzzSession {
 
 int fuzz_command(FuzzOptions& options) {
   if (!options.common.client_cmd.empty()) return fuzz_client_command(options);
-  try {
-    return FuzzSession(options).execute();
-  } catch (const std::exception& e) {
-    std::cerr << "pop3-harness: " << e.what() << "\n";
-    return kEnvironment;
-  }
+  return run_campaign_command([&] { return FuzzSession(options).execute(); });
 }
 
 }  // namespace pop3

@@ -314,12 +314,7 @@ class PropSession {
 }  // namespace
 
 int prop_command(PropOptions& options) {
-  try {
-    return PropSession(options).execute();
-  } catch (const std::exception& e) {
-    std::cerr << "pop3-harness: " << e.what() << "\n";
-    return kEnvironment;
-  }
+  return run_campaign_command([&] { return PropSession(options).execute(); });
 }
 
 }  // namespace pop3
