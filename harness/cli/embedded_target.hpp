@@ -26,6 +26,8 @@ class EmbeddedTarget {
   unsigned short implicit_port() const { return implicit_->port(); }
   const std::string& ca_pem() const { return tls_.ca_pem; }
   void stop();
+  // Every session of both servers has ended (after stop()).
+  bool idle() const { return plain_->idle() && implicit_->idle(); }
 
  private:
   MaildirStore store_;

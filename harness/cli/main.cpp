@@ -7,6 +7,7 @@
 #include "cli/prop_options.hpp"
 #include "cli/run_options.hpp"
 #include "cli/serve_command.hpp"
+#include "version.hpp"
 
 namespace {
 
@@ -29,6 +30,9 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
                  "Also write the results as JSON here (format pop3-harness-results, reports/results-json.md)");
   app.add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
+  app.add_option("--login-timeout", o.login_timeout_seconds,
+                 "Seconds to wait for the answer to PASS, APOP or AUTH (servers may delay a failed login on purpose)")
+      ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
   app.add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
 }
 
@@ -37,7 +41,7 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
 int main(int argc, char** argv) {
   CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "pop3-harness 0.1.0");
+  app.set_version_flag("--version", std::string("pop3-harness ") + pop3::kVersion);
 
   pop3::RunOptions o;
   auto* run = app.add_subcommand("run", "Play scenario files as a client against a POP3 server");

@@ -44,8 +44,8 @@ class PropSession {
     // the store they use goes away.
     if (!embedded_) return;
     embedded_->stop();
-    ioc_.restart();
-    ioc_.run_for(std::chrono::seconds(2));
+    run_until(ioc_, [this] { return embedded_->idle(); }, std::chrono::seconds(5));
+    embedded_.reset();
   }
 
   int execute() {

@@ -1,25 +1,28 @@
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
-#include <sstream>
+#include <set>
 
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
 #include "cli/run_options.hpp"
+#include "cli/run_setup.hpp"
+#include "cli/scenario_discovery.hpp"
 #include "cli/users_file.hpp"
+#include "version.hpp"
+#include "client/preflight.hpp"
 #include "client/provision.hpp"
 #include "client/scenario_runner.hpp"
+#include "client/session_io.hpp"
+#include "net/run_sync.hpp"
 #include "net/tls.hpp"
 #include "report/console.hpp"
 #include "report/redact.hpp"
@@ -27,9 +30,6 @@
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
 #include "server/client_runner.hpp"
-#include "server/reference_server.hpp"
-#include "store/maildir.hpp"
-#include "util/process.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -37,72 +37,72 @@ namespace fs = std::filesystem;
 namespace pop3 {
 namespace {
 
-struct Job {
-  fs::path file;
-  std::string id;
-  std::optional<Scenario> scenario;
-  std::string parse_error;
-};
-
-// Scenario files under the paths, skipping include/ and fixtures/ folders, and
-// the server-role suites (clients/) unless a client is under test.
-std::vector<Job> discover(const std::vector<std::string>& paths, const std::string& filter, bool clients) {
-  std::vector<Job> jobs;
-  for (const auto& p : paths) {
-    fs::path root(p);
-    if (!fs::exists(root)) throw std::invalid_argument("no such file or folder: " + p);
-    fs::path base = fs::is_directory(root) ? root.parent_path() : root.parent_path();
-    if (fs::is_directory(root) && root.filename().empty()) base = root.parent_path().parent_path();
-    if (base.empty()) base = ".";  // a file or folder named relative to the current one
-    std::vector<fs::path> files;
-    if (fs::is_regular_file(root)) files.push_back(root);
-    else {
-      for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-        std::string name = it->path().filename().string();
-        if (it->is_directory() && (name == "include" || name == "fixtures" || (name == "clients" && !clients))) {
-          it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file() && it->path().extension() == ".pop3") files.push_back(it->path());
-      }
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      std::string id = fs::relative(f, base).replace_extension().generic_string();
-      if (!filter.empty() && fnmatch(filter.c_str(), id.c_str(), 0) != 0) continue;
-      jobs.push_back({f, id, std::nullopt, {}});
-    }
-  }
-  return jobs;
-}
-
-std::string corpus_version(const std::vector<std::string>& paths) {
-  for (const auto& p : paths)
-    for (fs::path dir = fs::absolute(p); ; dir = dir.parent_path()) {
-      if (fs::exists(dir / "VERSION") && fs::exists(dir / "fixtures")) {
-        std::ifstream in(dir / "VERSION");
-        std::string v;
-        std::getline(in, v);
-        return v;
-      }
-      if (dir == dir.parent_path()) break;
-    }
-  return "unversioned";
-}
+using Endpoint = std::pair<std::string, std::string>;
 
 class RunSession {
  public:
-  RunSession(const RunOptions& o) : o_(o) {}
+  explicit RunSession(const RunOptions& o) : o_(o) {}
   ~RunSession() {
+    // The built-in server's sessions are coroutines on ioc_: stop them before
+    // the server goes away, and the server before the io_context.
+    if (embedded_) {
+      embedded_->stop();
+      run_until(ioc_, [this] { return embedded_->idle(); }, std::chrono::seconds(5));
+      embedded_.reset();
+    }
     std::error_code ignored;
     if (!client_work_.empty()) fs::remove_all(client_work_, ignored);
   }
 
   int execute() {
     const auto started = std::chrono::steady_clock::now();
-    std::vector<std::string> paths = o_.paths.empty() ? std::vector<std::string>{"scenarios/rfc1939"} : o_.paths;
+    if (int code = prepare(); code >= 0) return code;
     try {
-      jobs_ = discover(paths, o_.filter, client_mode());
+      if (!setup()) return kUsage;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return kUsage;
+    } catch (const std::exception& e) {
+      // A bad --cafile, an unusable certificate: nothing can run; CI still gets a report saying why.
+      Preflight p;
+      p.verdict = Preflight::Verdict::tls_setup;
+      p.message = std::string("harness setup failed: ") + e.what();
+      console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
+      stop_run(p);
+      return finish_run(started);
+    }
+    std::string against = client_mode() ? "the client '" + o_.client_cmd + "'" : target_.describe();
+    report_.properties["target"] = against;
+    std::cout << "pop3-harness " << kVersion << ": " << jobs_.size() << " scenarios against " << against << " with "
+              << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
+    console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      report_.interrupted = true;
+      ioc_.stop();
+    });
+    asio::co_spawn(ioc_, main_loop(signals), [&](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        std::cerr << "pop3-harness: internal error: " << ex.what() << "\n";
+        harness_error_ = true;
+      }
+    });
+    ioc_.run();
+    return finish_run(started);
+  }
+
+ private:
+  bool client_mode() const { return !o_.client_cmd.empty(); }
+
+  // Discovery, parsing and the checks of the options: an exit code, or -1 to go on.
+  int prepare() {
+    paths_ = o_.paths.empty() ? std::vector<std::string>{"scenarios/rfc1939"} : o_.paths;
+    try {
+      jobs_ = discover(paths_, o_.filter, client_mode());
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: " << e.what() << "\n";
       return kUsage;
@@ -111,14 +111,18 @@ class RunSession {
       std::cerr << "pop3-harness: no scenario files found" << (o_.filter.empty() ? "" : " matching the filter") << "\n";
       return kUsage;
     }
+    if (auto why = usage_mistake(o_)) {
+      std::cerr << "pop3-harness: " << *why << "\n";
+      return kUsage;
+    }
     if (o_.seed) {
       std::mt19937_64 rng(*o_.seed);
       std::shuffle(jobs_.begin(), jobs_.end(), rng);
       std::cout << "seed " << *o_.seed << ": scenario order shuffled\n";
+      report_.properties["seed"] = std::to_string(*o_.seed);
     }
-    report_.properties["corpus.version"] = corpus_version(paths);
-    if (o_.seed) report_.properties["seed"] = std::to_string(*o_.seed);
-
+    report_.properties["corpus.version"] = corpus_version(paths_);
+    report_.properties["harness.version"] = kVersion;
     for (auto& j : jobs_) {
       try {
         j.scenario = parse_scenario(j.file, j.id);
@@ -134,48 +138,8 @@ class RunSession {
                 << " scenarios in the given paths" << (client_mode() ? " (try scenarios/clients)" : "") << "\n";
       return kUsage;
     }
-    try {
-      if (!setup()) return kUsage;
-    } catch (const std::invalid_argument& e) {
-      std::cerr << "pop3-harness: " << e.what() << "\n";
-      return kUsage;
-    } catch (const std::exception& e) {
-      // A bad --cafile, an unusable certificate: no scenario can run, and
-      // CI still gets a report that says why.
-      std::string why = std::string("harness setup failed: ") + e.what();
-      std::cerr << "pop3-harness: " << why << "\n";
-      console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
-      fail_all(why);
-      return finish_run(started);
-    }
-    std::string against = client_mode() ? "the client '" + o_.client_cmd + "'" : target_.describe();
-    report_.properties["target"] = against;
-    std::cout << "pop3-harness: " << jobs_.size() << " scenarios against " << against << " with " << accounts_.size()
-              << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
-
-    console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code ec, int) {
-      if (ec) return;
-      report_.interrupted = true;
-      ioc_.stop();
-    });
-    asio::co_spawn(ioc_, main_loop(signals), [&](std::exception_ptr e) {
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          std::cerr << "pop3-harness: " << ex.what() << "\n";
-          harness_error_ = true;
-        }
-      }
-    });
-    ioc_.run();
-    return finish_run(started);
+    return -1;
   }
-
- private:
-  bool client_mode() const { return !o_.client_cmd.empty(); }
 
   bool setup() {
     if (client_mode()) {
@@ -184,10 +148,8 @@ class RunSession {
       client_work_ = fs::temp_directory_path() / ("pop3-harness-clients-" + std::to_string(::getpid()));
       return true;
     }
-    target_.read_timeout = target_.connect_timeout =
-        std::chrono::milliseconds(static_cast<long>(o_.timeout_seconds * 1000));
-    target_.tls = o_.tls == "stls" ? TlsMode::stls : o_.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
-    ClientTlsOptions tls{o_.cafile, o_.insecure, {}};
+    target_ = target_from_options(o_);
+    ClientTlsOptions tls = target_.trust;
     if (o_.target.empty()) {
       embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), std::max(1u, o_.jobs));
       accounts_ = embedded_->accounts();
@@ -195,44 +157,52 @@ class RunSession {
       implicit_endpoint_ = {target_.host, std::to_string(embedded_->implicit_port())};
       target_.port = target_.tls == TlsMode::implicit ? implicit_endpoint_->second : plain_endpoint_->second;
       tls.extra_ca_pem = embedded_->ca_pem();
-      if (o_.cafile.empty()) tls.insecure = o_.insecure;
-    } else {
-      auto [host, port] = split_host_port(o_.target, "--target");
-      target_.host = host;
-      target_.port = port;
-      if (target_.tls == TlsMode::implicit) {
-        if (!o_.tls_target.empty())
-          throw std::invalid_argument("--tls-target names the implicit-TLS endpoint beside a plaintext --target; "
-                                      "with --tls implicit, --target is that endpoint");
-        implicit_endpoint_ = {host, port};
-      } else {
-        plain_endpoint_ = {host, port};
-        if (!o_.tls_target.empty()) implicit_endpoint_ = split_host_port(o_.tls_target, "--tls-target");
-      }
-      if (!o_.users_file.empty()) accounts_ = read_users_file(o_.users_file);
-      else {
-        if (o_.user.empty()) {
-          std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS), or --users FILE\n";
-          return false;
-        }
-        accounts_.push_back({o_.user, o_.pass, o_.maildir, o_.reset_cmd});
-      }
-      if (accounts_.size() > o_.jobs) accounts_.resize(std::max(1u, o_.jobs));
-      if (accounts_.size() < o_.jobs)
-        std::cerr << "pop3-harness: --jobs " << o_.jobs << " but only " << accounts_.size()
-                  << " account(s): running " << accounts_.size() << " at a time\n";
+    } else if (!external_target()) {
+      return false;
     }
-    if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+    // Also in plaintext mode: a server that takes logins only inside TLS is logged in after STLS.
+    target_.tls_context = make_client_tls(tls);
     target_.trust = tls;
     for (const auto& a : accounts_) redactor_.add_secret(a.pass);
+    provisioned_ = std::all_of(accounts_.begin(), accounts_.end(),
+                               [](const Account& a) { return !a.maildir.empty() || !a.reset_cmd.empty(); });
+    return true;
+  }
+
+  bool external_target() {
+    auto [host, port] = split_host_port(o_.target, "--target");
+    target_.host = host;
+    target_.port = port;
+    if (target_.tls == TlsMode::implicit) {
+      if (!o_.tls_target.empty())
+        throw std::invalid_argument("--tls-target names the implicit-TLS endpoint beside a plaintext --target; "
+                                    "with --tls implicit, --target is that endpoint");
+      implicit_endpoint_ = {host, port};
+    } else {
+      plain_endpoint_ = {host, port};
+      if (!o_.tls_target.empty()) implicit_endpoint_ = split_host_port(o_.tls_target, "--tls-target");
+    }
+    if (!o_.users_file.empty()) accounts_ = read_users_file(o_.users_file);
+    else {
+      if (o_.user.empty()) {
+        std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS), or --users FILE\n";
+        return false;
+      }
+      accounts_.push_back({o_.user, o_.pass, o_.maildir, o_.reset_cmd});
+    }
+    if (accounts_.size() > o_.jobs) accounts_.resize(std::max(1u, o_.jobs));
+    if (accounts_.size() < o_.jobs)
+      std::cerr << "pop3-harness: --jobs " << o_.jobs << " but only " << accounts_.size() << " account(s): running "
+                << accounts_.size() << " at a time\n";
     return true;
   }
 
   asio::awaitable<void> main_loop(asio::signal_set& signals) {
-    if (!client_mode() && !co_await probe()) {
+    if (!client_mode() && !co_await preflight_all()) {
       stop(signals);
       co_return;
     }
+    if (!client_mode() && !provisioned_) announce_unprovisioned();
     auto ex = co_await asio::this_coro::executor;
     auto running = std::make_shared<std::size_t>(accounts_.size());
     for (const auto& account : accounts_)
@@ -242,45 +212,76 @@ class RunSession {
       });
   }
 
-  // Asks the target for its capabilities; when it is unusable (unreachable,
-  // failed TLS), every scenario gets the error.
-  asio::awaitable<bool> probe() {
-    try {
-      caps_ = co_await probe_capabilities(target_);
-    } catch (const std::exception& e) {
-      std::string why = std::string("target ") + target_.describe() + " unusable: " + redactor_.apply(e.what());
-      std::cerr << "pop3-harness: " << why << "\n";
-      fail_all(why);
-      co_return false;
-    }
-    std::string list = describe(caps_);
-    std::cout << "capabilities: " << list << "\n";
-    report_.properties["capabilities"] = list;
-    // 'connect: plain' scenarios need what the plaintext endpoint offers before TLS.
-    bool wants_plain = std::any_of(jobs_.begin(), jobs_.end(),
-                                   [](const Job& j) { return j.scenario && j.scenario->connect == "plain"; });
-    if (wants_plain && plain_endpoint_) {
-      if (target_.tls == TlsMode::none) plain_caps_ = caps_;
-      else {
-        try {
-          plain_caps_ = co_await probe_capabilities(endpoint(*plain_endpoint_));
-          std::cout << "capabilities before TLS: " << describe(*plain_caps_) << "\n";
-        } catch (const std::exception& e) {
-          plain_error_ = "the plaintext endpoint is unusable: " + redactor_.apply(e.what());
-        }
+  // Before any scenario: the target can be tested with every account. A
+  // failure is said once, as the report's only verdict; the run stops.
+  asio::awaitable<bool> preflight_all() {
+    Preflight first;
+    for (const auto& account : accounts_) {
+      Preflight p = co_await preflight(target_, &account);
+      p.message = redactor_.apply(p.message);
+      p.transcript = redactor_.apply(p.transcript);
+      if (&account == &accounts_.front()) first = p;
+      if (p.failed()) {
+        stop_run(p);
+        co_return false;
       }
     }
+    caps_ = first.caps;
+    target_.login_method = first.login_method;
+    report_.preflight = preflight_result(first, target_.describe());
+    report_.properties["capabilities"] = caps_.describe();
+    std::cout << "capabilities: " << caps_.describe() << "\n";
+    console_->preflight(*report_.preflight);
+    co_await plaintext_capabilities();
     co_return true;
   }
 
-  static std::string describe(const Capabilities& caps) {
-    std::string list;
-    for (const auto& t : caps.tags) list += (list.empty() ? "" : " ") + t;
-    return caps.capa_supported ? list : "(CAPA not supported)";
+  // 'connect: plain' scenarios need what the plaintext endpoint offers before TLS.
+  asio::awaitable<void> plaintext_capabilities() {
+    bool wants_plain = std::any_of(jobs_.begin(), jobs_.end(),
+                                   [](const Job& j) { return j.scenario && j.scenario->connect == "plain"; });
+    if (!wants_plain || !plain_endpoint_) co_return;
+    if (target_.tls == TlsMode::none) {
+      plain_caps_ = caps_;
+      co_return;
+    }
+    Preflight p = co_await preflight(endpoint(*plain_endpoint_), nullptr);
+    if (p.failed()) plain_error_ = "the plaintext endpoint cannot be tested: " + redactor_.apply(p.message);
+    else {
+      plain_caps_ = p.caps;
+      std::cout << "capabilities before TLS: " << plain_caps_->describe() << "\n";
+    }
+  }
+
+  // A failure shared by every scenario: reported once, the rest not run.
+  void stop_run(const Preflight& p) {
+    report_.preflight = preflight_result(p, client_mode() ? o_.client_cmd : target_.describe());
+    run_exit_ = preflight_exit_code(p);
+    console_->preflight(*report_.preflight);
+    for (auto& j : jobs_) {
+      ScenarioResult r = blank(j);
+      if (j.scenario) {
+        r.reason = "not run: " + p.message;
+        r.outcome = Outcome::skipped;
+      }
+      r.reason = redactor_.apply(r.reason);
+      report_.scenarios.push_back(std::move(r));
+    }
+    std::cout << jobs_.size() << " scenario" << (jobs_.size() == 1 ? "" : "s") << " not run\n";
+    write_report();
+  }
+
+  void announce_unprovisioned() {
+    std::size_t skipped = 0;
+    for (const auto& j : jobs_) skipped += j.scenario && !j.scenario->mailbox_any;
+    if (skipped == 0) return;
+    std::cerr << "pop3-harness: no --maildir or --reset-cmd: " << skipped << " of " << jobs_.size()
+              << " scenarios need their fixture in the mailbox and are skipped; give --maildir DIR or --reset-cmd CMD "
+                 "to run them\n";
   }
 
   // The target reached at another endpoint, in plaintext: the scenario does its own TLS.
-  Target endpoint(const std::pair<std::string, std::string>& host_port) const {
+  Target endpoint(const Endpoint& host_port) const {
     Target t = target_;
     t.host = host_port.first;
     t.port = host_port.second;
@@ -302,28 +303,12 @@ class RunSession {
     return exit_code();
   }
 
-  // Every scenario gets the same environment error (unreachable target, failed TLS setup).
-  void fail_all(const std::string& why) {
-    for (auto& j : jobs_) {
-      ScenarioResult r = blank(j);
-      if (j.scenario) {
-        r.environment_error = true;
-        r.reason = why;
-      }
-      r.outcome = summarize(r);
-      finish(std::move(r));
-    }
-  }
-
   ScenarioResult blank(const Job& j) {
     ScenarioResult r;
+    if (j.scenario) r = result_for(*j.scenario);
     r.id = j.id;
     r.file = j.file.string();
-    if (j.scenario) {
-      r = result_for(*j.scenario);
-      r.id = j.id;
-      r.file = j.file.string();
-    } else {
+    if (!j.scenario) {
       r.name = j.id;
       r.parse_error = true;
       r.reason = j.parse_error;
@@ -336,48 +321,71 @@ class RunSession {
     while (next_ < jobs_.size()) {
       const Job& job = jobs_[next_++];
       ScenarioResult r = blank(job);
-      if (job.scenario) r = co_await play(job, account, r);
+      if (job.scenario && !stop_reason_.empty()) {
+        r.reason = stop_reason_;
+        r.outcome = Outcome::skipped;
+      } else if (job.scenario) {
+        r = co_await play(job, account, r);
+        if (r.server_dropped && !client_mode()) co_await check_alive(r);
+      }
       finish(std::move(r));
     }
+  }
+
+  // After a session the server dropped: does it still take connections? A
+  // server that does not (it crashed, or hangs) fails here, naming the last
+  // command it was sent; later scenarios are not run.
+  asio::awaitable<void> check_alive(ScenarioResult& r) {
+    std::string why;
+    try {
+      ClientSession s(co_await asio::this_coro::executor);
+      co_await s.open(target_);
+      co_await s.greeting(target_.read_timeout);
+      s.drop();
+      co_return;
+    } catch (const std::exception& e) {
+      why = redactor_.apply(e.what());
+    }
+    CheckResult c;
+    c.label = "the server still accepts connections after dropping one";
+    c.file = r.file;
+    c.rfc = "rfc1939#4";
+    c.outcome = Outcome::failed;
+    std::string after = r.dropped_after.empty() ? "" : " after " + r.dropped_after;
+    c.message = "protocol violation: the server stopped accepting connections" + after + " (it crashed or hangs): " + why;
+    r.checks.push_back(c);
+    r.outcome = summarize(r);
+    if (stop_reason_.empty()) stop_reason_ = "not run: the server stopped accepting connections in " + r.id + after;
   }
 
   asio::awaitable<ScenarioResult> play(const Job& job, const Account& account, ScenarioResult r) {
     const Scenario& sc = *job.scenario;
     Target target = target_;
     const Capabilities* caps = &caps_;
-    if (sc.connect == "plain") {
-      if (!plain_endpoint_) {
-        r.reason = "needs the plaintext/STLS endpoint; with --tls implicit, --target is the implicit-TLS one";
-        r.outcome = Outcome::skipped;
-        co_return r;
-      }
-      if (!plain_error_.empty()) {
-        r.environment_error = true;
-        r.reason = plain_error_;
-        r.outcome = Outcome::error;
-        co_return r;
-      }
-      target = endpoint(*plain_endpoint_);
-      if (plain_caps_) caps = &*plain_caps_;
-    } else if (sc.connect == "implicit") {
-      if (!implicit_endpoint_) {
-        r.reason = "needs the implicit-TLS endpoint (RFC 8314): give --tls-target HOST:PORT";
-        r.outcome = Outcome::skipped;
-        co_return r;
-      }
-      target = endpoint(*implicit_endpoint_);
+    if (auto why = endpoint_for(sc, target, caps)) {
+      r.reason = *why;
+      r.outcome = Outcome::skipped;
+      co_return r;
     }
     for (const auto& cap : sc.requires_caps) {
-      if (!caps->has(cap)) {
+      if (!client_mode() && !caps->has(cap)) {
         r.reason = "server does not advertise " + cap + (caps->capa_supported ? "" : " (no CAPA)");
         r.outcome = Outcome::skipped;
         co_return r;
       }
     }
+    if (!client_mode() && !provisioned_ && !sc.mailbox_any) {
+      r.reason = "needs its fixture '" + sc.fixture + "' in the mailbox: give --maildir DIR or --reset-cmd CMD";
+      r.outcome = Outcome::skipped;
+      co_return r;
+    }
     const Fixture* fixture = nullptr;
     std::vector<std::vector<std::string>> deliveries(static_cast<std::size_t>(sc.runs));
+    static const Fixture kNone{"none", {}, {}};
+    // A scenario whose checks hold for any mailbox needs no fixture files.
+    bool unprovisioned = sc.mailbox_any && !sc.server_role && !find_fixture(job.file.parent_path(), sc.fixture);
     try {
-      fixture = &load(sc.fixture, job.file);
+      fixture = unprovisioned ? &kNone : &load(sc.fixture, job.file);
       for (const auto& d : sc.deliveries) {
         const auto& more = load(d.fixture, job.file).messages;
         auto& into = deliveries[static_cast<std::size_t>(d.run - 1)];
@@ -389,23 +397,44 @@ class RunSession {
       r.outcome = Outcome::error;
       co_return r;
     }
-    if (client_mode()) {
-      ClientCommand client{o_.client_cmd, o_.client_saves == "lf",
-                           std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
-      std::string slot = job.id;
-      std::replace(slot.begin(), slot.end(), '/', '_');
-      ScenarioResult played = co_await run_client_scenario(sc, *fixture, deliveries, client, client_work_ / slot);
-      played.file = job.file.string();
-      co_return played;
-    }
-    if (std::string why = co_await provision(ioc_.get_executor(), account, *fixture); !why.empty()) {
-      r.environment_error = true;
-      r.reason = "provisioning failed: " + why;
-      r.outcome = Outcome::error;
-      co_return r;
+    if (client_mode()) co_return co_await play_client(job, sc, *fixture, deliveries);
+    if (provisioned_ && !unprovisioned) {
+      if (std::string why = co_await provision(ioc_.get_executor(), account, *fixture); !why.empty()) {
+        // Every scenario needs it: said once, and the run stops.
+        r.environment_error = true;
+        r.reason = "provisioning failed for " + account.user + ": " + why;
+        r.outcome = Outcome::error;
+        if (stop_reason_.empty()) stop_reason_ = "not run: provisioning failed (see " + r.id + ")";
+        co_return r;
+      }
     }
     ScenarioResult played = co_await run_scenario(sc, *fixture, target, account);
     played.classname = sc.group;
+    played.file = job.file.string();
+    co_return played;
+  }
+
+  // The endpoint a scenario connects to; why it cannot run, if it cannot.
+  std::optional<std::string> endpoint_for(const Scenario& sc, Target& target, const Capabilities*& caps) const {
+    if (sc.connect == "plain") {
+      if (!plain_endpoint_) return "needs the plaintext/STLS endpoint; with --tls implicit, --target is the implicit-TLS one";
+      if (!plain_error_.empty()) return "not run: " + plain_error_;
+      target = endpoint(*plain_endpoint_);
+      if (plain_caps_) caps = &*plain_caps_;
+    } else if (sc.connect == "implicit") {
+      if (!implicit_endpoint_) return "needs the implicit-TLS endpoint (RFC 8314): give --tls-target HOST:PORT";
+      target = endpoint(*implicit_endpoint_);
+    }
+    return std::nullopt;
+  }
+
+  asio::awaitable<ScenarioResult> play_client(const Job& job, const Scenario& sc, const Fixture& fixture,
+                                              const std::vector<std::vector<std::string>>& deliveries) {
+    ClientCommand client{o_.client_cmd, o_.client_saves == "lf",
+                         std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
+    std::string slot = job.id;
+    std::replace(slot.begin(), slot.end(), '/', '_');
+    ScenarioResult played = co_await run_client_scenario(sc, fixture, deliveries, client, client_work_ / slot);
     played.file = job.file.string();
     co_return played;
   }
@@ -427,8 +456,9 @@ class RunSession {
   }
 
   void write_report() {
-    RunReport out = report_;
+    report_.strict = o_.strict;
     if (report_.interrupted) {
+      // The scenarios that did not finish are in the report too, as interrupted.
       std::set<std::string> done;
       for (const auto& s : report_.scenarios) done.insert(s.id);
       for (const auto& j : jobs_) {
@@ -436,14 +466,14 @@ class RunSession {
         ScenarioResult r = blank(j);
         if (j.scenario) {
           r.reason = "interrupted (SIGINT or SIGTERM) before it finished";
-          r.outcome = summarize(r);
+          r.outcome = Outcome::skipped;
         }
-        out.scenarios.push_back(std::move(r));
+        report_.scenarios.push_back(std::move(r));
       }
     }
     try {
-      write_atomically(o_.junit, junit_xml(out));
-      if (!o_.report_json.empty()) write_atomically(o_.report_json, results_json(out, "run"));
+      write_atomically(o_.junit, junit_.render(report_));
+      if (!o_.report_json.empty()) write_atomically(o_.report_json, results_json(report_, "run"));
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
       harness_error_ = true;
@@ -452,13 +482,14 @@ class RunSession {
 
   int exit_code() const {
     if (report_.interrupted || harness_error_) return kEnvironment;
-    bool env = false, parse = false, fail = false;
+    bool env = run_exit_ == kEnvironment, parse = false, fail = run_exit_ == kConformance;
     for (const auto& s : report_.scenarios) {
       env |= s.environment_error;
       parse |= s.parse_error;
-      for (const auto& c : s.checks)
-        fail |= c.outcome == Outcome::failed || c.outcome == Outcome::error ||
-                (o_.strict && c.outcome == Outcome::warning);
+      for (const auto& c : s.checks) {
+        env |= c.outcome == Outcome::error;
+        fail |= c.outcome == Outcome::failed || (o_.strict && c.outcome == Outcome::warning);
+      }
     }
     if (env) return kEnvironment;
     if (parse) return kUsage;
@@ -466,7 +497,9 @@ class RunSession {
   }
 
   const RunOptions& o_;
+  std::vector<std::string> paths_;
   asio::io_context ioc_;
+  std::unique_ptr<EmbeddedTarget> embedded_;  // stopped and drained in ~RunSession, before ioc_ goes
   std::vector<Job> jobs_;
   std::size_t next_ = 0;
   std::vector<Account> accounts_;
@@ -474,12 +507,15 @@ class RunSession {
   Target target_;
   Capabilities caps_;
   // The server's two endpoints, as far as known: plaintext/STLS and implicit TLS.
-  std::optional<std::pair<std::string, std::string>> plain_endpoint_, implicit_endpoint_;
+  std::optional<Endpoint> plain_endpoint_, implicit_endpoint_;
   std::optional<Capabilities> plain_caps_;  // before TLS, for 'connect: plain' scenarios
   std::string plain_error_;
-  std::unique_ptr<EmbeddedTarget> embedded_;
+  bool provisioned_ = true;    // every account has --maildir or --reset-cmd
+  std::string stop_reason_;    // set once a shared failure ends the run (provisioning, a dead server)
+  int run_exit_ = kPassed;     // the preflight's verdict on the run
   std::map<std::string, Fixture> fixtures_;
   RunReport report_;
+  JunitWriter junit_;
   std::unique_ptr<Console> console_;
   Redactor redactor_;
   bool harness_error_ = false;

@@ -23,6 +23,9 @@ struct RunOptions {
   std::string filter;
   std::optional<std::uint64_t> seed;
   double timeout_seconds = 5;
+  // Answers to PASS, APOP and AUTH may be delayed on purpose after a failed
+  // login: waited for this long, and reported at INFO.
+  double login_timeout_seconds = 30;
   bool strict = false;  // SHOULD findings fail the run too
   bool color = false;
   // The server role: test a client instead of a server.

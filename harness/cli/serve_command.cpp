@@ -64,7 +64,7 @@ int serve_command(const ServeOptions& o) {
       print_fault_catalog();
       return kPassed;
     }
-    auto fault = parse_fault(name);
+    auto fault = parse_fault_spec(name);
     if (!fault) {
       std::cerr << "pop3-harness serve: unknown fault '" << name << "' (see --fault help)\n";
       return kUsage;

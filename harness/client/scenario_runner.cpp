@@ -2,16 +2,19 @@
 
 #include "scenario/escapes.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <re2/re2.h>
 
 #include <chrono>
 #include <map>
 
 #include "client/body_checks.hpp"
+#include "client/check_eval.hpp"
 #include "client/probes.hpp"
-#include "client/tls_steps.hpp"
 #include "client/session_io.hpp"
+#include "client/tls_steps.hpp"
 #include "report/redact.hpp"
 #include "util/base64.hpp"
 #include "util/md5_hex.hpp"
@@ -23,59 +26,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool parse_long(const std::string& s, long long& out) {
-  if (s.empty() || s.size() > 18) return false;
-  std::size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return false;
-  for (std::size_t k = i; k < s.size(); ++k)
-    if (s[k] < '0' || s[k] > '9') return false;
-  out = std::stoll(s);
-  return true;
-}
+const char kMayClose[] =
+    "RFC 1939 #4 allows it: \"After returning a negative status indicator, the server may close the connection\"";
 
-// Evaluates one side of a check: numbers and numeric variables add up; a lone
-// non-numeric variable compares as text.
-bool evaluate(const std::vector<Expression::Term>& terms, const Variables& vars, std::string& value,
-              std::string& error) {
-  long long sum = 0;
-  for (const auto& t : terms) {
-    std::string text = t.text;
-    if (!t.is_number) {
-      auto it = vars.find(t.text);
-      if (it == vars.end()) {
-        error = "unknown variable '" + t.text + "'";
-        return false;
-      }
-      text = it->second;
-    }
-    long long n;
-    if (!parse_long(text, n)) {
-      if (terms.size() == 1 && !t.negative) {
-        value = text;
-        return true;
-      }
-      error = "'" + t.text + "' is not a number: " + escape_bytes(text, 80);
-      return false;
-    }
-    sum += t.negative ? -n : n;
-  }
-  value = std::to_string(sum);
-  return true;
-}
-
-bool compare(const std::string& a, const std::string& op, const std::string& b) {
-  long long x, y;
-  if (parse_long(a, x) && parse_long(b, y)) {
-    if (op == "==") return x == y;
-    if (op == "!=") return x != y;
-    if (op == "<") return x < y;
-    if (op == "<=") return x <= y;
-    if (op == ">") return x > y;
-    return x >= y;
-  }
-  if (op == "==") return a == b;
-  if (op == "!=") return a != b;
-  return false;
+std::string seconds_text(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  return buf;
 }
 
 class Execution {
@@ -87,54 +44,37 @@ class Execution {
   }
 
   asio::awaitable<void> run(ScenarioResult& result) {
-    std::string abort_reason;
     for (const auto& step : sc_.steps) {
-      if (!abort_reason.empty()) {
-        if (step.is_check()) result.checks.push_back(make(step, Outcome::skipped, abort_reason));
+      if (!abort_reason_.empty()) {
+        if (step.is_check()) result.checks.push_back(make(step, Outcome::skipped, abort_reason_));
         continue;
       }
       auto started = Clock::now();
       CheckResult check = make(step, Outcome::passed, {});
-      std::size_t mark = 0;
+      std::size_t mark = current_ ? current_->connection().transcript().size() : 0;
       try {
         ClientSession& s = *co_await session();
-        mark = s.connection().transcript().size();
+        mark = std::min(mark, s.connection().transcript().size());
         if (step.kind == Step::Kind::send || step.kind == Step::Kind::send_raw) ++result.exchanges;
+        if (step.kind == Step::Kind::login) result.exchanges += 2;
         co_await execute(step, s, check);
-        if (check.outcome != Outcome::passed) check.transcript = excerpt(s, mark);
-      } catch (const NetError& e) {
-        bool setup = e.kind() == NetError::Kind::refused || e.kind() == NetError::Kind::resolve ||
-                     (e.kind() == NetError::Kind::tls && !connected_once_);
-        check.outcome = Outcome::error;
-        check.message = redactor_.apply(e.what());
-        if (setup) {
-          result.environment_error = true;
-          result.reason = check.message;
-        }
       } catch (const ProtocolError& e) {
-        check.outcome = Outcome::error;
-        check.message = redactor_.apply(e.what());
+        on_protocol_error(e, check, result);
+      } catch (const NetError& e) {
+        on_net_error(e, check, result);
       } catch (const PatternError& e) {
         check.outcome = Outcome::error;
         check.message = std::string("scenario error: ") + e.what();
+        result.parse_error = true;
       }
-      if (check.outcome == Outcome::error && check.transcript.empty() && current_)
+      if (check.outcome != Outcome::passed && check.outcome != Outcome::skipped && check.transcript.empty() && current_)
         check.transcript = excerpt(*current_, mark);
       check.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-      bool stream_step = step.kind == Step::Kind::expect_line || step.kind == Step::Kind::expect_regex ||
-                         step.kind == Step::Kind::closed || step.kind == Step::Kind::silence;
-      if (!end_reason_.empty()) {
-        abort_reason = "not run: " + end_reason_;
-        end_reason_.clear();
-      } else if (check.outcome == Outcome::error || (stream_step && check.outcome != Outcome::passed))
-        abort_reason = "not run: " + step.file + ":" + std::to_string(step.line) + " (" + step.label() + ") " +
-                       (check.outcome == Outcome::error ? "could not complete" : "did not match");
-      if (check.outcome == Outcome::error && !step.is_check()) {
-        // A failed send is reported on the step itself.
+      decide_abort(step, check);
+      // A step that is not a check (C:, SEND:, conn:) is reported only when it broke.
+      if (step.is_check() || check.outcome == Outcome::failed || check.outcome == Outcome::error ||
+          (check.outcome == Outcome::skipped && !check.message.empty()))
         result.checks.push_back(std::move(check));
-        continue;
-      }
-      if (step.is_check()) result.checks.push_back(std::move(check));
     }
     for (auto& [name, s] : sessions_) s->drop();
   }
@@ -159,6 +99,66 @@ class Execution {
     c.actual = redactor_.apply(actual);
   }
 
+  // Reading the server's answer failed. Closing after -ERR in the
+  // AUTHORIZATION state is the server's right; everything else the server
+  // did is a violation, whatever the step's own severity.
+  void on_protocol_error(const ProtocolError& e, CheckResult& c, ScenarioResult& result) {
+    using K = ProtocolError::Kind;
+    if (e.kind == K::closed && current_ && current_->may_close()) {
+      c.outcome = Outcome::skipped;
+      c.message = "the server closed the connection after -ERR to " + current_->last_command() + "; " + kMayClose;
+      end_reason_ = "the server closed the connection after -ERR to " + current_->last_command() + " (RFC 1939 #4 allows it)";
+      return;
+    }
+    if (e.kind == K::limit) {
+      c.outcome = Outcome::error;
+      c.message = redactor_.apply(e.what());
+      return;
+    }
+    violation(c, e.rfc, e.what());
+    if (e.kind == K::closed || e.kind == K::closed_mid) dropped(result);
+  }
+
+  void on_net_error(const NetError& e, CheckResult& c, ScenarioResult& result) {
+    if (e.kind() == NetError::Kind::io) {
+      // A write into a connection the server closed: as if it had closed at that command.
+      on_protocol_error(ProtocolError(ProtocolError::Kind::closed, std::string("the server closed the connection: ") + e.what()),
+                        c, result);
+      return;
+    }
+    if (e.kind() == NetError::Kind::certificate) {
+      violation(c, "rfc8314#4.4", e.what());
+      return;
+    }
+    // The preflight reached this server; now it does not answer a new connection (or a write).
+    violation(c, "rfc1939#4", std::string("the server no longer accepts connections: ") + e.what());
+    dropped(result);
+  }
+
+  void violation(CheckResult& c, const std::string& rfc, const std::string& what) {
+    c.outcome = Outcome::failed;
+    c.severity = Severity::must;
+    c.rfc = rfc;
+    c.message = "protocol violation: " + redactor_.apply(what);
+  }
+
+  void dropped(ScenarioResult& result) {
+    result.server_dropped = true;
+    if (current_) result.dropped_after = current_->last_sent();
+  }
+
+  void decide_abort(const Step& step, const CheckResult& c) {
+    bool stream_step = step.kind == Step::Kind::expect_line || step.kind == Step::Kind::expect_regex ||
+                       step.kind == Step::Kind::closed || step.kind == Step::Kind::silence ||
+                       step.kind == Step::Kind::login;
+    if (!end_reason_.empty()) abort_reason_ = "not run: " + end_reason_;
+    else if (c.outcome == Outcome::error || (c.outcome == Outcome::failed && c.message.starts_with("protocol violation")))
+      abort_reason_ = "not run: " + step.file + ":" + std::to_string(step.line) + " (" + c.label + ") " +
+                      (c.outcome == Outcome::error ? "could not complete" : "ended the session");
+    else if (stream_step && c.outcome != Outcome::passed && c.outcome != Outcome::skipped)
+      abort_reason_ = "not run: " + step.file + ":" + std::to_string(step.line) + " (" + c.label + ") did not match";
+  }
+
   std::string excerpt(ClientSession& s, std::size_t mark) {
     const auto& t = s.connection().transcript();
     std::size_t from = mark > 6 ? mark - 6 : 0;
@@ -172,10 +172,18 @@ class Execution {
       slot = std::make_unique<ClientSession>(ex_);
       current_ = slot.get();
       co_await slot->open(target_);
-      connected_once_ = true;
     }
     current_ = slot.get();
     co_return slot.get();
+  }
+
+  // A status line that took longer than the read timeout came in under the
+  // login deadline: the server delayed it on purpose. Reported, not judged.
+  void note_delay(ClientSession& s, const Response* before, CheckResult& c) {
+    if (s.last_response() == before || s.last_wait() <= target_.read_timeout) return;
+    c.message = "the server answered " + s.last_command() + " after " + seconds_text(s.last_wait()) +
+                " (a deliberate delay is allowed; waited up to " + seconds_text(target_.login_timeout) +
+                ", --login-timeout)";
   }
 
   asio::awaitable<void> execute(const Step& step, ClientSession& s, CheckResult& c) {
@@ -192,87 +200,142 @@ class Execution {
         break;
       }
       case Step::Kind::expect_line: {
+        const Response* before = s.last_response();
         std::string line = co_await s.next_line(target_.read_timeout);
         refresh_apop(s);
+        note_delay(s, before, c);
         if (!step.pattern.match(line, vars_)) fail(step, c, "the server's line does not match", step.text, escape_bytes(line, 600));
         break;
       }
       case Step::Kind::expect_regex: {
+        const Response* before = s.last_response();
         std::string line = co_await s.next_line(target_.read_timeout);
         refresh_apop(s);
-        std::vector<std::string> values(static_cast<std::size_t>(step.regex->NumberOfCapturingGroups()));
-        std::vector<RE2::Arg> args(values.size());
-        std::vector<RE2::Arg*> ptrs;
-        for (std::size_t i = 0; i < values.size(); ++i) {
-          args[i] = RE2::Arg(&values[i]);
-          ptrs.push_back(&args[i]);
-        }
-        if (!RE2::FullMatchN(line, *step.regex, ptrs.data(), static_cast<int>(ptrs.size()))) {
-          fail(step, c, "the server's line does not match the regular expression", step.text, escape_bytes(line, 600));
-          break;
-        }
-        for (const auto& [name, index] : step.regex->NamedCapturingGroups())
-          vars_[name] = values[static_cast<std::size_t>(index - 1)];
+        note_delay(s, before, c);
+        match_regex(step, line, c);
         break;
       }
-      case Step::Kind::body: {
-        const Response* r = s.last_multiline();
-        if (step.words[0] == "save") {
-          if (r) vars_[step.words[1]] = r->body;
-          break;
-        }
-        if (!r) {
-          fail(step, c, "no multi-line response has been received on this connection");
-          break;
-        }
-        BodyVerdict v = check_body(step.words, *r, fx_, vars_);
-        if (!v.ok) fail(step, c, v.message, v.expected, v.actual);
-        break;
-      }
-      case Step::Kind::check: {
-        std::string a, b, error;
-        if (!evaluate(step.expression.left, vars_, a, error) || !evaluate(step.expression.right, vars_, b, error)) {
-          fail(step, c, error);
-          break;
-        }
-        if (!compare(a, step.expression.op, b))
-          fail(step, c, "check does not hold", step.text, escape_bytes(a, 200) + " " + step.expression.op + " " + escape_bytes(b, 200));
-        break;
-      }
-      case Step::Kind::closed: {
-        std::string data;
-        auto q = co_await s.wait_quiet(target_.read_timeout, data);
-        if (q == ClientSession::Quiet::silent)
-          fail(step, c, "the connection is still open", "the server closes the connection",
-               "open after " + std::to_string(target_.read_timeout.count()) + " ms");
-        else if (q == ClientSession::Quiet::data)
-          fail(step, c, "the server sent more data instead of closing", "connection closed", escape_bytes(data, 600));
-        break;
-      }
-      case Step::Kind::silence: {
-        std::string data;
-        auto q = co_await s.wait_quiet(std::chrono::milliseconds(step.millis), data);
-        if (q == ClientSession::Quiet::data)
-          fail(step, c, "the server sent data", "nothing for " + std::to_string(step.millis) + " ms", escape_bytes(data, 600));
-        else if (q == ClientSession::Quiet::closed)
-          fail(step, c, "the server closed the connection", "the connection stays open", "closed");
-        break;
-      }
+      case Step::Kind::body: check_last_body(step, s, c); break;
+      case Step::Kind::check: evaluate_check(step, c); break;
+      case Step::Kind::closed: co_await expect_closed(step, s, c); break;
+      case Step::Kind::silence: co_await expect_silence(step, s, c); break;
       case Step::Kind::connection: conn_name_ = step.text; break;
       case Step::Kind::drop: s.drop(); sessions_.erase(conn_name_); current_ = nullptr; conn_name_ = "main"; break;
-      case Step::Kind::tls: {
-        StepOutcome o = co_await run_tls_step(step.tls, s, target_, vars_);
-        apply(step, c, o);
-        break;
-      }
-      case Step::Kind::probe: {
-        StepOutcome o = co_await run_probe(step.words, s, target_, account_, redactor_);
-        apply(step, c, o);
-        break;
-      }
+      case Step::Kind::tls: apply(step, c, co_await run_tls_step(step.tls, s, target_, vars_)); break;
+      case Step::Kind::probe: apply(step, c, co_await run_probe(step.words, s, target_, account_, redactor_)); break;
+      case Step::Kind::login: co_await login(step, s, c); break;
       case Step::Kind::info: c.message = redactor_.apply(substitute(step.text, vars_)); break;
       case Step::Kind::client_expect: break;  // server-role scenarios never reach the client runner
     }
+  }
+
+  void match_regex(const Step& step, const std::string& line, CheckResult& c) {
+    std::vector<std::string> values(static_cast<std::size_t>(step.regex->NumberOfCapturingGroups()));
+    std::vector<RE2::Arg> args(values.size());
+    std::vector<RE2::Arg*> ptrs;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      args[i] = RE2::Arg(&values[i]);
+      ptrs.push_back(&args[i]);
+    }
+    if (!RE2::FullMatchN(line, *step.regex, ptrs.data(), static_cast<int>(ptrs.size()))) {
+      fail(step, c, "the server's line does not match the regular expression", step.text, escape_bytes(line, 600));
+      return;
+    }
+    for (const auto& [name, index] : step.regex->NamedCapturingGroups())
+      vars_[name] = values[static_cast<std::size_t>(index - 1)];
+  }
+
+  void check_last_body(const Step& step, ClientSession& s, CheckResult& c) {
+    const Response* r = s.last_multiline();
+    if (step.words[0] == "save") {
+      if (r) vars_[step.words[1]] = std::string(r->body.text());
+      return;
+    }
+    if (!r) {
+      fail(step, c, "no multi-line response has been received on this connection");
+      return;
+    }
+    BodyVerdict v = check_body(step.words, *r, fx_, vars_);
+    if (!v.ok) fail(step, c, v.message, v.expected, v.actual);
+  }
+
+  void evaluate_check(const Step& step, CheckResult& c) {
+    std::string a, b, error;
+    if (!evaluate(step.expression.left, vars_, a, error) || !evaluate(step.expression.right, vars_, b, error)) {
+      // A variable the scenario binds earlier has no value: its step failed or was skipped.
+      c.outcome = Outcome::skipped;
+      c.message = "not run: " + error;
+      return;
+    }
+    if (!compare(a, step.expression.op, b))
+      fail(step, c, "check does not hold", step.text, escape_bytes(a, 200) + " " + step.expression.op + " " + escape_bytes(b, 200));
+  }
+
+  asio::awaitable<void> expect_closed(const Step& step, ClientSession& s, CheckResult& c) {
+    std::string data;
+    auto q = co_await s.wait_quiet(target_.read_timeout, data);
+    if (q == ClientSession::Quiet::silent)
+      fail(step, c, "the connection is still open", "the server closes the connection",
+           "open after " + seconds_text(target_.read_timeout));
+    else if (q == ClientSession::Quiet::data)
+      fail(step, c, "the server sent more data instead of closing", "connection closed", escape_bytes(data, 600));
+  }
+
+  asio::awaitable<void> expect_silence(const Step& step, ClientSession& s, CheckResult& c) {
+    std::string data;
+    auto q = co_await s.wait_quiet(std::chrono::milliseconds(step.millis), data);
+    if (q == ClientSession::Quiet::data)
+      fail(step, c, "the server sent data", "nothing for " + std::to_string(step.millis) + " ms", escape_bytes(data, 600));
+    else if (q == ClientSession::Quiet::closed)
+      fail(step, c, "the server closed the connection", "the connection stays open", "closed");
+  }
+
+  // 'login:' logs in by the method the preflight found (or the one named).
+  // The account worked in the preflight, so a refusal here is the server's;
+  // [IN-USE] (a session of an earlier scenario not yet let go) is retried.
+  asio::awaitable<void> login(const Step& step, ClientSession& s, CheckResult& c) {
+    std::string method = step.text.empty() ? target_.login_method : step.text;
+    if (method.starts_with("stls:")) {
+      method = method.substr(5);
+      if (!s.connection().in_tls()) {
+        c.outcome = Outcome::skipped;
+        c.message = "the server offers no login before TLS (its CAPA lists none): run with --tls stls or --tls implicit";
+        end_reason_ = c.message;
+        co_return;
+      }
+    }
+    const auto until = Clock::now() + target_.login_timeout;
+    asio::steady_timer pause(ex_);
+    for (int attempt = 0;; ++attempt) {
+      Response r = co_await login_once(method, s);
+      if (r.parsed && r.parsed->status == Status::ok) {
+        if (attempt > 0) c.message = "logged in after " + std::to_string(attempt) + " [IN-USE] refusal(s)";
+        co_return;
+      }
+      bool in_use = r.parsed && r.parsed->code == "IN-USE";
+      if (!in_use || Clock::now() + std::chrono::milliseconds(200) > until) {
+        fail(step, c, "the login that worked in the preflight is refused (" + method + ")", "+OK ...",
+             escape_bytes(r.status_line, 300));
+        co_return;
+      }
+      pause.expires_after(std::chrono::milliseconds(100 << std::min(attempt, 4)));
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+  }
+
+  asio::awaitable<Response> login_once(const std::string& method, ClientSession& s) {
+    const Duration t = target_.read_timeout;
+    if (method == "apop")
+      co_return co_await s.request("APOP " + account_.user + " " + md5_hex(s.greeting_timestamp() + account_.pass),
+                                   "APOP " + account_.user + " ***", false, t);
+    if (method == "plain") {
+      Response r = co_await s.request("AUTH PLAIN " + vars_["plain"], "AUTH PLAIN ***", false, t);
+      if (r.parsed && r.parsed->status == Status::continuation) r = co_await s.request(vars_["plain"], "***", false, t);
+      co_return r;
+    }
+    Response r = co_await s.request("USER " + account_.user, "USER " + account_.user, false, t);
+    if (!r.parsed || r.parsed->status != Status::ok) co_return r;
+    co_return co_await s.request("PASS " + account_.pass, "PASS ***", false, t);
   }
 
   void apply(const Step& step, CheckResult& c, const StepOutcome& o) {
@@ -302,8 +365,8 @@ class Execution {
   std::map<std::string, std::unique_ptr<ClientSession>> sessions_;
   std::string conn_name_ = "main";
   ClientSession* current_ = nullptr;
-  bool connected_once_ = false;
-  std::string end_reason_;  // a step ended the scenario (e.g. a refused handshake)
+  std::string end_reason_;    // a step ended the scenario (a refused handshake, a legal close)
+  std::string abort_reason_;  // why the remaining steps do not run
 };
 
 }  // namespace
@@ -334,47 +397,6 @@ asio::awaitable<ScenarioResult> run_scenario(const Scenario& sc, const Fixture& 
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   result.outcome = summarize(result);
   co_return result;
-}
-
-void Capabilities::read_capa(const std::vector<std::string>& lines) {
-  auto upper = [](std::string w) {
-    for (auto& ch : w) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return w;
-  };
-  for (const auto& line : lines) {
-    std::string tag = upper(line.substr(0, line.find(' ')));
-    tags.insert(tag);
-    if (tag != "SASL") continue;
-    std::string rest = line.size() > 5 ? line.substr(5) : "";
-    for (std::size_t p = 0; p < rest.size();) {
-      std::size_t q = rest.find(' ', p);
-      std::string mech = upper(rest.substr(p, q == std::string::npos ? q : q - p));
-      if (!mech.empty()) tags.insert("SASL:" + mech);
-      p = q == std::string::npos ? rest.size() : q + 1;
-    }
-  }
-}
-
-asio::awaitable<Capabilities> probe_capabilities(const Target& target) {
-  Capabilities caps;
-  ClientSession s(co_await asio::this_coro::executor);
-  co_await s.open(target);
-  std::string greeting = co_await s.next_line(target.read_timeout);
-  if (!s.greeting_timestamp().empty()) caps.tags.insert("APOP");
-  co_await s.send("CAPA\r\n", target.read_timeout, {}, true);
-  std::string status = co_await s.next_line(target.read_timeout);
-  if (status.starts_with("+OK")) {
-    caps.capa_supported = true;
-    if (const Response* r = s.last_multiline()) caps.read_capa(r->wire_lines);
-  }
-  s.finish_response();
-  co_await s.send("QUIT\r\n", target.read_timeout, {}, false);
-  try {
-    co_await s.next_line(target.read_timeout);
-  } catch (const std::exception&) {
-  }
-  s.drop();
-  co_return caps;
 }
 
 }  // namespace pop3

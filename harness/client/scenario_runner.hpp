@@ -9,12 +9,10 @@
 namespace pop3 {
 
 // Plays one scenario against a target as a POP3 client. The mailbox must
-// already hold the fixture. Never throws: every problem becomes a result.
+// already hold the fixture, and the preflight must have passed (a failure to
+// connect is then the server's). Never throws: every problem becomes a result.
 boost::asio::awaitable<ScenarioResult> run_scenario(const Scenario& scenario, const Fixture& fixture,
                                                     const Target& target, const Account& account);
-
-// Connects once and asks CAPA, for the scenarios' "requires:".
-boost::asio::awaitable<Capabilities> probe_capabilities(const Target& target);
 
 // The variables a scenario starts with: {user}, {pass}, {plain} (a SASL PLAIN
 // initial response) and the fixture's numbers.

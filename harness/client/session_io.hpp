@@ -1,28 +1,39 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "client/target.hpp"
 #include "codec/response_reader.hpp"
 
 namespace pop3 {
 
-// A POP3 failure seen while reading: the server closed, stalled, or broke a limit.
+// Why a response could not be read. Every kind but `limit` is the server's
+// doing, and a verdict on it; `limit` is the harness's own bound.
 struct ProtocolError : std::runtime_error {
-  enum class Kind { closed, timeout, limit };
-  explicit ProtocolError(const std::string& what, Kind kind = Kind::limit) : std::runtime_error(what), kind(kind) {}
+  enum class Kind {
+    closed,        // closed before sending any of the answer
+    closed_mid,    // closed in the middle of an answer
+    timeout,       // no complete answer within its deadline
+    violation,     // the bytes break the framing (bare LF, CR CR LF, a line over 512 octets)
+    limit,         // the answer is beyond what the harness holds
+  };
+  ProtocolError(Kind kind, const std::string& what, std::string rfc = "rfc1939#3")
+      : std::runtime_error(what), kind(kind), rfc(std::move(rfc)) {}
   Kind kind;
+  std::string rfc;  // the requirement the server broke
 };
 
 // The client side of one connection: sends lines, and hands back the server's
 // responses line by line (status line, stuffed body lines, terminator) knowing
-// which commands expect a multi-line answer.
+// which commands expect a multi-line answer. Each response is bounded by one
+// deadline for the whole of it, however the server trickles it.
 class ClientSession {
  public:
+  using Clock = std::chrono::steady_clock;
   explicit ClientSession(boost::asio::any_io_executor ex) : conn_(std::make_unique<Connection>(ex)) {}
 
   // Connects, and for implicit TLS or STLS, reaches TLS before the scenario
@@ -36,9 +47,9 @@ class ClientSession {
   boost::asio::awaitable<void> send_lines(std::string_view bytes, Duration timeout, std::string_view shown);
   boost::asio::awaitable<std::string> next_line(Duration timeout);
   // Leaves the rest of the current response unread by the scenario.
-  void finish_response() { cursor_ = lines_.size(); }
-  const Response* last_response() const { return current_ ? &*current_ : nullptr; }
-  const Response* last_multiline() const { return last_multiline_ ? &*last_multiline_ : nullptr; }
+  void finish_response() { cursor_ = line_count(); }
+  const Response* last_response() const { return current_.get(); }
+  const Response* last_multiline() const { return last_multiline_.get(); }
 
   enum class Quiet { silent, data, closed };
   // Waits up to timeout: data, the peer closing, or nothing.
@@ -73,18 +84,49 @@ class ClientSession {
   std::string greeting_timestamp() const { return timestamp_; }
   bool opened() const { return opened_; }
 
+  // The session's state as the answers showed it: logged in (TRANSACTION)
+  // once PASS, APOP or AUTH got +OK.
+  bool authorized() const { return authorized_; }
+  // RFC 1939 #4: "After returning a negative status indicator, the server
+  // may close the connection" - in the AUTHORIZATION state.
+  bool may_close() const { return !authorized_ && last_err_; }
+  // The command whose answer was read last, and the last command sent, as
+  // shown (secrets redacted).
+  const std::string& last_command() const { return last_command_; }
+  const std::string& last_sent() const { return last_sent_; }
+  // How long the last complete response took from its command (or the connect).
+  Duration last_wait() const { return last_wait_; }
+  // Deadline for answers to PASS, APOP and AUTH, which servers may delay on
+  // purpose after a failure (at least the read timeout).
+  void set_login_timeout(Duration d) { login_timeout_ = d; }
+
  private:
+  struct Awaited {
+    bool multiline = false;
+    std::string keyword;  // upper-cased, or "SASL" for a SASL response line
+    std::string shown;
+    Clock::time_point sent;
+  };
   boost::asio::awaitable<Response> read_response(bool multiline_if_ok, Duration timeout);
+  boost::asio::awaitable<Response> read_awaited(Awaited a, Duration timeout);
+  Awaited awaited_for(std::string_view line, std::string_view shown, bool multiline);
+  void absorb(const Response& r, const Awaited& a);
+  std::size_t line_count() const;
+  std::string line_at(std::size_t i) const;
 
   std::unique_ptr<Connection> conn_;
   ResponseReader reader_;
-  std::deque<bool> pending_;  // per sent command: multi-line if +OK
-  std::optional<Response> current_, last_multiline_;
-  std::vector<std::string> lines_;
-  std::size_t cursor_ = 0;
+  std::deque<Awaited> pending_;  // per sent command
+  std::shared_ptr<const Response> current_, last_multiline_;
+  std::size_t cursor_ = 0;  // next line of current_: 0 status, 1..n body, n+1 the terminator
   std::string timestamp_;
   bool opened_ = false;
   bool got_greeting_ = false;
+  bool authorized_ = false, last_err_ = false, in_sasl_ = false;
+  std::string last_command_, last_sent_;
+  Duration last_wait_{0};
+  Duration login_timeout_{0};
+  Clock::time_point connected_at_ = Clock::now();
   std::optional<PeerTls> peer_tls_;
 };
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "client/account.hpp"
+#include "codec/multiline.hpp"
 #include "net/connection.hpp"
 #include "net/tls.hpp"
 
@@ -21,17 +22,31 @@ struct Target {
   ClientTlsOptions trust;  // what tls_context trusts; the TLS checks build their own contexts from it
   Duration connect_timeout = std::chrono::seconds(5);
   Duration read_timeout = std::chrono::seconds(5);
+  // Answers to PASS, APOP and AUTH: servers may delay a failed login's -ERR
+  // on purpose (a defence against password guessing), often beyond 5 s.
+  Duration login_timeout = std::chrono::seconds(30);
+  // How 'login:' steps log in: "user" (USER/PASS), "apop" or "plain" (AUTH
+  // PLAIN), as the preflight found the server offers.
+  std::string login_method = "user";
   std::string describe() const;
 };
 
 // What the server advertised before login: CAPA tags (upper-cased first
-// words) plus "APOP" when the greeting carries a timestamp.
+// words) plus "APOP" when the greeting carries a timestamp, and what the
+// preflight's login proved ("USER" when USER/PASS worked without CAPA).
 struct Capabilities {
+  // A hostile server's CAPA may list a million lines: only this many tags
+  // are kept, the rest counted.
+  static constexpr std::size_t kMaxTags = 256;
   std::set<std::string> tags;
+  std::size_t dropped = 0;
   bool capa_supported = false;
   bool has(const std::string& tag) const { return tags.contains(tag); }
   // Adds the tags of a CAPA listing's lines, and "SASL:MECH" per mechanism.
-  void read_capa(const std::vector<std::string>& lines);
+  void read_capa(const Body& listing);
+  void add(std::string tag);
+  // The tags, space-separated, escaped for a terminal or a report, and bounded.
+  std::string describe() const;
 };
 
 }  // namespace pop3

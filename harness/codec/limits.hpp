@@ -18,5 +18,12 @@ inline constexpr std::size_t kUniqueId = 70;
 // whole multi-line body. A 1 MiB fixture message must fit with room to spare.
 inline constexpr std::size_t kBodyLine = 1 << 20;
 inline constexpr std::size_t kBody = 64u << 20;
+// Bodies over this many octets are checked while they stream through (size,
+// line count, SHA-256) instead of being held: a 1 GiB RETR costs no more
+// memory than a small one.
+inline constexpr std::size_t kBodyHold = 16u << 20;
+// A streamed body longer than this is beyond what the harness checks (an
+// endless body on a fast link must still end).
+inline constexpr std::size_t kBodyStream = std::size_t{4} << 30;
 
 }  // namespace pop3::limits

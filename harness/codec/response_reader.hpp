@@ -3,7 +3,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "codec/limits.hpp"
 #include "codec/line_framer.hpp"
@@ -14,13 +13,11 @@ namespace pop3 {
 
 // One complete server response.
 struct Response {
-  std::string status_line;              // first line as received, without CRLF
-  std::optional<StatusLine> parsed;     // empty when the line is malformed
-  std::string parse_error;              // why parsing failed
-  bool multiline = false;               // a body followed the status line
-  std::string body;                     // unstuffed, CRLF line ends
-  std::vector<std::string> wire_lines;  // body lines as received (stuffed), no terminator
-  std::size_t body_lines = 0;
+  std::string status_line;           // first line as received, without CRLF
+  std::optional<StatusLine> parsed;  // empty when the line is malformed
+  std::string parse_error;           // why parsing failed
+  bool multiline = false;            // a body followed the status line
+  Body body;                         // the multi-line body, held once
 };
 
 // Incremental, I/O-free response parser: feed it bytes as TCP delivers them,
@@ -31,8 +28,19 @@ class ResponseReader {
     std::size_t status_line = limits::kStatusLine;
     std::size_t body_line = limits::kBodyLine;
     std::size_t body = limits::kBody;
+    std::size_t hold = limits::kBodyHold;  // bodies beyond this are streamed, not held
+    std::size_t stream = limits::kBodyStream;  // ... up to this many octets
   };
-  enum class Error { none, status_line_too_long, body_line_too_long, body_too_large };
+  // Violations of the protocol by the peer, and the harness's own bounds.
+  enum class Error {
+    none,
+    status_line_too_long,   // RFC 2449 #4
+    status_bare_lf,         // RFC 1939 #3: a response line ended by LF alone
+    status_bare_cr,         // RFC 1939 #3: a CR inside the line (CR CR LF)
+    body_bare_lf_terminator,  // RFC 1939 #3: ".", then LF alone
+    body_line_too_long,     // the harness's bound
+    body_too_large,         // the harness's bound
+  };
 
   ResponseReader() = default;
   explicit ResponseReader(Limits limits) : limits_(limits) {}
@@ -45,12 +53,16 @@ class ResponseReader {
   // The response once complete; nothing while more bytes are needed or after
   // an error.
   std::optional<Response> next();
-  // A single line, for expectations that read line by line (e.g. greetings).
-  std::optional<std::string> next_line(std::size_t max_octets) { return framer_.next_line(max_octets); }
 
   Error error() const { return error_; }
   static const char* describe(Error e);
+  // Whether an error is the peer's protocol violation (not a harness bound),
+  // and the RFC section it breaks.
+  static bool is_violation(Error e);
+  static const char* rfc_of(Error e);
   bool in_body() const { return state_ == State::body; }
+  // Octets of the current response received so far (status line and body).
+  std::size_t received() const { return received_; }
   std::string_view pending() const { return framer_.pending(); }
   std::string take_pending() { return framer_.take_pending(); }
   const Response& partial() const { return current_; }
@@ -63,6 +75,7 @@ class ResponseReader {
   bool multiline_if_ok_ = false;
   Response current_;
   std::optional<MultilineDecoder> decoder_;
+  std::size_t received_ = 0;
   Error error_ = Error::none;
 };
 

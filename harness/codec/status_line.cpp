@@ -9,21 +9,23 @@ bool fail(StatusLineError* why, std::string reason) {
 }
 
 // RFC 2449 #8: resp-code = "[" resp-level *("/" resp-level) "]", where a level
-// is 1*<any CHAR except "/", "]", SP or CTL>.
-bool take_code(std::string_view& rest, std::string& code) {
-  if (rest.empty() || rest.front() != '[') return true;
+// is 1*<any CHAR except "/", "]", SP or CTL>. Anything else in brackets is
+// free text: a server that does not list RESP-CODES may write "[no such
+// message]", and even one that does may put brackets in its text.
+void take_code(std::string_view& rest, std::string& code) {
+  if (rest.empty() || rest.front() != '[') return;
   std::size_t close = rest.find(']');
-  if (close == std::string_view::npos) return false;
+  if (close == std::string_view::npos) return;
   std::string_view inside = rest.substr(1, close - 1);
-  if (inside.empty() || inside.front() == '/' || inside.back() == '/') return false;
+  if (inside.empty() || inside.front() == '/' || inside.back() == '/' || inside.find("//") != std::string_view::npos)
+    return;
   for (char c : inside) {
     auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == ']') return false;
+    if (u <= 0x20 || u >= 0x7f) return;
   }
   code.assign(inside);
   rest.remove_prefix(close + 1);
   if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  return true;
 }
 
 }  // namespace
@@ -51,10 +53,7 @@ std::optional<StatusLine> parse_status_line(std::string_view line, StatusLineErr
       return std::nullopt;
     }
     rest.remove_prefix(1);
-    if (!take_code(rest, out.code)) {
-      fail(why, "malformed extended response code");
-      return std::nullopt;
-    }
+    take_code(rest, out.code);
   }
   out.text.assign(rest);
   return out;

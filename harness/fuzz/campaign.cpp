@@ -214,7 +214,9 @@ asio::awaitable<void> Campaign::suspect(unsigned k, Lane& lane, const Case& c, c
     recovering_ = true;
     gate_->close();
   }
-  bool up = (!process_ || !process_->exited()) && co_await alive();
+  // Plain statements: GCC 12 miscompiles co_await in a short-circuit operand.
+  bool up = !process_ || !process_->exited();
+  if (up) up = co_await alive();
   if (up) {
     if (process_) {
       recovering_ = false;

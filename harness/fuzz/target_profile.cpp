@@ -10,18 +10,6 @@ namespace {
 
 bool ok(const Response& r) { return r.parsed && r.parsed->status == Status::ok; }
 
-std::vector<std::string> body_lines(const std::string& body) {
-  std::vector<std::string> lines;
-  std::size_t from = 0;
-  while (from < body.size()) {
-    std::size_t end = body.find("\r\n", from);
-    if (end == std::string::npos) end = body.size();
-    lines.push_back(body.substr(from, end - from));
-    from = end + 2;
-  }
-  return lines;
-}
-
 boost::asio::awaitable<bool> log_in(ClientSession& s, const Target& target, const Account& account) {
   Response user = co_await s.request("USER " + account.user, "USER " + account.user, false, target.read_timeout);
   if (!ok(user)) co_return false;
@@ -41,7 +29,7 @@ boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_exec
   Response capa = co_await first.request("CAPA", "CAPA", true, target.read_timeout);
   if (ok(capa)) {
     Capabilities caps;
-    caps.read_capa(body_lines(capa.body));
+    caps.read_capa(capa.body);
     out.pipelining = caps.has("PIPELINING");
     out.stls = caps.has("STLS");
   }

@@ -32,10 +32,10 @@ std::optional<Violation> judge_response(const Unit& unit, const Response& respon
                      "+OK or -ERR", shown, "malformed-status");
   if (response.parsed->status == Status::continuation && !unit.continuation)
     return violation("rfc5034#4", "a '+ ' continuation answers only AUTH", "+OK or -ERR", shown, "stray-continuation");
-  for (const auto& line : response.wire_lines)
-    if (line.starts_with(".") && !line.starts_with(".."))
-      return violation("rfc1939#3", "a body line starting with '.' is byte-stuffed", "'..' at the start of the line",
-                       escape_bytes(line, 200), "unstuffed-body");
+  if (response.body.unstuffed_dot_lines() > 0)
+    return violation("rfc1939#3", "a body line starting with '.' is byte-stuffed", "'..' at the start of the line",
+                     escape_bytes(response.body.wire_line(response.body.first_unstuffed_dot_line()), 200),
+                     "unstuffed-body");
   if (unit.op) {
     if (response.parsed->status == Status::continuation)
       return violation("rfc1939#3", "a status line starts with +OK or -ERR", "+OK or -ERR", shown, "stray-continuation");

@@ -1,5 +1,7 @@
 #include "model/faults.hpp"
 
+#include <cctype>
+
 namespace pop3 {
 namespace {
 
@@ -27,6 +29,20 @@ constexpr FaultInfo kCatalog[] = {
     {Fault::login_in_use, "login-in-use", "-", "every login is refused with -ERR [IN-USE] (RFC 2449 #8.1.2)"},
     {Fault::login_delay, "login-delay", "-", "every login is refused with -ERR [LOGIN-DELAY] (RFC 2449 #8.1.1)"},
     {Fault::login_sys_temp, "login-sys-temp", "-", "every login is refused with -ERR [SYS/TEMP] (RFC 3206)"},
+    {Fault::trailing_text, "trailing-text", "-",
+     "text after the sizes in STAT and scan listings ('+OK 2 320 octets', '1 120 octets'; RFC 1939 #5 allows it)"},
+    {Fault::bracket_text, "bracket-text", "-",
+     "CAPA lacks RESP-CODES, and -ERR texts start with bracketed free text ('-ERR [no such message]')"},
+    {Fault::no_capa, "no-capa", "-", "CAPA is an unknown command (an RFC 1939 server)"},
+    {Fault::no_uidl_top, "no-uidl-top", "-", "UIDL and TOP are not offered (optional, RFC 1939 #7)"},
+    {Fault::slow_auth_failure, "slow-auth-failure", "-", "a failed login is answered -ERR after 6 seconds"},
+    {Fault::close_after_auth_failure, "close-after-auth-failure", "-",
+     "after a failed login's -ERR the server closes the connection (RFC 1939 #4 allows it)"},
+    {Fault::close_on_error, "close-on-error", "rfc1939#3",
+     "unknown commands and bad arguments are answered by closing the connection, without -ERR"},
+    {Fault::capa_unterminated, "capa-unterminated", "rfc1939#3",
+     "the CAPA listing never ends: no terminating '.' line, then silence"},
+    {Fault::long_response, "long-response", "rfc2449#4", "the answer to NOOP is a 600-octet status line"},
     {Fault::stls_injection, "stls-injection", "rfc2595#4",
      "plaintext pipelined after STLS is kept and executed inside TLS (STARTTLS command injection)"},
     {Fault::stls_in_transaction, "stls-in-transaction", "rfc2595#4", "STLS is accepted in the TRANSACTION state"},
@@ -45,6 +61,9 @@ constexpr FaultInfo kCatalog[] = {
      "half a RETR or TOP response is sent, then nothing, with the connection left open"},
     {Fault::endless_line, "endless-line", "rfc2449#4", "the response to RETR or TOP is a status line that never ends"},
     {Fault::endless_body, "endless-body", "rfc1939#3", "the RETR or TOP body never ends and is never terminated"},
+    {Fault::bare_lf, "bare-lf", "rfc1939#3", "every line the server sends ends with LF alone, the greeting too"},
+    {Fault::cr_cr_lf, "cr-cr-lf", "rfc1939#3", "every line the server sends ends with CR CR LF, the greeting too"},
+    {Fault::slow_greeting, "slow-greeting", "rfc1939#4", "the greeting comes after 60 seconds"},
     {Fault::long_line_crash, "long-line-crash", "rfc2449#4",
      "the server process aborts (SIGABRT) on a command line over 300 octets", true},
     {Fault::nul_stall, "nul-stall", "rfc1939#3",
@@ -53,6 +72,8 @@ constexpr FaultInfo kCatalog[] = {
      "the server process aborts (SIGABRT) on TOP with a negative line count (TOP 1 -1)", true},
     {Fault::pipeline_first_only, "pipeline-first-only", "rfc2449#6.6",
      "of several commands that arrive in one read, only the first is answered; the rest are dropped", false},
+    {Fault::crash_on, "crash-on=KEYWORD", "rfc1939#3",
+     "the server process aborts (SIGABRT) on the first command with that keyword, e.g. crash-on=DELE", true},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Fault::count_), "every fault is in the catalog");
 
@@ -64,6 +85,21 @@ std::optional<Fault> parse_fault(std::string_view name) {
   for (const auto& f : kCatalog)
     if (f.name == name) return f.fault;
   return std::nullopt;
+}
+
+std::optional<FaultSpec> parse_fault_spec(std::string_view text) {
+  if (text.starts_with("crash-on=")) {
+    std::string keyword(text.substr(9));
+    if (keyword.empty() || keyword.size() > 8) return std::nullopt;
+    for (auto& c : keyword) {
+      if (!std::isalpha(static_cast<unsigned char>(c))) return std::nullopt;
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return FaultSpec{Fault::crash_on, keyword};
+  }
+  auto f = parse_fault(text);
+  if (!f || *f == Fault::crash_on) return std::nullopt;
+  return FaultSpec{*f, {}};
 }
 
 const FaultInfo& info(Fault f) { return kCatalog[static_cast<std::size_t>(f)]; }

@@ -2,6 +2,7 @@
 #include <bitset>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace pop3 {
@@ -28,6 +29,17 @@ enum class Fault {
   login_in_use,
   login_delay,
   login_sys_temp,
+  // Legal answers the RFCs allow, which a client (and the harness) must take.
+  trailing_text,
+  bracket_text,
+  no_capa,
+  no_uidl_top,
+  slow_auth_failure,
+  close_after_auth_failure,
+  // Protocol violations of every class the harness's verdicts distinguish.
+  close_on_error,
+  capa_unterminated,
+  long_response,
   // TLS (RFC 2595, RFC 8314).
   stls_injection,
   stls_in_transaction,
@@ -43,12 +55,16 @@ enum class Fault {
   stall_mid_retr,
   endless_line,
   endless_body,
+  bare_lf,
+  cr_cr_lf,
+  slow_greeting,
   // The process itself: crashes and hangs for the fuzzer to find. They abort
   // the whole process, so only `serve` takes them, never a scenario.
   long_line_crash,
   nul_stall,
   top_negative_crash,
   pipeline_first_only,
+  crash_on,  // crash-on=KEYWORD
   count_
 };
 
@@ -64,14 +80,28 @@ std::span<const FaultInfo> fault_catalog();
 std::optional<Fault> parse_fault(std::string_view name);
 const FaultInfo& info(Fault f);
 
+// A fault as written: "NAME", or "crash-on=KEYWORD" (its argument).
+struct FaultSpec {
+  Fault fault;
+  std::string argument;
+};
+std::optional<FaultSpec> parse_fault_spec(std::string_view text);
+
 class FaultSet {
  public:
   void add(Fault f) { bits_.set(static_cast<std::size_t>(f)); }
+  void add(const FaultSpec& f) {
+    add(f.fault);
+    if (f.fault == Fault::crash_on) crash_keyword_ = f.argument;
+  }
   bool has(Fault f) const { return bits_.test(static_cast<std::size_t>(f)); }
   bool empty() const { return bits_.none(); }
+  // crash-on=KEYWORD: the command that makes the process abort.
+  const std::string& crash_keyword() const { return crash_keyword_; }
 
  private:
   std::bitset<static_cast<std::size_t>(Fault::count_)> bits_;
+  std::string crash_keyword_;
 };
 
 }  // namespace pop3

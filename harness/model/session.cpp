@@ -40,7 +40,21 @@ Reply Session::ok(std::string text) const {
 }
 
 Reply Session::err(std::string text) const {
+  // Without RESP-CODES in CAPA, a bracket is free text (RFC 2449 #8).
+  if (config_.faults.has(Fault::bracket_text) && !text.starts_with("[")) text = "[" + text + "] see RFC 2449 #8";
   return {(config_.faults.has(Fault::lowercase_status) ? "-err " : "-ERR ") + text + "\r\n"};
+}
+
+Reply Session::refuse(std::string text) const {
+  if (config_.faults.has(Fault::close_on_error)) return {"", true};
+  return err(std::move(text));
+}
+
+Reply Session::login_failed(std::string text) const {
+  Reply r = err(std::move(text));
+  if (config_.faults.has(Fault::slow_auth_failure)) r.delay_ms = 6000;
+  r.close = config_.faults.has(Fault::close_after_auth_failure);
+  return r;
 }
 
 Reply Session::multiline(std::string first, std::string_view body) const {
@@ -151,29 +165,45 @@ Reply Session::handle(std::string_view line) {
   if (awaiting_sasl_) return sasl_response(line);
   CommandLineError why;
   auto command = parse_command_line(line, &why);
-  if (!command) return err("malformed command: " + why.reason);
+  if (!command) return refuse("malformed command: " + why.reason);
   for (const auto& spec : kCommands) {
     if (spec.keyword != command->keyword) continue;
     bool allowed = spec.states & mask(state_);
     if (spec.handler == &Session::stls && state_ == SessionState::transaction)
       allowed = config_.faults.has(Fault::stls_in_transaction);
-    if (!allowed) return err("command not valid in this state");
-    if (command->args.size() < spec.min_args) return err("missing argument");
-    if (command->args.size() > spec.max_args) return err("too many arguments");
+    if (!allowed) return refuse("command not valid in this state");
+    if (command->args.size() < spec.min_args) return refuse("missing argument");
+    if (command->args.size() > spec.max_args) return refuse("too many arguments");
+    if (withheld(spec.keyword)) break;
     return (this->*spec.handler)(*command);
   }
   if (config_.faults.has(Fault::ok_unknown_command)) return ok();
-  return err("unknown command");
+  return refuse("unknown command");
+}
+
+bool Session::withheld(std::string_view keyword) const {
+  const FaultSet& f = config_.faults;
+  return (keyword == "CAPA" && f.has(Fault::no_capa)) ||
+         ((keyword == "UIDL" || keyword == "TOP") && f.has(Fault::no_uidl_top));
 }
 
 Reply Session::capa(const CommandLine&) {
-  std::string body = "TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n";
+  const FaultSet& f = config_.faults;
+  std::string body = f.has(Fault::no_uidl_top) ? "" : "TOP\r\nUIDL\r\n";
+  if (!f.has(Fault::bracket_text)) body += "RESP-CODES\r\nAUTH-RESP-CODE\r\n";
+  body += "PIPELINING\r\n";
   if (state_ == SessionState::authorization) {
     body += "USER\r\nSASL PLAIN\r\n";
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
       body += "STLS\r\n";
   }
   body += "IMPLEMENTATION " + config_.implementation + "\r\n";
+  if (f.has(Fault::capa_unterminated)) {
+    Reply r = ok("capability list follows");
+    r.bytes += body;  // no terminating "." line, ever
+    r.stall = true;
+    return r;
+  }
   return multiline("capability list follows", body);
 }
 
@@ -187,7 +217,7 @@ Reply Session::pass(const CommandLine& c) {
   std::string name = *user_;
   user_.reset();
   auto secret = store_.secret(name);
-  if (!secret || !constant_time_equal(*secret, c.args[0])) return err("[AUTH] invalid user name or password");
+  if (!secret || !constant_time_equal(*secret, c.args[0])) return login_failed("[AUTH] invalid user name or password");
   return login(name);
 }
 
@@ -197,7 +227,7 @@ Reply Session::apop(const CommandLine& c) {
   std::string digest = c.args[1];
   for (auto& ch : digest) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (!secret || !constant_time_equal(md5_hex(config_.apop_timestamp + *secret), digest))
-    return err("[AUTH] authentication failed");
+    return login_failed("[AUTH] authentication failed");
   return login(c.args[0]);
 }
 
@@ -223,7 +253,7 @@ Reply Session::sasl_response(std::string_view line) {
   std::string password = decoded->substr(b + 1);
   if (!authzid.empty() && authzid != authcid) return err("[AUTH] authorization identity not permitted");
   auto secret = store_.secret(authcid);
-  if (!secret || !constant_time_equal(*secret, password)) return err("[AUTH] authentication failed");
+  if (!secret || !constant_time_equal(*secret, password)) return login_failed("[AUTH] authentication failed");
   return login(authcid);
 }
 
@@ -271,7 +301,7 @@ Reply Session::quit(const CommandLine&) {
 std::optional<unsigned long> Session::message_arg(const std::string& arg, Reply& error) const {
   auto n = parse_message_number(arg);
   if (!n) {
-    error = err("invalid message number");
+    error = refuse("invalid message number");
     return std::nullopt;
   }
   if (config_.faults.has(Fault::renumber_after_dele)) {
@@ -301,16 +331,21 @@ Reply Session::stat(const CommandLine&) {
     ++count;
     octets += reported_size(maildrop_.message(i));
   }
-  return ok(std::to_string(count) + " " + std::to_string(octets));
+  return ok(std::to_string(count) + " " + std::to_string(octets) + trailing(" octets in the maildrop"));
+}
+
+// trailing-text: RFC 1939 #5 "makes no requirement on what follows the maildrop size" (or the message size).
+std::string Session::trailing(std::string_view text) const {
+  return config_.faults.has(Fault::trailing_text) ? std::string(text) : std::string();
 }
 
 Reply Session::list(const CommandLine& c) {
   Reply e;
   if (c.args.size() == 1) {
     auto n = message_arg(c.args[0], e);
-    return n ? ok(c.args[0] + " " + std::to_string(reported_size(maildrop_.message(*n)))) : e;
+    return n ? ok(c.args[0] + " " + std::to_string(reported_size(maildrop_.message(*n))) + trailing(" octets")) : e;
   }
-  std::string body = listing([this](const Message& m) { return std::to_string(reported_size(m)); });
+  std::string body = listing([this](const Message& m) { return std::to_string(reported_size(m)) + trailing(" octets"); });
   return multiline(std::to_string(maildrop_.count()) + " messages (" + std::to_string(maildrop_.octets()) + " octets)",
                    body);
 }
@@ -337,7 +372,7 @@ Reply Session::top(const CommandLine& c) {
   auto n = message_arg(c.args[0], e);
   if (!n) return e;
   auto lines = parse_message_number(c.args[1]);
-  if (!lines) return err("invalid line count");
+  if (!lines) return refuse("invalid line count");
   return multiline("top of message follows", top_lines(maildrop_.message(*n).content, *lines));
 }
 
@@ -349,7 +384,9 @@ Reply Session::dele(const CommandLine& c) {
   return ok("message " + c.args[0] + " deleted");
 }
 
-Reply Session::noop(const CommandLine&) { return ok(); }
+Reply Session::noop(const CommandLine&) {
+  return config_.faults.has(Fault::long_response) ? ok(std::string(600, 'n')) : ok();
+}
 
 Reply Session::rset(const CommandLine&) {
   if (!config_.faults.has(Fault::rset_keeps_deletions)) maildrop_.reset();

@@ -26,6 +26,8 @@ struct Reply {
   std::string bytes;
   bool close = false;      // close the connection after sending
   bool start_tls = false;  // begin the TLS handshake after sending
+  bool stall = false;      // after sending, never answer again (a fault)
+  unsigned delay_ms = 0;   // wait this long before sending (a fault)
 };
 
 // The POP3 server's state machine, free of I/O: it turns command lines into
@@ -74,12 +76,19 @@ class Session {
   std::optional<unsigned long> message_arg(const std::string& arg, Reply& error) const;
   // The octets STAT and LIST report for a message.
   std::size_t reported_size(const Message& m) const;
+  std::string trailing(std::string_view text) const;
+  // A command the server does not offer under its faults (no-capa, no-uidl-top).
+  bool withheld(std::string_view keyword) const;
   std::string shown_uid(const Message& m) const;
   // The listing of undeleted messages: "n value" lines.
   template <class Value>
   std::string listing(Value value) const;
   Reply ok(std::string text = {}) const;
   Reply err(std::string text) const;
+  // An unknown command or a bad argument (close-on-error answers it by closing).
+  Reply refuse(std::string text) const;
+  // A failed login (slow-auth-failure, close-after-auth-failure).
+  Reply login_failed(std::string text) const;
   Reply multiline(std::string first, std::string_view body) const;
   void release();
 

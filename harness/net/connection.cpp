@@ -3,10 +3,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "net/deadline.hpp"
 
@@ -50,16 +50,28 @@ asio::awaitable<void> Connection::connect(const std::string& host, const std::st
 
 asio::awaitable<void> Connection::handshake_client(asio::ssl::context& ctx, const std::string& sni, Duration timeout) {
   tls_.emplace(socket_, ctx);
+  SSL* ssl = tls_->native_handle();
   if (!sni.empty()) {
-    boost::system::error_code ignored;
-    // SNI only for names, never for IP literals (RFC 6066 #3).
-    if (asio::ip::make_address(sni, ignored), ignored) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
-    tls_->set_verify_callback(asio::ssl::host_name_verification(sni));
+    boost::system::error_code not_ip;
+    // SNI only for names, never for IP literals (RFC 6066 #3). OpenSSL checks
+    // the name itself, so a mismatch is reported as the verify result.
+    if (asio::ip::make_address(sni, not_ip), not_ip) {
+      SSL_set_tlsext_host_name(ssl, sni.c_str());
+      SSL_set1_host(ssl, sni.c_str());
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), sni.c_str());
+    }
   }
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
-  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "TLS handshake timed out after " + ms(timeout));
-  if (ec) throw NetError(NetError::Kind::tls, "TLS handshake failed: " + ec.message());
+  if (deadline.fired()) throw NetError(NetError::Kind::timeout, "no TLS handshake within " + ms(timeout));
+  if (ec) {
+    long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK)
+      throw NetError(NetError::Kind::certificate,
+                     std::string("the server's certificate failed verification: ") + X509_verify_cert_error_string(verify));
+    throw NetError(NetError::Kind::tls, "TLS handshake failed: " + ec.message());
+  }
   transcript_.note("TLS handshake complete: " + tls_summary());
 }
 

@@ -19,7 +19,9 @@ using Duration = std::chrono::milliseconds;
 // A network failure, classified so callers can tell a timeout from a refusal.
 class NetError : public std::runtime_error {
  public:
-  enum class Kind { timeout, refused, resolve, tls, io };
+  // certificate: the handshake failed because the server's certificate did
+  // not verify (the message says why: expired, unknown issuer, wrong name).
+  enum class Kind { timeout, refused, resolve, tls, certificate, io };
   NetError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
 

@@ -2,6 +2,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <exception>
 #include <optional>
 #include <string>
@@ -51,6 +52,21 @@ std::optional<std::string> run_all(boost::asio::io_context& ioc, unsigned n, Sta
     ioc.run_one();
   }
   return error;
+}
+
+// Runs the io_context until done() holds or the deadline passes (a stopped
+// io_context is restarted): how an owner drains what it started, e.g. a
+// server's sessions after stop(), before destroying it.
+template <class Done>
+bool run_until(boost::asio::io_context& ioc, Done done, std::chrono::steady_clock::duration limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= until) return false;
+    if (ioc.stopped()) ioc.restart();
+    ioc.run_one_for(until - now);
+  }
+  return true;
 }
 
 }  // namespace pop3

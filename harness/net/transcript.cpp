@@ -6,6 +6,7 @@ std::string escape_bytes(std::string_view bytes, std::size_t max) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   std::size_t n = std::min(bytes.size(), max);
+  out.reserve(n + 16);
   for (std::size_t i = 0; i < n; ++i) {
     auto c = static_cast<unsigned char>(bytes[i]);
     if (c == '\r') out += "\\r";
@@ -26,31 +27,58 @@ void Transcript::add(Kind kind, std::string_view bytes) {
   std::size_t& total = kind == Kind::sent ? sent_total_ : received_total_;
   std::size_t offset = total;
   if (kind != Kind::note) total += bytes.size();
-  if (stored_ + bytes.size() > max_bytes_) {
-    // Bounded: keep the event but not all of its bytes.
-    std::size_t room = max_bytes_ > stored_ ? max_bytes_ - stored_ : 0;
-    dropped_ += bytes.size() - room;
-    bytes = bytes.substr(0, room);
+  Event e{kind, std::string(bytes.substr(0, kEventBytes)), offset, bytes.size(), total_++};
+  if (head_.size() < kHead) {
+    head_.push_back(std::move(e));
+    return;
   }
-  stored_ += bytes.size();
-  events_.push_back({kind, std::string(bytes), offset});
+  tail_.push_back(std::move(e));
+  if (tail_.size() > kTail) {
+    ++dropped_events_;
+    dropped_octets_ += tail_.front().length;
+    tail_.pop_front();
+  }
 }
 
 void Transcript::sent(std::string_view bytes, std::string_view shown) { add(Kind::sent, shown.empty() ? bytes : shown); }
 void Transcript::received(std::string_view bytes) { add(Kind::received, bytes); }
 void Transcript::note(std::string_view text) { add(Kind::note, text); }
 
-std::string Transcript::render(std::size_t from, std::size_t to, std::size_t max_event_bytes) const {
+std::vector<const Transcript::Event*> Transcript::kept(std::size_t from, std::size_t to) const {
+  std::vector<const Event*> out;
+  for (const auto& e : head_)
+    if (e.seq >= from && e.seq < to) out.push_back(&e);
+  for (const auto& e : tail_)
+    if (e.seq >= from && e.seq < to) out.push_back(&e);
+  return out;
+}
+
+std::string Transcript::render(std::size_t from, std::size_t to, std::size_t max_event_bytes,
+                               std::size_t max_events) const {
   std::string out;
-  to = std::min(to, events_.size());
-  for (std::size_t i = from; i < to; ++i) {
-    const auto& e = events_[i];
+  auto events = kept(from, std::min(to, total_));
+  std::size_t first = max_events / 4, last = max_events - first;
+  std::size_t previous = from;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = *events[i];
+    if (events.size() > max_events && i == first) {
+      std::size_t skip_to = events[events.size() - last]->seq;
+      out += "   -- (" + std::to_string(skip_to - e.seq) + " events not shown)\n";
+      i = events.size() - last - 1;
+      previous = skip_to;
+      continue;
+    }
+    if (e.seq > previous && i > 0)
+      out += "   -- (" + std::to_string(e.seq - previous) + " events not kept)\n";
+    previous = e.seq + 1;
     if (e.kind == Kind::note) {
       out += "   -- " + e.bytes + "\n";
       continue;
     }
     // One "C:"/"S:" line per write or TCP read; lines inside it are indented.
-    std::string text = escape_bytes(e.bytes, max_event_bytes);
+    std::size_t shown = std::min(e.bytes.size(), max_event_bytes);
+    std::string text = escape_bytes(std::string_view(e.bytes).substr(0, shown));
+    if (e.length > shown) text += "... (" + std::to_string(e.length - shown) + " more octets)";
     std::string prefix = e.kind == Kind::sent ? "C: " : "S: ";
     std::size_t start = 0;
     while (start < text.size()) {

@@ -1,46 +1,51 @@
 #pragma once
-#include <chrono>
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace pop3 {
 
-// A byte-exact record of one connection. Every TCP read is its own event, so a
-// rendering shows where reads ended. Secrets are replaced before they are
-// stored: nothing downstream (reports, logs) can leak them.
+// A byte-exact record of one connection. Every TCP read is its own event, so
+// a rendering shows where reads ended. Bounded whatever the peer does: the
+// first kHead events and the last kTail are kept, each up to kEventBytes
+// octets, and what falls between is counted. Events are numbered from 0 in
+// the order they happened (size() is the count so far).
 class Transcript {
  public:
   enum class Kind { sent, received, note };
   struct Event {
     Kind kind;
-    std::string bytes;
-    std::size_t offset;  // octets of this direction before the event
+    std::string bytes;    // up to kEventBytes of them
+    std::size_t offset;   // octets of this direction before the event
+    std::size_t length;   // the event's full length
+    std::size_t seq;      // its number
   };
-
-  explicit Transcript(std::size_t max_bytes = 8u << 20) : max_bytes_(max_bytes) {}
+  static constexpr std::size_t kHead = 64, kTail = 192, kEventBytes = 4096;
 
   // shown: what to record instead of bytes (a redacted form), if not empty.
   void sent(std::string_view bytes, std::string_view shown = {});
   void received(std::string_view bytes);
   void note(std::string_view text);
 
-  const std::vector<Event>& events() const { return events_; }
-  std::size_t size() const { return events_.size(); }
-  bool truncated() const { return dropped_ > 0; }
+  std::size_t size() const { return total_; }
+  bool truncated() const { return dropped_events_ > 0; }
 
   // Renders events [from, to) as "C: "/"S: " lines with control bytes escaped
-  // visibly; each event at most max_event_bytes long.
-  std::string render(std::size_t from, std::size_t to, std::size_t max_event_bytes = 600) const;
+  // visibly; each event at most max_event_bytes long, and at most max_events
+  // of them (the first few and the last ones, the rest counted).
+  std::string render(std::size_t from, std::size_t to, std::size_t max_event_bytes = 600,
+                     std::size_t max_events = 16) const;
 
  private:
   void add(Kind kind, std::string_view bytes);
-  std::size_t max_bytes_;
-  std::size_t stored_ = 0;
-  std::size_t dropped_ = 0;
+  std::vector<const Event*> kept(std::size_t from, std::size_t to) const;
+  std::vector<Event> head_;
+  std::deque<Event> tail_;
+  std::size_t total_ = 0;
+  std::size_t dropped_events_ = 0, dropped_octets_ = 0;
   std::size_t sent_total_ = 0, received_total_ = 0;
-  std::vector<Event> events_;
 };
 
 // Shows bytes with CR, LF, NUL, other control and 8-bit bytes as escapes.

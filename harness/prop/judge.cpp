@@ -47,7 +47,7 @@ std::string number_of(std::size_t n) { return std::to_string(n); }
 // "n value" listing lines, as sent.
 std::string listing_text(const Response& r) {
   std::string all;
-  for (const auto& l : r.wire_lines) all += l + "\r\n";
+  for (std::size_t i = 0; i < r.body.lines() && all.size() < 4096; ++i) all += r.body.wire_line(i) + "\r\n";
   return all;
 }
 
@@ -58,17 +58,18 @@ std::optional<Finding> check_listing(const Expectation& e, const Response& r, co
     want += number_of(entry.number) + " " +
             (with_uids ? "<uid of message " + number_of(entry.message + 1) + ">"
                        : number_of(entry.octets)) + "\r\n";
-  if (r.wire_lines.size() != e.entries.size())
-    return fail(e, "the listing has " + number_of(r.wire_lines.size()) + " lines, not " + number_of(e.entries.size()),
+  if (r.body.lines() != e.entries.size())
+    return fail(e, "the listing has " + number_of(r.body.lines()) + " lines, not " + number_of(e.entries.size()),
                 want, listing_text(r));
   for (std::size_t i = 0; i < e.entries.size(); ++i) {
-    auto w = words(r.wire_lines[i]);
+    std::string line = r.body.wire_line(i);
+    auto w = words(line);
     const auto& entry = e.entries[i];
     if (w.size() < 2 || w[0] != number_of(entry.number))
       return fail(e, "listing line " + number_of(i + 1) + " is not for message " + number_of(entry.number), want,
                   listing_text(r));
     if (with_uids) {
-      if (w.size() != 2) return fail(e, "malformed unique-id listing line", want, r.wire_lines[i]);
+      if (w.size() != 2) return fail(e, "malformed unique-id listing line", want, line);
       if (auto why = uids.observe(entry.message, w[1]))
         return fail(e, "message " + w[0] + ": " + *why, want, listing_text(r));
     } else if (w[1] != number_of(entry.octets)) {
@@ -122,12 +123,13 @@ std::optional<Finding> judge(const Expectation& e, const Response& r, const Mode
       const auto& entry = e.entries.front();
       const std::string& content = m.content(entry.message);
       std::string want = e.data == Data::top ? top_lines(content, e.lines) : content;
-      if (r.body != want) {
+      std::string_view body = r.body.text();
+      if (body != want) {
         std::size_t i = 0;
-        while (i < want.size() && i < r.body.size() && want[i] == r.body[i]) ++i;
+        while (i < want.size() && i < body.size() && want[i] == body[i]) ++i;
         return fail(e, "the body differs from fixture message " + number_of(entry.message + 1) + " at octet " +
                            number_of(i) + " (" + number_of(r.body.size()) + " octets, not " + number_of(want.size()) + ")",
-                    escape_bytes(want, 400), r.body);
+                    escape_bytes(want, 400), std::string(body.substr(0, 4096)));
       }
       return std::nullopt;
     }
@@ -152,14 +154,14 @@ std::string observation(const Expectation& e, const Response& r, const UidBook& 
     case Data::scan_listing: return "+OK listing " + escape_bytes(listing_text(r), 200);
     case Data::uid_listing: {
       std::string s = "+OK listing";
-      for (const auto& line : r.wire_lines) {
-        auto lw = words(line);
+      for (std::size_t i = 0; i < r.body.lines() && s.size() < 4096; ++i) {
+        auto lw = words(r.body.wire_line(i));
         s += " " + (lw.empty() ? "?" : lw[0]) + ":" + (lw.size() > 1 ? uids.alias(lw[1]) : "?");
       }
       return s;
     }
     case Data::message:
-    case Data::top: return "+OK body of " + std::to_string(r.body.size()) + " octets: " + escape_bytes(r.body, 60);
+    case Data::top: return "+OK body of " + std::to_string(r.body.size()) + " octets: " + escape_bytes(r.body.text(), 60);
   }
   return "+OK";
 }

@@ -1,11 +1,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 #include <unistd.h>
 
 #include "report/run_report.hpp"
 #include "report/utf8.hpp"
+#include "version.hpp"
 
 namespace pop3 {
 namespace {
@@ -37,20 +39,98 @@ std::string classname_of(const ScenarioResult& s) {
   return "pop3." + dir + "." + (s.classname.empty() ? "scenario" : s.classname);
 }
 
-std::string fs_stem(const std::string& path) {
-  std::size_t slash = path.rfind('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  return name.substr(0, name.rfind('.'));
-}
-
 std::string check_text(const CheckResult& c) {
   std::string out = c.message + "\n";
   out += "check: " + c.label + "\n";
-  out += "at: " + c.file + ":" + std::to_string(c.line) + "\n";
+  if (!c.file.empty()) out += "at: " + c.file + (c.line ? ":" + std::to_string(c.line) : "") + "\n";
   out += "severity: " + std::string(to_string(c.severity)) + (c.rfc.empty() ? "" : "  rfc: " + c.rfc) + "\n";
   if (!c.expected.empty() || !c.actual.empty()) out += "expected: " + c.expected + "\nactual:   " + c.actual + "\n";
   if (!c.transcript.empty()) out += "transcript:\n" + c.transcript;
   return out;
+}
+
+struct Suite {
+  std::string xml;
+  std::size_t tests = 0, failures = 0, errors = 0;
+};
+
+// The element inside a testcase for one check's outcome.
+std::string outcome_element(const CheckResult& c, bool strict, Suite& counts, std::size_t& skipped) {
+  std::string text = check_text(c);
+  std::string first = c.message.substr(0, c.message.find('\n'));
+  bool fails = c.outcome == Outcome::failed || (strict && c.outcome == Outcome::warning);
+  switch (c.outcome) {
+    case Outcome::passed:
+      // A finding reported, not judged (INFO), or a note on how a check passed.
+      return c.message.empty() ? "" : "      <system-out>INFO: " + xml_text(c.message) + "</system-out>\n";
+    case Outcome::skipped: ++skipped; return "      <skipped>" + xml_text(c.message) + "</skipped>\n";
+    case Outcome::error:
+      ++counts.errors;
+      return "      <error type=\"protocol\" message=\"" + attr(first) + "\">" + xml_text(text) + "</error>\n";
+    case Outcome::failed:
+    case Outcome::warning:
+      if (fails) {
+        ++counts.failures;
+        return "      <failure type=\"" + std::string(to_string(c.severity)) + "\" message=\"" + attr(first) + "\">" +
+               xml_text(text) + "</failure>\n";
+      }
+      // A SHOULD/MAY finding does not fail the run; it is reported, not hidden.
+      return "      <system-err>WARNING (" + std::string(to_string(c.severity)) + " not met): " + xml_text(text) +
+             "</system-err>\n";
+  }
+  return "";
+}
+
+Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::string, std::string>* run_properties) {
+  Suite suite;
+  std::size_t skipped = 0;
+  std::string cases;
+  std::string cls = run_properties ? std::string("pop3.run") : classname_of(s);
+  std::string stem = s.id.substr(s.id.rfind('/') + 1);
+  auto testcase = [&](const std::string& name, double secs, const std::string& inner) {
+    ++suite.tests;
+    cases += "    <testcase name=\"" + attr(name) + "\" classname=\"" + attr(cls) + "\" time=\"" + seconds(secs) + "\"";
+    cases += inner.empty() ? "/>\n" : ">\n" + inner + "    </testcase>\n";
+  };
+  if (s.parse_error || (s.environment_error && s.checks.empty()) || (s.checks.empty() && !s.reason.empty())) {
+    // Nothing ran: one testcase for the scenario as a whole.
+    std::string inner;
+    if (s.outcome == Outcome::skipped) {
+      inner = "      <skipped>" + xml_text(s.reason) + "</skipped>\n";
+      ++skipped;
+    } else {
+      inner = "      <error type=\"" + std::string(s.parse_error ? "parse" : "environment") + "\" message=\"" +
+              attr(s.reason.substr(0, s.reason.find('\n'))) + "\">" + xml_text(s.reason) + "</error>\n";
+      ++suite.errors;
+    }
+    testcase(stem, s.seconds, inner);
+  }
+  std::map<std::string, int> seen;  // a step written twice is named "(2)" the second time
+  for (const auto& c : s.checks) {
+    std::string name = stem + ": " + c.label;
+    if (int n = ++seen[name]; n > 1) name += " (" + std::to_string(n) + ")";
+    testcase(name, c.seconds, outcome_element(c, strict, suite, skipped));
+  }
+  std::string props = "    <properties>\n";
+  auto prop = [&](const std::string& k, const std::string& v) {
+    props += "      <property name=\"" + attr(k) + "\" value=\"" + attr(v) + "\"/>\n";
+  };
+  if (run_properties) {
+    for (const auto& [k, v] : *run_properties) prop(k, v);
+  } else {
+    prop("scenario", s.name);
+    prop("file", s.file);
+    prop("rfc", s.rfc);
+    prop("severity", to_string(s.severity));
+    prop("fixture", s.fixture);
+    prop("outcome", to_string(s.outcome));
+  }
+  props += "    </properties>\n";
+  suite.xml = "  <testsuite name=\"" + attr(run_properties ? "pop3-harness" : s.id) + "\" tests=\"" +
+              std::to_string(suite.tests) + "\" failures=\"" + std::to_string(suite.failures) + "\" errors=\"" +
+              std::to_string(suite.errors) + "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
+              seconds(s.seconds) + "\">\n" + props + cases + "  </testsuite>\n";
+  return suite;
 }
 
 }  // namespace
@@ -85,90 +165,39 @@ std::string xml_text(std::string_view s) {
   return out;
 }
 
-std::string junit_xml(const RunReport& report) {
-  std::size_t tests = 0, failures = 0, errors = 0;
-  std::string suites;
-  for (const auto& s : report.scenarios) {
-    std::size_t t = 0, f = 0, e = 0, sk = 0;
-    std::string cases;
-    std::string cls = classname_of(s);
-    std::string stem = s.id.substr(s.id.rfind('/') + 1);
-    auto testcase = [&](const std::string& name, double secs, const std::string& inner) {
-      ++t;
-      cases += "    <testcase name=\"" + attr(name) + "\" classname=\"" + attr(cls) + "\" time=\"" + seconds(secs) + "\"";
-      cases += inner.empty() ? "/>\n" : ">\n" + inner + "    </testcase>\n";
-    };
-    if (s.parse_error || (s.environment_error && s.checks.empty()) || (s.checks.empty() && !s.reason.empty())) {
-      // Nothing ran: one testcase for the scenario as a whole.
-      std::string inner;
-      if (s.outcome == Outcome::skipped) {
-        inner = "      <skipped>" + xml_text(s.reason) + "</skipped>\n";
-        ++sk;
-      } else {
-        inner = "      <error type=\"" + std::string(s.parse_error ? "parse" : "environment") + "\" message=\"" +
-                attr(s.reason.substr(0, s.reason.find('\n'))) + "\">" + xml_text(s.reason) + "</error>\n";
-        ++e;
-      }
-      testcase(stem, s.seconds, inner);
-    }
-    for (const auto& c : s.checks) {
-      std::string inner;
-      std::string text = check_text(c);
-      std::string first = c.message.substr(0, c.message.find('\n'));
-      switch (c.outcome) {
-        case Outcome::passed:
-          // A finding reported, not judged (INFO), or a note on how a check passed.
-          if (!c.message.empty()) inner = "      <system-out>INFO: " + xml_text(c.message) + "</system-out>\n";
-          break;
-        case Outcome::skipped:
-          inner = "      <skipped>" + xml_text(c.message) + "</skipped>\n";
-          ++sk;
-          break;
-        case Outcome::failed:
-          inner = "      <failure type=\"" + std::string(to_string(c.severity)) + "\" message=\"" + attr(first) + "\">" +
-                  xml_text(text) + "</failure>\n";
-          ++f;
-          break;
-        case Outcome::error:
-          inner = "      <error type=\"protocol\" message=\"" + attr(first) + "\">" + xml_text(text) + "</error>\n";
-          ++e;
-          break;
-        case Outcome::warning:
-          // A SHOULD/MAY finding does not fail the run; it is reported, not hidden.
-          inner = "      <system-err>WARNING (" + std::string(to_string(c.severity)) + " not met): " + xml_text(text) +
-                  "</system-err>\n";
-          break;
-      }
-      char line[16];
-      std::snprintf(line, sizeof line, "L%03d", c.line);
-      // Steps from an include are named after it, so names stay unique.
-      std::string where = c.file == s.file ? std::string(line) : fs_stem(c.file) + ":" + line;
-      testcase(stem + " " + where + " " + c.label, c.seconds, inner);
-    }
-    std::string props = "    <properties>\n";
-    auto prop = [&](const std::string& k, const std::string& v) {
-      props += "      <property name=\"" + attr(k) + "\" value=\"" + attr(v) + "\"/>\n";
-    };
-    prop("scenario", s.name);
-    prop("file", s.file);
-    prop("rfc", s.rfc);
-    prop("severity", to_string(s.severity));
-    prop("fixture", s.fixture);
-    prop("outcome", to_string(s.outcome));
-    for (const auto& [k, v] : report.properties) prop(k, v);
-    props += "    </properties>\n";
-    suites += "  <testsuite name=\"" + attr(s.id) + "\" tests=\"" + std::to_string(t) + "\" failures=\"" +
-              std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\" skipped=\"" + std::to_string(sk) +
-              "\" time=\"" + seconds(s.seconds) + "\">\n" + props + cases + "  </testsuite>\n";
-    tests += t;
-    failures += f;
-    errors += e;
+std::string JunitWriter::render(const RunReport& report) {
+  // Scenarios only ever get appended during a run; one that changed is re-rendered.
+  if (suites_.size() > report.scenarios.size()) suites_.clear(), counts_.clear();
+  while (suites_.size() < report.scenarios.size()) {
+    Suite s = render_suite(report.scenarios[suites_.size()], report.strict, nullptr);
+    suites_.push_back(std::move(s.xml));
+    counts_.push_back({s.tests, s.failures, s.errors});
   }
-  std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pop3-harness\" tests=\"" +
-                     std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-                     std::to_string(errors) + "\" time=\"" + seconds(report.seconds) + "\">\n";
-  return head + suites + "</testsuites>\n";
+  std::map<std::string, std::string> props = report.properties;
+  props["harness.version"] = kVersion;
+  ScenarioResult run = report.preflight.value_or(ScenarioResult{});
+  run.id = "pop3-harness";
+  run.seconds = report.seconds;
+  Suite head = render_suite(run, report.strict, &props);
+  std::size_t tests = head.tests, failures = head.failures, errors = head.errors;
+  std::size_t size = head.xml.size();
+  for (std::size_t i = 0; i < suites_.size(); ++i) {
+    tests += counts_[i].tests;
+    failures += counts_[i].failures;
+    errors += counts_[i].errors;
+    size += suites_[i].size();
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pop3-harness\" tests=\"" +
+                    std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+                    std::to_string(errors) + "\" time=\"" + seconds(report.seconds) + "\">\n";
+  out.reserve(out.size() + size + 16);
+  out += head.xml;
+  for (const auto& s : suites_) out += s;
+  out += "</testsuites>\n";
+  return out;
 }
+
+std::string junit_xml(const RunReport& report) { return JunitWriter().render(report); }
 
 void write_atomically(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
@@ -180,7 +209,12 @@ void write_atomically(const std::string& path, const std::string& content) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    if (!out) {
+      std::error_code ignored;
+      out.close();
+      fs::remove(tmp, ignored);
+      throw std::runtime_error("cannot write " + tmp.string());
+    }
   }
   fs::rename(tmp, target);
 }

@@ -32,6 +32,11 @@ struct ScenarioResult {
   std::string reason;
   bool parse_error = false;
   bool environment_error = false;
+  // The server dropped a connection it should have kept (closed instead of
+  // answering, mid-answer, or refused a new one): the run checks that it
+  // still accepts connections. The last command it was sent, as shown.
+  bool server_dropped = false;
+  std::string dropped_after;
   std::vector<CheckResult> checks;
   double seconds = 0;
   std::size_t exchanges = 0;

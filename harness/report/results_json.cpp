@@ -1,8 +1,10 @@
 #include "report/results_json.hpp"
 
 #include <cstdio>
+#include <map>
 
 #include "report/utf8.hpp"
+#include "version.hpp"
 
 namespace pop3 {
 
@@ -51,7 +53,7 @@ std::string lower(const char* s) {
   return out;
 }
 // "passed", "failed", "warning", "skipped", "error"
-std::string outcome(Outcome o) {
+std::string outcome_name(Outcome o) {
   switch (o) {
     case Outcome::passed: return "\"passed\"";
     case Outcome::failed: return "\"failed\"";
@@ -62,12 +64,28 @@ std::string outcome(Outcome o) {
   return "\"error\"";
 }
 
-std::string check_json(const CheckResult& c) {
+// Under --strict a SHOULD finding fails the run: it is "failed" here too.
+Outcome effective(Outcome o, bool strict) { return strict && o == Outcome::warning ? Outcome::failed : o; }
+
+std::string check_json(const CheckResult& c, bool strict) {
   return "{\"label\": " + str(c.label) + ", \"file\": " + str(c.file) + ", \"line\": " + std::to_string(c.line) +
          ", \"severity\": " + str(lower(to_string(c.severity))) + ", \"rfc\": " + str(c.rfc) +
-         ", \"outcome\": " + outcome(c.outcome) + ", \"message\": " + str(c.message) + ", \"expected\": " +
+         ", \"outcome\": " + outcome_name(effective(c.outcome, strict)) + ", \"message\": " + str(c.message) + ", \"expected\": " +
          str(c.expected) + ", \"actual\": " + str(c.actual) + ", \"transcript\": " + str(c.transcript) +
          ", \"seconds\": " + number(c.seconds) + "}";
+}
+
+std::string scenario_json(const ScenarioResult& s, bool strict) {
+  std::string checks;
+  for (const auto& c : s.checks) checks += std::string(checks.empty() ? "" : ",\n      ") + check_json(c, strict);
+  return "    {\"id\": " + str(s.id) + ", \"file\": " + str(s.file) +
+                 ", \"name\": " + str(s.name) + ", \"rfc\": " + str(s.rfc) + ", \"severity\": " +
+                 str(lower(to_string(s.severity))) + ", \"group\": " + str(s.classname) + ", \"fixture\": " +
+                 str(s.fixture) + ", \"outcome\": " + outcome_name(effective(s.outcome, strict)) + ", \"reason\": " + str(s.reason) +
+                 ", \"parse_error\": " + boolean(s.parse_error) + ", \"environment_error\": " +
+                 boolean(s.environment_error) + ", \"seconds\": " + number(s.seconds) +
+                 ", \"exchanges\": " + std::to_string(s.exchanges) + ",\n     \"checks\": [" +
+                 (checks.empty() ? "" : "\n      " + checks) + "]}";
 }
 
 }  // namespace
@@ -76,24 +94,18 @@ std::string results_json(const RunReport& report, std::string_view command) {
   std::size_t counts[5] = {};
   std::string scenarios;
   for (const auto& s : report.scenarios) {
-    ++counts[static_cast<int>(s.outcome)];
-    std::string checks;
-    for (const auto& c : s.checks) checks += std::string(checks.empty() ? "" : ",\n      ") + check_json(c);
-    scenarios += std::string(scenarios.empty() ? "" : ",\n") + "    {\"id\": " + str(s.id) + ", \"file\": " + str(s.file) +
-                 ", \"name\": " + str(s.name) + ", \"rfc\": " + str(s.rfc) + ", \"severity\": " +
-                 str(lower(to_string(s.severity))) + ", \"group\": " + str(s.classname) + ", \"fixture\": " +
-                 str(s.fixture) + ", \"outcome\": " + outcome(s.outcome) + ", \"reason\": " + str(s.reason) +
-                 ", \"parse_error\": " + boolean(s.parse_error) + ", \"environment_error\": " +
-                 boolean(s.environment_error) + ", \"seconds\": " + number(s.seconds) +
-                 ", \"exchanges\": " + std::to_string(s.exchanges) + ",\n     \"checks\": [" +
-                 (checks.empty() ? "" : "\n      " + checks) + "]}";
+    ++counts[static_cast<int>(effective(s.outcome, report.strict))];
+    scenarios += std::string(scenarios.empty() ? "" : ",\n") + scenario_json(s, report.strict);
   }
+  std::map<std::string, std::string> props = report.properties;
+  props["harness.version"] = kVersion;
   std::string properties;
-  for (const auto& [k, v] : report.properties)
-    properties += std::string(properties.empty() ? "" : ", ") + str(k) + ": " + str(v);
+  for (const auto& [k, v] : props) properties += std::string(properties.empty() ? "" : ", ") + str(k) + ": " + str(v);
+  std::string preflight = report.preflight ? scenario_json(*report.preflight, report.strict) : "    null";
   return "{\"format\": \"pop3-harness-results\", \"version\": " + std::to_string(kResultsVersion) +
-         ", \"command\": " + str(command) + ",\n \"properties\": {" + properties + "},\n \"interrupted\": " +
-         boolean(report.interrupted) + ", \"seconds\": " + number(report.seconds) + ",\n \"summary\": {\"passed\": " +
+         ", \"command\": " + str(command) + ", \"harness\": " + str(kVersion) + ", \"strict\": " +
+         boolean(report.strict) + ",\n \"properties\": {" + properties + "},\n \"preflight\":\n" + preflight +
+         ",\n \"interrupted\": " + boolean(report.interrupted) + ", \"seconds\": " + number(report.seconds) + ",\n \"summary\": {\"passed\": " +
          std::to_string(counts[0]) + ", \"failed\": " + std::to_string(counts[1]) + ", \"warning\": " +
          std::to_string(counts[2]) + ", \"skipped\": " + std::to_string(counts[3]) + ", \"error\": " +
          std::to_string(counts[4]) + "},\n \"scenarios\": [\n" + scenarios + "\n ]}\n";

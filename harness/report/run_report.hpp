@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,15 +9,38 @@
 namespace pop3 {
 
 struct RunReport {
+  // Before any scenario: can the target be tested (run, prop, fuzz)?
+  std::optional<ScenarioResult> preflight;
   std::vector<ScenarioResult> scenarios;
-  std::map<std::string, std::string> properties;  // target, seed, corpus version...
+  // Run-level facts: target, capabilities, seed, corpus version. Written
+  // once per report (the harness version is added by the writers).
+  std::map<std::string, std::string> properties;
   bool interrupted = false;
+  bool strict = false;  // --strict: a SHOULD finding fails the run, and is a <failure>
   double seconds = 0;
 };
 
-// JUnit XML for Jenkins, GitLab and GitHub: a testsuite per scenario file, a
-// testcase per check. Validates against the Jenkins/Ant junit-4 schema.
+// JUnit XML for Jenkins, GitLab and GitHub: a first testsuite "pop3-harness"
+// for the run (its properties, the preflight), then a testsuite per scenario
+// file and a testcase per check. Testcase names are the scenario's file name
+// and the step as written ("stat-basic: S: +OK {*}", a repeated step numbered
+// "(2)"): no line numbers, counts or seeds, so they stay the same from run to
+// run. Validates against the Jenkins/Ant junit-4 schema.
 std::string junit_xml(const RunReport& report);
+
+// The same document, each scenario's testsuite rendered once: a run rewrites
+// its report after every scenario without re-rendering the ones before.
+class JunitWriter {
+ public:
+  std::string render(const RunReport& report);
+
+ private:
+  std::vector<std::string> suites_;  // report.scenarios[i], rendered
+  struct Counts {
+    std::size_t tests = 0, failures = 0, errors = 0;
+  };
+  std::vector<Counts> counts_;
+};
 
 // Writes through a temporary file and rename(), so a reader never sees half a report.
 void write_atomically(const std::string& path, const std::string& content);

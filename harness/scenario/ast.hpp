@@ -59,6 +59,7 @@ struct Step {
     tls,          // tls: a handshake on this connection, or a check of its certificate
     probe,        // probe: plaintext-login | invalid-commands N | http-request
     info,         // info: a finding to report, with variables
+    login,        // login: [user|apop|plain] - log in by the method the server offers (or the one named)
   };
   Kind kind;
   std::string text;  // the step's argument as written
@@ -94,6 +95,9 @@ struct Scenario {
   std::string rfc;
   Severity severity = Severity::must;
   std::vector<std::string> requires_caps;
+  // "mailbox: any": the checks hold whatever mail the mailbox holds, so the
+  // scenario runs against a target the harness cannot reset.
+  bool mailbox_any = false;
   std::string fixture = "basic";
   std::string group;     // the JUnit classname suffix
   std::vector<Step> steps;

@@ -46,6 +46,11 @@ Pattern Pattern::compile(std::string_view src) {
     std::string_view inner = src.substr(i + 1, close - i - 1);
     if (!p.elements_.empty() && literal.empty() && p.elements_.back().kind == Element::Kind::token)
       throw PatternError(i, "two captures need literal text between them");
+    if (inner == "#") {  // a literal '#', which after a space would start a comment
+      literal.push_back('#');
+      i = close;
+      continue;
+    }
     flush();
     if (inner == "*") {
       p.elements_.push_back({Element::Kind::any, ""});
@@ -125,7 +130,9 @@ std::string substitute(std::string_view src, const Variables& vars) {
     std::size_t close = src.find('}', i);
     if (close == std::string_view::npos) throw PatternError(i, "unterminated '{'");
     std::string_view inner = src.substr(i + 1, close - i - 1);
-    if (inner.starts_with("repeat:")) {
+    if (inner == "#") {
+      out.push_back('#');
+    } else if (inner.starts_with("repeat:")) {
       std::size_t colon = inner.find(':', 7);
       std::string_view count = inner.substr(7, colon == std::string_view::npos ? colon : colon - 7);
       std::size_t n = 0;
@@ -144,6 +151,27 @@ std::string substitute(std::string_view src, const Variables& vars) {
       if (it == vars.end()) throw PatternError(i + 1, "unknown variable '" + std::string(inner) + "'");
       out += it->second;
     }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace pop3
+
+namespace pop3 {
+
+std::vector<std::pair<std::string, std::size_t>> variables_in(std::string_view src) {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  for (std::size_t i = 0; i < src.size(); ++i) {
+    if ((src[i] == '{' || src[i] == '}') && i + 1 < src.size() && src[i + 1] == src[i]) {
+      ++i;
+      continue;
+    }
+    if (src[i] != '{') continue;
+    std::size_t close = src.find('}', i);
+    if (close == std::string_view::npos) break;
+    std::string_view inner = src.substr(i + 1, close - i - 1);
+    if (inner != "#" && !inner.starts_with("repeat:")) out.emplace_back(std::string(inner), i + 1);
     i = close;
   }
   return out;

@@ -16,7 +16,7 @@ using Variables = std::map<std::string, std::string, std::less<>>;
 //   {name*}  the rest of the line, spaces included (last element only)
 //   {*}      any text (last element only); " {*}" at the end also matches
 //            nothing, as "+OK" alone is a valid status line
-//   {{ and }} literal braces
+//   {{ and }} literal braces, {#} a literal '#' (after a space '#' starts a comment)
 // Matching is linear in the line length: no backtracking on peer data.
 class Pattern {
  public:
@@ -42,7 +42,11 @@ struct PatternError : std::invalid_argument {
 };
 
 // Replaces {name} in a C: line with variable values; {repeat:N:TEXT} with N
-// copies of TEXT. Throws PatternError for an unknown variable.
+// copies of TEXT; {#} with '#'. Throws PatternError for an unknown variable.
 std::string substitute(std::string_view source, const Variables& vars);
+
+// The {name} variables a C: line (or any substituted text) uses, each with
+// the 0-based column of its name.
+std::vector<std::pair<std::string, std::size_t>> variables_in(std::string_view source);
 
 }  // namespace pop3

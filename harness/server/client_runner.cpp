@@ -102,7 +102,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     write_maildir(maildir, fx.messages);
     state->store.add_account(user, {pass, maildir});
     ServerOptions so;
-    for (const auto& name : sc.faults) so.faults.add(*parse_fault(name));
+    for (const auto& name : sc.faults) so.faults.add(*parse_fault_spec(name));
     if (sc.tls != "none") {
       ServerTls tls = make_test_server_tls(test_cert(sc, so.faults), so.faults.has(Fault::tls_1_0));
       std::ofstream(cafile) << tls.ca_pem;
@@ -178,12 +178,10 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     }
     runs.push_back(std::move(run));
   }
+  // The server owns its sessions: stop() ends them, and they are gone
+  // before the server (and the store they use) is destroyed.
   state->server->stop();
-  if (state->open > 0) {
-    // Cannot happen while every session has a deadline; if it ever does, a
-    // leak is better than a session using a destroyed server.
-    new std::shared_ptr<ScriptedServer>(state);
-  }
+  co_await state->server->wait_idle();
   if (!r.environment_error) {
     r.checks = judge_client_runs(sc, runs, redactor);
     for (const auto& run : runs)

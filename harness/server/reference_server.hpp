@@ -3,9 +3,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 #include <string>
 
@@ -35,29 +37,29 @@ struct ServerOptions {
   std::function<void(const ServerEvent&)> observe;
 };
 
+class ServerSession;
+
 // The reference POP3 server: strict RFC 1939/2449/2595 behaviour on top of the
-// pure Session state machine, many sessions on one io_context.
+// pure Session state machine, many sessions on one io_context. It owns its
+// sessions: stop() closes every one of them, and idle() says when the last
+// has ended, so its owner can drain the io_context before destroying it.
 class ReferenceServer {
  public:
   ReferenceServer(boost::asio::any_io_executor ex, MaildropStore& store, ServerOptions options);
+  ~ReferenceServer();
   void start();
+  // Stops accepting and ends every session at once (their sockets closed,
+  // their timers cancelled); they finish on the io_context's next turns.
   void stop();
+  bool idle() const { return active_ == 0 && !accepting_; }
+  // Completes once idle() (after stop(), or when the last session ends).
+  boost::asio::awaitable<void> wait_idle();
   unsigned short port() const { return port_; }
 
  private:
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
-  boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
-  // Sends a reply as the wire faults say; false when the connection is done.
-  boost::asio::awaitable<bool> deliver(Connection& conn, std::string_view command, const std::string& bytes);
-  boost::asio::awaitable<void> write_faulty(Connection& conn, std::string_view bytes);
-  // nul-stall and stls-no-handshake: no answer ever again, until the client closes.
-  boost::asio::awaitable<void> stall(Connection& conn);
-  [[noreturn]] static void crash(Fault fault, std::string_view line);
-  static constexpr std::size_t kCrashLineOctets = 300;
-  // What the client does while an answer is held: nothing (false), or more
-  // bytes (appended to input) or a close (true).
-  boost::asio::awaitable<bool> acts_while_held(Connection& conn, std::string& input);
+  static boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
 
   boost::asio::ip::tcp::acceptor acceptor_;
   MaildropStore& store_;
@@ -65,6 +67,10 @@ class ReferenceServer {
   unsigned short port_ = 0;
   unsigned long sessions_ = 0;
   std::size_t active_ = 0;
+  bool accepting_ = false;
+  std::set<ServerSession*> live_;
+  std::unique_ptr<boost::asio::steady_timer> idle_timer_;  // wakes wait_idle()
+  void notify_if_idle();
 };
 
 }  // namespace pop3

@@ -8,6 +8,7 @@ server), and each item reports its own result from the results JSON.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -44,6 +45,7 @@ def pytest_addoption(parser):
     g.addoption("--pop3-maildir", help="the account's maildir, rewritten with each scenario's fixture")
     g.addoption("--pop3-reset-cmd", help="shell command that resets the mailbox instead")
     g.addoption("--pop3-timeout", type=float, help="seconds per connect, read and write")
+    g.addoption("--pop3-strict", action="store_true", help="SHOULD findings fail their tests too")
     g.addoption("--pop3-harness", help="the pop3-harness binary (default: $POP3_HARNESS, PATH, ./build)")
     g.addoption("--pop3-client-cmd",
                 help="the client under test: server-role scenarios run it (a template with {host} {port} {user} "
@@ -139,12 +141,28 @@ class Pop3Item(pytest.Item):
         self.user_properties.append(("rfc", header.get("rfc", "")))
         self.user_properties.append(("severity", header.get("severity", "MUST")))
 
-    def runtest(self):
+    def setup(self):
+        # The preflight's verdict before any scenario: said once, by the first
+        # item to meet it; the others did not run.
         server_role = self.header.get("role") == "server"
         if server_role and not self.config.getoption("--pop3-client-cmd"):
             pytest.skip("a server-role scenario tests a client: give --pop3-client-cmd")
         batch = _batch(self.session, server_role)
         results = batch.results_for(self)
+        if not results.preflight_failed:
+            return
+        message = results.preflight.checks[0].message if results.preflight.checks else results.preflight.reason
+        if not batch.claim_preflight(self):
+            pytest.skip(f"not run: {message}")
+        if results.preflight.outcome == "error":
+            raise Pop3Error(f"the target cannot be tested: {message}")
+
+    def runtest(self):
+        server_role = self.header.get("role") == "server"
+        batch = _batch(self.session, server_role)
+        results = batch.results_for(self)
+        if results.preflight_failed:
+            raise Pop3Failure(results.preflight)  # a protocol violation before any scenario
         scenario = batch.scenario_for(self)
         if scenario is None:
             if results.usage_error or results.exit_code not in (0, 1):
@@ -211,6 +229,7 @@ class _Batch:
                       if isinstance(i, Pop3Item) and (i.header.get("role") == "server") == server_role]
         self.results: Optional[Results] = None
         self.by_file: Dict[str, Scenario] = {}
+        self.preflight_reported_by = None
 
     def run(self, config):
         paths = [str(i.path.resolve()) for i in self.items]
@@ -220,9 +239,15 @@ class _Batch:
                                                 client_saves=o("--pop3-client-saves"),
                                                 client_timeout=o("--pop3-client-timeout"))
         else:
-            self.results = _harness(config).run(*paths)
+            self.results = _harness(config).run(*paths, strict=config.getoption("--pop3-strict"))
         for s in self.results.scenarios:
             self.by_file[os.path.abspath(s.file)] = s
+
+    def claim_preflight(self, item) -> bool:
+        """Whether this item is the one to report the preflight's verdict."""
+        if self.preflight_reported_by is None:
+            self.preflight_reported_by = item
+        return self.preflight_reported_by is item
 
     def results_for(self, item) -> Results:
         if self.results is None:
@@ -270,17 +295,24 @@ def pop3_server(request, tmp_path_factory):
                          cafile=o("--pop3-cafile"))
         return
     binary = _harness(request.config).binary
-    work = tmp_path_factory.mktemp("pop3-server")
+    with serve(binary, tmp_path_factory.mktemp("pop3-server"), user="pytest") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serve(binary: str, work: Path, user: str, tls: bool = True):
+    """A `pop3-harness serve` on loopback ports (plaintext+STLS, and implicit
+    TLS when tls) with a fresh password; stopped (SIGTERM) on leaving."""
     password = "pw-" + os.urandom(6).hex()
-    proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",
-                             "--maildir", str(work / "maildir"), "--user", "pytest",
-                             "--write-cert", str(work / "ca.pem")],
-                            env=dict(os.environ, POP3_PASS=password), stdout=subprocess.PIPE,
+    args = [binary, "serve", "--listen", "127.0.0.1:0", "--maildir", str(work / "maildir"), "--user", user]
+    if tls:
+        args += ["--tls-listen", "127.0.0.1:0", "--write-cert", str(work / "ca.pem")]
+    proc = subprocess.Popen(args, env=dict(os.environ, POP3_PASS=password), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     try:
-        endpoints = _wait_listening(proc, work / "serve.log", timeout=10)
-        yield ServerInfo(target=endpoints["plain+STLS"], user="pytest", password=password,
-                         maildir=str(work / "maildir"), cafile=str(work / "ca.pem"),
+        endpoints = _wait_listening(proc, work / "serve.log", timeout=10, wanted=2 if tls else 1)
+        yield ServerInfo(target=endpoints.get("plain+STLS") or endpoints["plain"], user=user, password=password,
+                         maildir=str(work / "maildir"), cafile=str(work / "ca.pem") if tls else None,
                          implicit_target=endpoints.get("implicit-TLS"))
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -291,16 +323,16 @@ def pop3_server(request, tmp_path_factory):
             proc.wait()
 
 
-def _wait_listening(proc, log_path: Path, timeout: float) -> Dict[str, str]:
-    """Reads serve's 'listening HOST:PORT KIND' lines as they come, until both
-    endpoints are known or the deadline passes; the rest of its output goes to
-    log_path from a thread, so the pipe never fills."""
+def _wait_listening(proc, log_path: Path, timeout: float, wanted: int = 2) -> Dict[str, str]:
+    """Reads serve's 'listening HOST:PORT KIND' lines as they come, until the
+    wanted endpoints are known or the deadline passes; the rest of its output
+    goes to log_path from a thread, so the pipe never fills."""
     deadline = time.monotonic() + timeout
     found: Dict[str, str] = {}
     seen: List[str] = []
     fd = proc.stdout.fileno()
     buffer = b""
-    while len(found) < 2:
+    while len(found) < wanted:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
             raise RuntimeError(f"pop3-harness serve did not listen within {timeout} s: {seen}")

@@ -74,6 +74,10 @@ class Results:
 
     exit_code: int
     command: str = ""
+    harness: str = ""     # the pop3-harness version that wrote the results
+    strict: bool = False  # --strict: SHOULD findings are "failed"
+    # Before any scenario (run, prop, fuzz): can the target be tested at all?
+    preflight: Optional[Scenario] = None
     properties: Dict[str, str] = field(default_factory=dict)
     scenarios: List[Scenario] = field(default_factory=list)
     summary: Dict[str, int] = field(default_factory=dict)
@@ -91,7 +95,10 @@ class Results:
         if d.get("format") != FORMAT or d.get("version") not in VERSIONS:
             raise ResultsFormatError(f"{path}: not a {FORMAT} file of version {VERSIONS}: "
                                      f"{d.get('format')!r} {d.get('version')!r}")
-        return cls(exit_code=exit_code, command=d.get("command", ""), properties=d.get("properties", {}),
+        pre = d.get("preflight")
+        return cls(exit_code=exit_code, command=d.get("command", ""), harness=d.get("harness", ""),
+                   strict=d.get("strict", False), preflight=Scenario.from_json(pre) if pre else None,
+                   properties=d.get("properties", {}),
                    scenarios=[Scenario.from_json(s) for s in d.get("scenarios", [])], summary=d.get("summary", {}),
                    interrupted=d.get("interrupted", False), seconds=d.get("seconds", 0.0), stdout=stdout,
                    stderr=stderr, json_path=path)
@@ -112,6 +119,11 @@ class Results:
     @property
     def environment_error(self) -> bool:
         return self.exit_code == 3
+
+    @property
+    def preflight_failed(self) -> bool:
+        """The target could not be tested (an error) or broke the protocol at once (a failure): no scenario ran."""
+        return self.preflight is not None and self.preflight.outcome in ("failed", "error")
 
     @property
     def seed(self) -> Optional[str]:

@@ -28,7 +28,7 @@ FAILING = GOOD.replace("scenario: STAT counts the fixture", "scenario: STAT sees
 
 SHOULD = GOOD.replace("severity: MUST", "severity: SHOULD").replace("scenario: STAT", "scenario: SHOULD STAT")
 
-MISSING_CAPABILITY = GOOD.replace("fixture: one", "fixture: one\nrequires: NO-SUCH-CAPABILITY")
+MISSING_CAPABILITY = GOOD.replace("fixture: one", "fixture: one\nrequires: X-NO-SUCH-CAPABILITY")
 
 PARSE_ERROR = GOOD.replace("C: STAT", "C STAT without a colon")
 
@@ -70,7 +70,14 @@ def test_a_missing_capability_skips_with_the_reason(suite):
     suite.makefile(".pop3", needs=MISSING_CAPABILITY)
     result = run(suite, "-rs")
     result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*does not advertise NO-SUCH-CAPABILITY*"])
+    result.stdout.fnmatch_lines(["*does not advertise X-NO-SUCH-CAPABILITY*"])
+
+
+def test_a_requires_tag_that_no_server_can_advertise_is_a_parse_error(suite):
+    suite.makefile(".pop3", typo=GOOD.replace("fixture: one", "fixture: one\nrequires: UIDLL"))
+    result = run(suite)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*typo.pop3:5:11: error*did you mean 'UIDL'*"])
 
 
 def test_a_parse_error_fails_with_file_line_column_and_the_rest_still_runs(suite):
@@ -80,12 +87,29 @@ def test_a_parse_error_fails_with_file_line_column_and_the_rest_still_runs(suite
     result.stdout.fnmatch_lines(["*broken.pop3:11:1: error*"])
 
 
-def test_an_unreachable_target_is_an_environment_error_naming_it(suite):
-    suite.makefile(".pop3", good=GOOD)
+def test_an_unreachable_target_is_one_error_naming_it_and_no_failure(suite):
+    suite.makefile(".pop3", good=GOOD, other=FAILING)
     result = run(suite, "--pop3-target", "127.0.0.1:1", "--pop3-user", "u", "--pop3-pass", "p",
-                 "--pop3-maildir", str(suite.path / "md"))
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*environment error*127.0.0.1:1*refused*"])
+                 "--pop3-maildir", str(suite.path / "md"), "--junitxml", "out.xml")
+    result.assert_outcomes(errors=1, skipped=1)
+    result.stdout.fnmatch_lines(["*the target cannot be tested: nothing answers at 127.0.0.1:1*refused*"])
+    root = ET.parse(suite.path / "out.xml").getroot()
+    assert not list(root.iter("failure"))
+
+
+def test_a_wrong_password_is_one_error_naming_the_account(suite, pop3_server_for_tests):
+    suite.makefile(".pop3", good=GOOD)
+    s = pop3_server_for_tests
+    result = run(suite, "--pop3-target", s.target, "--pop3-user", s.user, "--pop3-pass", "not-" + s.password,
+                 "--pop3-maildir", s.maildir)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*login as pytest (USER/PASS) refused*check --user, --pass or POP3_PASS*"])
+
+
+def test_strict_makes_a_should_finding_fail(suite):
+    suite.makefile(".pop3", should=SHOULD.replace("S: +OK 1 {*}", "S: +OK 2 {*}"))
+    run(suite).assert_outcomes(passed=1, warnings=1)
+    run(suite, "--pop3-strict").assert_outcomes(failed=1)
 
 
 def test_markers_select_by_severity_and_rfc_and_k_by_name(suite):

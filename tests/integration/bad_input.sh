@@ -1,85 +1,128 @@
 #!/usr/bin/env bash
-# The harness's own failure paths: each must give a clear error, the right exit
-# code, a JUnit report that validates, and go on with the next scenario.
+# The harness's own failure paths and the user's setup mistakes. Each must
+# give the exit code the README promises, say what is wrong once (and how to
+# fix it), write a JUnit report that validates, and never turn a mistake of
+# the user's into a verdict on the server (no <failure> element).
 set -uo pipefail
 bin=$(realpath "${1:?usage: bad_input.sh path/to/pop3-harness}")
 here=$(cd "$(dirname "$0")" && pwd)
 xsd=$here/../data/jenkins-junit.xsd
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; [ -n "${hostile:-}" ] && kill "$hostile" 2>/dev/null' EXIT
+serve=""
+trap 'rm -rf "$tmp"; [ -n "${hostile:-}" ] && kill "$hostile" 2>/dev/null; [ -n "$serve" ] && kill "$serve" 2>/dev/null' EXIT
 passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; sed 's/^/     /' "$tmp/out" | head -${2:-20}; }
 expect() {  # expect NAME WANT_EXIT GREP_PATTERN -- command...
   local name=$1 want=$2 pattern=$3; shift 4
   "$@" >"$tmp/out" 2>&1; local got=$?
-  if [ "$got" = "$want" ] && grep -q -- "$pattern" "$tmp/out"; then
-    passed=$((passed + 1)); echo "ok   $name (exit $got)"
-  else
-    failed=$((failed + 1)); echo "FAIL $name: exit $got (want $want), output:"; sed 's/^/     /' "$tmp/out" | head -20
-  fi
+  if [ "$got" = "$want" ] && grep -q -- "$pattern" "$tmp/out"; then pass "$name (exit $got)"
+  else fail "$name: exit $got (want $want), no '$pattern' in the output:"; fi
 }
-mkdir -p "$tmp/suite/fixtures/basic" "$tmp/suite/s"
+no_verdict() {  # no_verdict NAME REPORT: valid JUnit without a <failure>
+  if xmllint --noout --schema "$xsd" "$2" 2>/dev/null && ! grep -q '<failure' "$2"; then pass "$1: no verdict in the report"
+  else fail "$1: the report has a <failure> or is invalid"; fi
+}
+mkdir -p "$tmp/suite/fixtures/basic" "$tmp/suite/s" "$tmp/md"
 printf 'Subject: x\r\n\r\nbody\r\n' > "$tmp/suite/fixtures/basic/01.eml"
 printf 'scenario: broken\nrfc: rfc1939#5\n\nC: STAT\nS: +OK {count\n' > "$tmp/suite/s/a-broken.pop3"
-printf 'scenario: fine\nrfc: rfc1939#5\n\nS: +OK {*}\nC: QUIT\nS: +OK {*}\n' > "$tmp/suite/s/b-fine.pop3"
+printf 'scenario: fine\nrfc: rfc1939#5\nmailbox: any\n\nS: +OK {*}\nC: QUIT\nS: +OK {*}\n' > "$tmp/suite/s/b-fine.pop3"
 printf 'scenario: retr\nrfc: rfc1939#5\n\nS: +OK {*}\nC: USER u\nS: +OK {*}\nC: RETR 1\nS: +OK {*}\nbody: fixture\n' > "$tmp/suite/s/c-retr.pop3"
 
-expect "parse error: file:line:col and caret, exit 2, run goes on" 2 "a-broken.pop3:5:8: error: unterminated" -- \
+# Scenario mistakes: compiler-style errors (file:line:col, the line, a caret), exit 2.
+expect "parse error: file:line:col and caret, exit 2, the run goes on" 2 "a-broken.pop3:5:8: error: unterminated" -- \
   "$bin" run "$tmp/suite/s/a-broken.pop3" "$tmp/suite/s/b-fine.pop3" --junit "$tmp/p.xml"
 grep -q '  \^' "$tmp/out" && grep -q "PASS  b-fine" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/p.xml" 2>/dev/null \
-  && { passed=$((passed + 1)); echo "ok   parse error report has a caret, the next scenario ran, JUnit valid"; } \
-  || { failed=$((failed + 1)); echo "FAIL parse error report"; }
-expect "unreachable target: exit 3" 3 "Connection refused" -- \
-  "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --pass p --junit "$tmp/u.xml"
+  && pass "parse error report has a caret, the next scenario ran, JUnit valid" || fail "parse error report"
+mkdir -p "$tmp/typo"
+printf 'scenario: typo\nrfc: rfc1939#5\n\nS: +OK {*}\nC: STAT\nS: +OK {count} {*}\ncheck: cuont == 1\n' > "$tmp/typo/v.pop3"
+expect "a typo in a check: variable is a parse error with a did-you-mean" 2 "unknown variable 'cuont' (did you mean 'count'?)" -- \
+  "$bin" run "$tmp/typo/v.pop3" --junit "$tmp/typo.xml"
+printf 'scenario: typo\nrfc: rfc1939#5\nrequires: UIDLL\n\nS: +OK {*}\n' > "$tmp/typo/r.pop3"
+expect "a typo in requires: is a parse error, not a silent skip" 2 "did you mean 'UIDL'" -- \
+  "$bin" run "$tmp/typo/r.pop3" --junit "$tmp/typo.xml"
+printf 'scenario: typo\nrfc: rfc1939#5\n\nS: +OK {*}\nbdy: listing\n' > "$tmp/typo/s.pop3"
+expect "an unknown step is a parse error with a did-you-mean" 2 "did you mean 'body:'" -- \
+  "$bin" run "$tmp/typo/s.pop3" --junit "$tmp/typo.xml"
+printf 'scenario: comments   # a comment\nrfc: rfc1939#5  # another\nmailbox: any\n\nS: +OK {*}   # the greeting\nC: NOOP     # before login\nS: -ERR {*}  # refused\n' > "$tmp/typo/c.pop3"
+expect "inline # comments after headers and steps" 0 "PASS  c" -- "$bin" run "$tmp/typo/c.pop3" --junit "$tmp/typo.xml"
+
+# Option mistakes: exit 2 before anything runs.
 expect "usage error: exit 2" 2 "target" -- "$bin" run --target nonsense --user u --pass p
 expect "missing path: exit 2" 2 "no such file" -- "$bin" run /nonexistent
-POP3_PASS=sekrit-value "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --junit "$tmp/r.xml" >/dev/null 2>&1
-! grep -q sekrit-value "$tmp/r.xml" && { passed=$((passed + 1)); echo "ok   the password never reaches the report"; } \
-  || { failed=$((failed + 1)); echo "FAIL password leaked into the report"; }
+env -u POP3_PASS "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --junit "$tmp/np.xml" >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -q "has no password" "$tmp/out" && [ ! -e "$tmp/np.xml" ] \
+  && pass "--user with no password: exit 2, nothing run" || fail "--user with no password"
+expect "an unwritable --junit path: exit 2 before anything runs" 2 "cannot write" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --junit /proc/no-such-dir/junit.xml
 
-for mode in endless-body close-mid endless-line; do
-  coproc HOSTILE { /usr/bin/python3 "$here/hostile_server.py" "$mode"; }
-  hostile=$HOSTILE_PID
-  read -r port <&"${HOSTILE[0]}"
-  expect "hostile server ($mode): protocol error, exit 1, next scenario runs" 1 "ERROR c-retr" -- \
-    "$bin" run "$tmp/suite/s/c-retr.pop3" "$tmp/suite/s/b-fine.pop3" --target "127.0.0.1:$port" --user u --pass p \
-    --timeout 1 --junit "$tmp/h-$mode.xml"
-  grep -q "PASS  b-fine" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/h-$mode.xml" 2>/dev/null \
-    && { passed=$((passed + 1)); echo "ok   after $mode the next scenario passed and JUnit is valid"; } \
-    || { failed=$((failed + 1)); echo "FAIL after $mode"; sed 's/^/     /' "$tmp/out" | head; }
-  kill "$hostile" 2>/dev/null; wait "$hostile" 2>/dev/null; hostile=""
-done
-# Failed TLS: implicit TLS against a plaintext port, and an STLS certificate
-# the client does not trust. Both are environment errors (exit 3) for every
-# scenario, with a report.
-POP3_PASS=p "$bin" serve --maildir "$tmp/serve-md" --user u --write-cert "$tmp/serve-cert.pem" >"$tmp/serve.out" 2>&1 &
+# The target cannot be tested: exit 3, said once, no verdict.
+expect "unreachable target: exit 3, said once" 3 "nothing answers at 127.0.0.1:1" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --pass p --junit "$tmp/u.xml"
+[ "$(grep -c "nothing answers" "$tmp/out")" -le 3 ] && pass "unreachable target: said once, not per scenario" \
+  || fail "unreachable target said more than once"
+no_verdict "unreachable target" "$tmp/u.xml"
+POP3_PASS=sekrit-value "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --junit "$tmp/r.xml" >/dev/null 2>&1
+! grep -q sekrit-value "$tmp/r.xml" && pass "the password never reaches the report" || fail "password leaked into the report"
+
+POP3_PASS=p "$bin" serve --maildir "$tmp/serve-md" --user u --write-cert "$tmp/serve-cert.pem" \
+  --tls-listen 127.0.0.1:0 >"$tmp/serve.out" 2>&1 &
 serve=$!
-timeout 10 bash -c "until grep -q '^listening' '$tmp/serve.out'; do sleep 0.05; done"
-sport=$(awk '/^listening/{n=split($2,a,":"); print a[n]; exit}' "$tmp/serve.out")
-expect "TLS handshake with a plaintext server: exit 3" 3 "TLS handshake failed" -- \
+timeout 10 bash -c "until [ \$(grep -c '^listening' '$tmp/serve.out') = 2 ]; do sleep 0.05; done"
+sport=$(awk '/plain/{n=split($2,a,":"); print a[n]; exit}' "$tmp/serve.out")
+tport=$(awk '/implicit-TLS/{n=split($2,a,":"); print a[n]; exit}' "$tmp/serve.out")
+expect "a wrong password: exit 3, naming the account and quoting the answer" 3 \
+  "login as u (USER/PASS) refused: -ERR \[AUTH\] invalid user name or password: check --user, --pass or POP3_PASS" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" "$tmp/suite/s/c-retr.pop3" --target "127.0.0.1:$sport" \
+  --user u --pass wrong --maildir "$tmp/serve-md" --junit "$tmp/wrong.xml"
+no_verdict "a wrong password" "$tmp/wrong.xml"
+expect "no --maildir or --reset-cmd: the scenarios that need a known mailbox are skipped, and said so" 0 \
+  "1 of 2 scenarios need their fixture in the mailbox and are skipped" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" "$tmp/suite/s/c-retr.pop3" --target "127.0.0.1:$sport" --user u --pass p \
+  --junit "$tmp/nomd.xml"
+grep -q "PASS  b-fine" "$tmp/out" && grep -q "give --maildir DIR or --reset-cmd CMD" "$tmp/nomd.xml" \
+  && pass "without --maildir the mailbox-independent scenario ran, the other is skipped with the reason" \
+  || fail "without --maildir"
+expect "--tls implicit on a plaintext port: exit 3 with the fix" 3 "this port speaks plaintext POP3" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls implicit --insecure --user u --pass p \
   --junit "$tmp/tls1.xml"
+no_verdict "the wrong TLS mode" "$tmp/tls1.xml"
+expect "--tls none on an implicit-TLS port: exit 3 with the fix" 3 "use --tls implicit" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$tport" --user u --pass p --timeout 1 --junit "$tmp/tls5.xml"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -keyout "$tmp/other-key.pem" -out "$tmp/other-cert.pem" 2>/dev/null
-expect "STLS with an untrusted certificate: exit 3" 3 "certificate verify failed" -- \
+expect "STLS with a certificate that does not verify: a FAIL, once (exit 1)" 1 "certificate failed verification" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
   --cafile "$tmp/other-cert.pem" --junit "$tmp/tls2.xml"
+grep -q '<failure' "$tmp/tls2.xml" && xmllint --noout --schema "$xsd" "$tmp/tls2.xml" 2>/dev/null \
+  && pass "the certificate's failure is one <failure> and the report validates" || fail "certificate report"
 expect "a --cafile that holds no certificate: exit 3 and a report" 3 "harness setup failed" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
   --cafile "$xsd" --junit "$tmp/tls4.xml"
-grep -q 'harness setup failed' "$tmp/tls4.xml" \
-  && { passed=$((passed + 1)); echo "ok   the setup failure is in the JUnit report"; } \
-  || { failed=$((failed + 1)); echo "FAIL setup failure missing from the report"; }
-grep -q '<error type="environment"' "$tmp/tls2.xml" && xmllint --noout --schema "$xsd" "$tmp/tls2.xml" 2>/dev/null \
-  && { passed=$((passed + 1)); echo "ok   a failed TLS setup is a JUnit error and the report validates"; } \
-  || { failed=$((failed + 1)); echo "FAIL TLS setup report"; }
+grep -q 'harness setup failed' "$tmp/tls4.xml" && pass "the setup failure is in the JUnit report" \
+  || fail "setup failure missing from the report"
 expect "STLS with the server's own certificate: exit 0" 0 "PASS  b-fine" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
   --cafile "$tmp/serve-cert.pem" --junit "$tmp/tls3.xml"
-kill "$serve"; wait "$serve" 2>/dev/null
+kill "$serve"; wait "$serve" 2>/dev/null; serve=""
+
+# The server breaks the protocol: a FAIL (exit 1) naming it, and the next scenario still runs.
+for mode in endless-body:"was not terminated" close-mid:"in the middle of its answer" endless-line:"exceeds 512 octets"; do
+  what=${mode#*:}; mode=${mode%%:*}
+  coproc HOSTILE { /usr/bin/python3 "$here/hostile_server.py" "$mode"; }
+  hostile=$HOSTILE_PID
+  read -r port <&"${HOSTILE[0]}"
+  expect "hostile server ($mode): a FAIL naming it, exit 1" 1 "$what" -- \
+    "$bin" run "$tmp/suite/s/c-retr.pop3" "$tmp/suite/s/b-fine.pop3" --target "127.0.0.1:$port" --user u --pass p \
+    --maildir "$tmp/md" --timeout 1 --junit "$tmp/h-$mode.xml"
+  grep -q "FAIL  c-retr" "$tmp/out" && grep -q "PASS  b-fine" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/h-$mode.xml" 2>/dev/null \
+    && pass "after $mode the next scenario passed and JUnit is valid" || fail "after $mode"
+  kill "$hostile" 2>/dev/null; wait "$hostile" 2>/dev/null; hostile=""
+done
 
 # SIGINT in the middle of a scenario: the run stops at once, exits 3, and the
 # JUnit report holds what finished plus the interrupted and unrun scenarios.
-printf 'scenario: slow\nrfc: rfc1939#3\n\nS: +OK {*}\nexpect: silence 60000ms\n' > "$tmp/suite/s/d-slow.pop3"
+printf 'scenario: slow\nrfc: rfc1939#3\nmailbox: any\n\nS: +OK {*}\nexpect: silence 60000ms\n' > "$tmp/suite/s/d-slow.pop3"
 "$bin" run "$tmp/suite/s/b-fine.pop3" "$tmp/suite/s/d-slow.pop3" "$tmp/suite/s/c-retr.pop3" \
   --junit "$tmp/int.xml" >"$tmp/int.out" 2>&1 &
 run=$!
@@ -89,12 +132,12 @@ kill -INT "$run"
 timeout 10 tail --pid="$run" -f /dev/null; stopped=$?
 wait "$run"; got=$?
 if [ "$stopped" = 0 ] && [ "$got" = 3 ] && xmllint --noout --schema "$xsd" "$tmp/int.xml" 2>/dev/null \
-   && grep -q 'name="b-fine L' "$tmp/int.xml" && [ "$(grep -c 'interrupted (SIGINT or SIGTERM) before it finished' "$tmp/int.xml")" = 2 ] \
-   && [ "$(grep -c '<testsuite ' "$tmp/int.xml")" = 3 ]; then
-  passed=$((passed + 1)); echo "ok   SIGINT mid-run: exit 3 at once, JUnit valid with finished and unrun scenarios"
+   && grep -q 'name="b-fine: S: +OK {\*}"' "$tmp/int.xml" \
+   && [ "$(grep -c 'interrupted (SIGINT or SIGTERM) before it finished' "$tmp/int.xml")" = 2 ] \
+   && [ "$(grep -c '<testsuite ' "$tmp/int.xml")" = 4 ]; then
+  pass "SIGINT mid-run: exit 3 at once, JUnit valid with finished and unrun scenarios"
 else
-  failed=$((failed + 1)); echo "FAIL SIGINT: stopped=$stopped exit=$got"; sed 's/^/     /' "$tmp/int.out" | head
-  sed 's/^/     /' "$tmp/int.xml" | head -40
+  cp "$tmp/int.out" "$tmp/out"; fail "SIGINT: stopped=$stopped exit=$got"; sed 's/^/     /' "$tmp/int.xml" | head -40
 fi
 
 echo "$passed passed, $failed failed"

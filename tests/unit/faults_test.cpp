@@ -33,6 +33,15 @@ TEST(FaultCatalog, EveryFaultHasOneEntryFoundByItsName) {
   EXPECT_FALSE(parse_fault("no-such-fault"));
 }
 
+TEST(FaultCatalog, CrashOnTakesAKeyword) {
+  auto spec = parse_fault_spec("crash-on=dele");
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->fault, Fault::crash_on);
+  EXPECT_EQ(spec->argument, "DELE");
+  EXPECT_FALSE(parse_fault_spec("crash-on="));
+  EXPECT_FALSE(parse_fault_spec("crash-on=A B"));
+}
+
 TEST(SessionFaults, NoFaultMeansTheCorrectAnswers) {
   MemoryStore store;
   Session s(with({}), store);
@@ -128,4 +137,64 @@ TEST(SessionFaults, StlsFaultsBreakRfc2595) {
   Session t(plain, store);
   login(t);
   EXPECT_TRUE(t.handle("STLS").start_tls) << "stls-in-transaction";
+}
+
+TEST(SessionFaults, TrailingTextFollowsSizes) {
+  MemoryStore store;
+  Session s(with({Fault::trailing_text}), store);
+  login(s);
+  EXPECT_NE(send(s, "STAT").find(" octets"), std::string::npos);
+  EXPECT_TRUE(send(s, "LIST 1").ends_with(" octets\r\n"));
+  EXPECT_NE(send(s, "LIST").find("\r\n1 " + std::to_string(store.messages[0].size()) + " octets\r\n"), std::string::npos);
+}
+
+TEST(SessionFaults, BracketTextWithoutRespCodes) {
+  MemoryStore store;
+  Session s(with({Fault::bracket_text}), store);
+  EXPECT_EQ(send(s, "CAPA").find("RESP-CODES"), std::string::npos);
+  EXPECT_TRUE(send(s, "XYZZ").starts_with("-ERR ["));
+}
+
+TEST(SessionFaults, NoCapaNoUidlTop) {
+  MemoryStore store;
+  Session s(with({Fault::no_capa, Fault::no_uidl_top}), store);
+  EXPECT_TRUE(send(s, "CAPA").starts_with("-ERR"));
+  login(s);
+  EXPECT_TRUE(send(s, "UIDL").starts_with("-ERR"));
+  EXPECT_TRUE(send(s, "TOP 1 0").starts_with("-ERR"));
+}
+
+TEST(SessionFaults, AFailedLoginIsSlowOrClosesAsAsked) {
+  MemoryStore store;
+  Session slow(with({Fault::slow_auth_failure}), store);
+  slow.handle("USER alice");
+  Reply r = slow.handle("PASS wrong");
+  EXPECT_TRUE(r.bytes.starts_with("-ERR"));
+  EXPECT_EQ(r.delay_ms, 6000u);
+  Session closing(with({Fault::close_after_auth_failure}), store);
+  closing.handle("USER alice");
+  EXPECT_TRUE(closing.handle("PASS wrong").close);
+}
+
+TEST(SessionFaults, CloseOnErrorSendsNothing) {
+  MemoryStore store;
+  Session s(with({Fault::close_on_error}), store);
+  Reply r = s.handle("XYZZ");
+  EXPECT_TRUE(r.bytes.empty());
+  EXPECT_TRUE(r.close);
+}
+
+TEST(SessionFaults, AnUnterminatedCapaStalls) {
+  MemoryStore store;
+  Session s(with({Fault::capa_unterminated}), store);
+  Reply r = s.handle("CAPA");
+  EXPECT_TRUE(r.stall);
+  EXPECT_EQ(r.bytes.find("\r\n.\r\n"), std::string::npos);
+}
+
+TEST(SessionFaults, ALongResponseToNoop) {
+  MemoryStore store;
+  Session s(with({Fault::long_response}), store);
+  login(s);
+  EXPECT_GT(send(s, "NOOP").size(), 512u);
 }

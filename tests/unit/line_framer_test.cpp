@@ -54,3 +54,38 @@ TEST(LineFramer, TakePendingHandsOverUnframedBytes) {
   EXPECT_EQ(f.take_pending(), "USER evil\r\npartial");
   EXPECT_FALSE(f.next_line(255));
 }
+
+TEST(LineFramer, InStatusModeABareLfIsAnError) {
+  LineFramer f;
+  f.feed("+OK hello\n");
+  EXPECT_FALSE(f.next_line(512, LineFramer::Ending::status));
+  EXPECT_EQ(f.error(), LineFramer::Error::bare_lf);
+}
+
+TEST(LineFramer, InStatusModeALoneCrInsideTheLineIsAnError) {
+  LineFramer f;
+  f.feed("+OK a\rb\r\n");
+  EXPECT_FALSE(f.next_line(512, LineFramer::Ending::status));
+  EXPECT_EQ(f.error(), LineFramer::Error::bare_cr);
+}
+
+TEST(LineFramer, InBodyModeOnlyALoneDotEndedByLfIsAnError) {
+  LineFramer f;
+  f.feed("a\nb\r\n");
+  EXPECT_EQ(f.next_line(512, LineFramer::Ending::body), "a\nb");
+  f.feed("x\n.\n");
+  EXPECT_FALSE(f.next_line(512, LineFramer::Ending::body));
+  EXPECT_EQ(f.error(), LineFramer::Error::bare_lf);
+}
+
+// A million empty lines: linear time, not a million erasures of the buffer's front.
+TEST(LineFramer, ConsumesManyLinesInLinearTime) {
+  LineFramer f;
+  std::string many;
+  for (int i = 0; i < 1000000; ++i) many += "\r\n";
+  f.feed(many);
+  std::size_t n = 0;
+  while (f.next_view(100)) ++n;
+  EXPECT_EQ(n, 1000000u);
+  EXPECT_TRUE(f.pending().empty());
+}

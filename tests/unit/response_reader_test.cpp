@@ -46,10 +46,10 @@ TEST(ResponseReader, ReadsMultiLineSingleLineAndErrors) {
   auto rs = parse_all(kWire, {}, kMulti);
   ASSERT_EQ(rs.size(), 4u);
   EXPECT_TRUE(rs[0].multiline);
-  EXPECT_EQ(rs[0].body, "1 120\r\n2 200\r\n");
-  EXPECT_EQ(rs[0].body_lines, 2u);
+  EXPECT_EQ(rs[0].body.text(), "1 120\r\n2 200\r\n");
+  EXPECT_EQ(rs[0].body.lines(), 2u);
   EXPECT_FALSE(rs[1].multiline);  // -ERR has no body even for a multi-line command
-  EXPECT_EQ(rs[2].body, ".dot\r\n\r\n");
+  EXPECT_EQ(rs[2].body.text(), ".dot\r\n\r\n");
   EXPECT_EQ(rs[3].parsed->code, "SYS/TEMP");
 }
 
@@ -79,6 +79,52 @@ TEST(ResponseReader, BoundsAnUnterminatedBody) {
   EXPECT_EQ(r.error(), ResponseReader::Error::body_too_large);
 }
 
+// RFC 1939 #3: "All responses are terminated by a CRLF pair". A server that
+// ends lines with LF alone is caught on its first line, not by a deadline.
+TEST(ResponseReader, AStatusLineEndedByABareLfBreaksTheFraming) {
+  ResponseReader r;
+  r.expect(false);
+  r.feed("+OK ready\n");
+  EXPECT_FALSE(r.next());
+  EXPECT_EQ(r.error(), ResponseReader::Error::status_bare_lf);
+  EXPECT_TRUE(ResponseReader::is_violation(r.error()));
+}
+
+TEST(ResponseReader, AStatusLineEndedByCrCrLfBreaksTheFraming) {
+  ResponseReader r;
+  r.expect(false);
+  r.feed("+OK ready\r\r\n");
+  EXPECT_FALSE(r.next());
+  EXPECT_EQ(r.error(), ResponseReader::Error::status_bare_cr);
+}
+
+TEST(ResponseReader, ABareLfInsideABodyLineIsData) {
+  auto rs = parse_all("+OK\r\na\nb\r\n.\r\n", {}, {true});
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].body.text(), "a\nb\r\n");
+}
+
+TEST(ResponseReader, ATerminatorEndedByABareLfBreaksTheFraming) {
+  ResponseReader r;
+  r.expect(true);
+  r.feed("+OK\r\nline one\nline two\n.\n");
+  EXPECT_FALSE(r.next());
+  EXPECT_EQ(r.error(), ResponseReader::Error::body_bare_lf_terminator);
+}
+
+TEST(ResponseReader, ALimitOfTheHarnessIsNotAViolation) {
+  EXPECT_FALSE(ResponseReader::is_violation(ResponseReader::Error::body_too_large));
+  EXPECT_EQ(std::string(ResponseReader::rfc_of(ResponseReader::Error::status_line_too_long)), "rfc2449#4");
+}
+
+TEST(ResponseReader, CountsTheOctetsOfTheResponseSoFar) {
+  ResponseReader r;
+  r.expect(true);
+  r.feed("+OK\r\n12345\r\n");
+  EXPECT_FALSE(r.next());
+  EXPECT_EQ(r.received(), 12u);
+}
+
 RC_GTEST_PROP(ResponseReaderProperty, AnySegmentationParsesTheSame, ()) {
   auto cuts = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, kWire.size() + 1));
   std::sort(cuts.begin(), cuts.end());
@@ -87,6 +133,6 @@ RC_GTEST_PROP(ResponseReaderProperty, AnySegmentationParsesTheSame, ()) {
   RC_ASSERT(split.size() == whole.size());
   for (std::size_t i = 0; i < whole.size(); ++i) {
     RC_ASSERT(split[i].status_line == whole[i].status_line);
-    RC_ASSERT(split[i].body == whole[i].body);
+    RC_ASSERT(split[i].body.text() == whole[i].body.text());
   }
 }

@@ -26,11 +26,16 @@ TEST(StatusLine, ParsesExtendedResponseCodes) {
   EXPECT_EQ(parse_status_line("-ERR [LOGIN-DELAY]")->code, "LOGIN-DELAY");
 }
 
-TEST(StatusLine, RejectsMalformedCodes) {
-  EXPECT_FALSE(parse_status_line("-ERR [IN USE] x"));
-  EXPECT_FALSE(parse_status_line("-ERR [] x"));
-  EXPECT_FALSE(parse_status_line("-ERR [SYS/] x"));
-  EXPECT_FALSE(parse_status_line("-ERR [unterminated"));
+// RFC 2449 #8 defines response codes only for servers that list RESP-CODES;
+// bracketed text that is not a code is free text, never a malformed line.
+TEST(StatusLine, BracketedFreeTextIsText) {
+  for (const char* line : {"-ERR [IN USE] x", "-ERR [] x", "-ERR [SYS/] x", "-ERR [unterminated",
+                           "-ERR [no such message] see RFC 2449 #8"}) {
+    auto s = parse_status_line(line);
+    ASSERT_TRUE(s) << line;
+    EXPECT_EQ(s->code, "") << line;
+    EXPECT_EQ(s->text, std::string(line).substr(5)) << line;
+  }
 }
 
 TEST(StatusLine, RejectsLowerCaseAndGluedIndicators) {

@@ -1,0 +1,86 @@
+#include "cli/run_setup.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "net/tls.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pop3 {
+
+namespace {
+
+// Whether a report can be written at path: its folder exists (or can be made)
+// and takes a new file.
+std::optional<std::string> unwritable(const std::string& option, const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  fs::path target(path);
+  std::error_code ec;
+  if (fs::is_directory(target, ec)) return option + " " + path + " is a folder: give a file name";
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  fs::create_directories(dir, ec);
+  fs::path probe = dir / (".pop3-harness-probe." + std::to_string(::getpid()));
+  {
+    std::ofstream out(probe);
+    if (!out) return option + " " + path + ": cannot write in " + dir.string();
+  }
+  fs::remove(probe, ec);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> usage_mistake(const RunOptions& o) {
+  if (!o.user.empty() && o.pass.empty())
+    return "--user " + o.user + " has no password: give it in POP3_PASS (or --pass, visible in the process list)";
+  if (auto why = unwritable("--junit", o.junit)) return why;
+  if (auto why = unwritable("--report-json", o.report_json)) return why;
+  return std::nullopt;
+}
+
+Target target_from_options(const RunOptions& o) {
+  Target t;
+  t.read_timeout = t.connect_timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_seconds * 1000));
+  t.login_timeout = std::max(t.read_timeout, std::chrono::milliseconds(static_cast<long>(o.login_timeout_seconds * 1000)));
+  t.tls = o.tls == "stls" ? TlsMode::stls : o.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+  t.trust = ClientTlsOptions{o.cafile, o.insecure, {}};
+  return t;
+}
+
+ScenarioResult preflight_result(const Preflight& p, const std::string& against) {
+  ScenarioResult r;
+  r.id = "preflight";
+  r.name = "the target can be tested: connect, greeting, CAPA and the account's login";
+  r.classname = "preflight";
+  r.file = against;
+  CheckResult c;
+  c.label = "preflight";
+  c.rfc = p.rfc;
+  if (!p.failed()) {
+    c.message = "greeting " + escape_bytes(p.greeting, 120) + "; capabilities: " + p.caps.describe() +
+                (p.login_method.empty() ? "" : "; logged in with " + p.login_method);
+  } else if (p.verdict == Preflight::Verdict::violation) {
+    c.outcome = Outcome::failed;
+    c.message = "protocol violation: " + p.message;
+    c.transcript = p.transcript;
+  } else {
+    c.outcome = Outcome::error;
+    c.message = p.message;
+    c.transcript = p.transcript;
+    r.environment_error = true;
+    r.reason = p.message;
+  }
+  r.checks.push_back(c);
+  r.outcome = summarize(r);
+  return r;
+}
+
+int preflight_exit_code(const Preflight& p) {
+  if (!p.failed()) return kPassed;
+  return p.verdict == Preflight::Verdict::violation ? kConformance : kEnvironment;
+}
+
+}  // namespace pop3

@@ -1,0 +1,32 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/run_options.hpp"
+#include "client/account.hpp"
+#include "client/preflight.hpp"
+#include "client/target.hpp"
+#include "report/result.hpp"
+
+namespace pop3 {
+
+// Mistakes in the options that no run can recover from, found before anything
+// runs: a --user with no password from any source, a report path that cannot
+// be written. Returns what to say (exit 2), or nothing.
+std::optional<std::string> usage_mistake(const RunOptions& o);
+
+// The client-role target of run, prop and fuzz, read from the options
+// (timeouts, TLS mode and trust); host and port are the caller's.
+Target target_from_options(const RunOptions& o);
+
+// The preflight as the report's first result (id "preflight"): a passed
+// check with what it found, or the one failure (a FAIL for a protocol
+// violation, an ERROR for the rest) with the transcript.
+ScenarioResult preflight_result(const Preflight& p, const std::string& against);
+
+// Whether the verdict ends the run with a FAIL (1) or an ERROR (3).
+int preflight_exit_code(const Preflight& p);
+
+}  // namespace pop3
