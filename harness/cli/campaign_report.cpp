@@ -58,10 +58,22 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
   }
 }
 
+void write_preflight_reports(RunReport& report, const RunOptions& common, const char* command) {
+  try {
+    write_atomically(common.junit, junit_xml(report));
+    if (!common.report_json.empty()) write_atomically(common.report_json, results_json(report, command));
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
+  }
+  std::cout << "JUnit report: " << common.junit << "\n";
+}
+
 CheckResult clean_oracle_check(const std::string& what, unsigned long long cases, std::uint64_t seed, bool unfinished) {
   Outcome outcome = unfinished ? Outcome::skipped : Outcome::passed;
-  return campaign_check(std::to_string(cases) + " cases, seed " + std::to_string(seed) + ": " + what, "rfc1939", outcome,
-                        unfinished ? "the campaign did not finish" : "");
+  // A stable name; the counts and the seed are in the message (and the report's properties).
+  return campaign_check(what, "rfc1939", outcome,
+                        (unfinished ? "the campaign did not finish: " : "") + std::to_string(cases) + " cases, seed " +
+                            std::to_string(seed));
 }
 
 int conclude_campaign(RunReport& report, const RunOptions& common, const CampaignScenario& what,

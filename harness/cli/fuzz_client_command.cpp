@@ -9,6 +9,7 @@
 #include <random>
 
 #include "cli/campaign_report.hpp"
+#include "cli/run_setup.hpp"
 #include "cli/data_path.hpp"
 #include "cli/fuzz_options.hpp"
 #include "fuzz/client_campaign.hpp"
@@ -43,6 +44,16 @@ class ClientFuzzSession {
                 static_cast<unsigned long long>(seed_), static_cast<unsigned long long>(seed_), budget.c_str(),
                 o_.common.client_cmd.c_str(), o_.jobs, o_.common.client_timeout_seconds);
     std::fflush(stdout);
+    // As in run: a client command that never connects is said once, and nothing is fuzzed.
+    Preflight p = run_sync(ioc_, client_preflight(client_, work_ / "preflight"));
+    report_.preflight = preflight_result(p, o_.common.client_cmd);
+    if (p.failed()) {
+      std::cout << "preflight ERROR " << p.message << "\n" << p.transcript << "nothing fuzzed\n";
+      write_preflight_reports(report_, o_.common, "fuzz");
+      std::error_code ec;
+      fs::remove_all(work_, ec);
+      return preflight_exit_code(p);
+    }
     asio::signal_set signals(ioc_, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code e, int) {
       if (!e) stop_ = true;
@@ -166,12 +177,13 @@ class ClientFuzzSession {
                   f.rfc.c_str(), c.message.c_str(), f.expected.c_str(), f.actual.c_str(), file.c_str());
       checks.push_back(c);
       auto again = replay(f);
-      CheckResult rc = campaign_check("replay: " + file + " fails under run", f.rfc,
+      CheckResult rc = campaign_check("replay: " + c.label + " fails again under run", f.rfc,
                                       again && *again ? Outcome::passed : Outcome::warning);
       rc.severity = Severity::should;
+      rc.message = file;
       if (!again || !*again)
-        rc.message = again ? "the reproducer passes under run: the client did not fail the same way again"
-                           : "the reproducer could not be replayed";
+        rc.message = again ? "the reproducer passes under run: the client did not fail the same way again (" + file + ")"
+                           : "the reproducer could not be replayed (" + file + ")";
       std::printf("  replay: %s\n", again && *again ? "fails again under run" : rc.message.c_str());
       checks.push_back(rc);
     }

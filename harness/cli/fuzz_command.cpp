@@ -14,6 +14,8 @@
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
 #include "cli/fuzz_options.hpp"
+#include "cli/run_setup.hpp"
+#include "client/preflight.hpp"
 #include "client/provision.hpp"
 #include "client/scenario_runner.hpp"
 #include "fuzz/campaign.hpp"
@@ -59,12 +61,7 @@ class FuzzSession {
                                                        (fs::path(o_.out) / "target-stderr.log").string());
       process_->start();
     }
-    std::string why = preflight();
-    if (!why.empty()) {
-      std::cerr << "pop3-harness: " << why << "\n";
-      write_reports({}, true, why);
-      return kEnvironment;
-    }
+    if (int code = preflight(); code != kPassed) return code;
     report_.properties["seed"] = std::to_string(seed_);
     report_.properties["target"] = target_.describe();
     std::string budget = o_.cases ? std::to_string(*o_.cases) + " cases" : fmt_seconds(*o_.seconds) + " s";
@@ -151,35 +148,79 @@ class FuzzSession {
   }
 
   // Puts the fixture in place, waits for the server (a --target-cmd may still
-  // be starting), and reads what it offers: APOP, STLS, PIPELINING,
-  // concurrent logins.
-  std::string preflight() {
-    auto check = [&]() -> asio::awaitable<std::string> {
+  // be starting), runs the preflight every command shares (greeting, CAPA,
+  // the account's login: a failure is said once and nothing is fuzzed), and
+  // reads what the server offers: APOP, STLS, PIPELINING, concurrent logins.
+  int preflight() {
+    auto check = [&]() -> asio::awaitable<std::optional<Preflight>> {
       std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
-      if (!why.empty()) co_return "provisioning failed: " + why;
+      if (!why.empty()) co_return failed_preflight(Preflight::Verdict::unreachable, "provisioning failed: " + why);
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(process_ ? 10 : 0) + target_.connect_timeout;
       asio::steady_timer pause(ioc_.get_executor());
-      std::string last;
       for (;;) {
-        try {
-          std::string unusable = co_await fuzz::read_target_profile(ioc_.get_executor(), target_, account_, profile_);
-          if (!unusable.empty()) co_return unusable;
-          lane_.apop = gen_.apop = profile_.apop;
-          lane_.concurrent_logins = profile_.concurrent_logins;
-          gen_.pipelining = profile_.pipelining;
-          gen_.stls_offered = profile_.stls;
-          co_return std::string();
-        } catch (const std::exception& e) {
-          last = e.what();
-        }
-        if (process_ && process_->exited()) co_return "--target-cmd exited before the server answered: " + process_->new_stderr();
-        if (std::chrono::steady_clock::now() >= deadline) break;
+        Preflight p = co_await pop3::preflight(target_, &account_);
+        bool starting = p.verdict == Preflight::Verdict::unreachable && process_ && !process_->exited() &&
+                        std::chrono::steady_clock::now() < deadline;
+        if (!starting) co_return p;
         pause.expires_after(std::chrono::milliseconds(20));
         co_await pause.async_wait(asio::use_awaitable);
       }
-      co_return target_.describe() + " is unreachable: " + last;
     };
-    return run_sync(ioc_, check());
+    std::optional<Preflight> p = run_sync(ioc_, check());
+    if (p && !p->failed() && p->login_method.starts_with("stls:"))
+      *p = *failed_preflight(Preflight::Verdict::wrong_tls_mode,
+                             "the server offers no login before TLS (its CAPA lists none): fuzz it with --tls stls");
+    if (p && process_ && process_->exited() && p->failed())
+      p->message = "--target-cmd exited before the server answered: " + process_->new_stderr();
+    if (p->failed()) {
+      p->message = redactor_.apply(p->message);
+      p->transcript = redactor_.apply(p->transcript);
+      report_.preflight = preflight_result(*p, target_.describe());
+      std::cout << (p->verdict == Preflight::Verdict::violation ? "preflight FAIL " : "preflight ERROR ") << p->message
+                << "\n";
+      std::cout << "nothing fuzzed\n";
+      write_preflight_reports(report_, o_.common, "fuzz");
+      return preflight_exit_code(*p);
+    }
+    lane_.login_method = p->login_method;
+    report_.preflight = preflight_result(*p, target_.describe());
+    auto profile = [&]() -> asio::awaitable<std::string> {
+      co_return co_await fuzz::read_target_profile(ioc_.get_executor(), target_, account_, profile_);
+    };
+    std::string unusable = run_sync(ioc_, profile());
+    if (!unusable.empty()) {
+      std::cerr << "pop3-harness: " << unusable << "\n";
+      write_reports({}, true, unusable);
+      return kEnvironment;
+    }
+    lane_.apop = gen_.apop = profile_.apop;
+    lane_.concurrent_logins = profile_.concurrent_logins;
+    gen_.pipelining = profile_.pipelining;
+    gen_.stls_offered = profile_.stls;
+    return kPassed;
+  }
+
+  // After a restart for a replay: until the server greets again (bounded).
+  void wait_for_target() {
+    auto wait = [&]() -> asio::awaitable<bool> {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      asio::steady_timer pause(ioc_.get_executor());
+      while (std::chrono::steady_clock::now() < deadline && !process_->exited()) {
+        Preflight p = co_await pop3::preflight(target_, nullptr);
+        if (p.verdict != Preflight::Verdict::unreachable) co_return true;
+        pause.expires_after(std::chrono::milliseconds(20));
+        co_await pause.async_wait(asio::use_awaitable);
+      }
+      co_return false;
+    };
+    run_sync(ioc_, wait());
+  }
+
+  static std::optional<Preflight> failed_preflight(Preflight::Verdict v, std::string message) {
+    Preflight p;
+    p.verdict = v;
+    p.message = std::move(message);
+    return p;
   }
 
   std::string write_reproducer(Finding& f, std::size_t n) {
@@ -232,7 +273,7 @@ class FuzzSession {
         (void)ended;
         process_->new_stderr();
         process_->start();
-        preflight();
+        wait_for_target();
       }
       return played.outcome != Outcome::passed;
     } catch (const std::exception& e) {
@@ -253,11 +294,13 @@ class FuzzSession {
     report_.seconds = seconds;
     report_.interrupted = r.interrupted;
     report_.properties["cases"] = std::to_string(s.cases);
+    report_.properties["cases-logged-in"] = std::to_string(s.logged_in);
     report_.properties["cases-per-second"] = std::to_string(static_cast<long>(s.cases / std::max(s.seconds, 1e-6)));
-    std::printf("%llu cases (%llu passed, %llu skipped as known), %llu commands in %.2f s: %.0f cases/s; %llu sessions, "
-                "%llu closed by the server, %llu restarts\n",
+    std::printf("%llu cases (%llu passed, %llu skipped as known, %llu logged in), %llu commands in %.2f s: %.0f cases/s; "
+                "%llu sessions, %llu closed by the server, %llu restarts\n",
                 static_cast<unsigned long long>(s.cases), static_cast<unsigned long long>(s.passed),
-                static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.exchanges), s.seconds,
+                static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.logged_in),
+                static_cast<unsigned long long>(s.exchanges), s.seconds,
                 s.cases / std::max(s.seconds, 1e-6), static_cast<unsigned long long>(s.sessions),
                 static_cast<unsigned long long>(s.closed_by_server), static_cast<unsigned long long>(s.restarts));
     if (s.unconfirmed_crashes)
@@ -269,8 +312,8 @@ class FuzzSession {
     for (auto& f : r.findings) {
       ++n;
       std::string file = write_reproducer(f, n);
-      CheckResult c = campaign_check(std::string(to_string(f.oracle)) + ": " + redactor_.apply(f.message), f.rfc == "-" ? "" : f.rfc,
-                            Outcome::failed);
+      // Named by its signature, which the same bug keeps from seed to seed.
+      CheckResult c = campaign_check(redactor_.apply(f.signature), f.rfc == "-" ? "" : f.rfc, Outcome::failed);
       c.message = redactor_.apply(f.message) + " — reproducer: " + file + " (signature " + f.signature + ")";
       c.expected = f.expected;
       c.actual = redactor_.apply(f.actual);
@@ -281,12 +324,13 @@ class FuzzSession {
       if (!f.process.empty()) std::printf("  process: %s\n", redactor_.apply(f.process.substr(0, 600)).c_str());
       checks.push_back(c);
       auto again = replay(f);
-      CheckResult rc = campaign_check("replay: " + file + " fails under run", f.rfc == "-" ? "" : f.rfc,
-                             again && *again ? Outcome::passed : Outcome::warning);
+      CheckResult rc = campaign_check("replay: " + redactor_.apply(f.signature) + " fails again under run",
+                                      f.rfc == "-" ? "" : f.rfc, again && *again ? Outcome::passed : Outcome::warning);
       rc.severity = Severity::should;
+      rc.message = file;
       if (!again || !*again)
-        rc.message = again ? "the reproducer passes under run: the finding depends on more than its bytes"
-                           : "the reproducer could not be replayed";
+        rc.message = again ? "the reproducer passes under run: the finding depends on more than its bytes (" + file + ")"
+                           : "the reproducer could not be replayed (" + file + ")";
       std::printf("  replay: %s\n", again && *again ? "fails again under run" : rc.message.c_str());
       checks.push_back(rc);
     }
@@ -301,6 +345,10 @@ class FuzzSession {
     }
     CampaignEnd end{failed, r.interrupted, std::nullopt, s.cases};
     if (r.environment_error) end.environment_error = redactor_.apply(*r.environment_error);
+    else if (!r.interrupted && s.transaction_cases > 0 && s.logged_in == 0)
+      // The preflight's login worked, yet no lane got in: nothing was fuzzed logged in.
+      end.environment_error = "no case reached the TRANSACTION state (" + std::to_string(s.login_refusals) +
+                              " logins refused, the last: " + redactor_.apply(s.last_refusal) + ")";
     return conclude_campaign(report_, o_.common,
                              {"fuzz/server", "fuzzed commands: no crash, no hang, no protocol violation", "fuzz.server",
                               o_.fixture, "rfc1939"},

@@ -17,6 +17,9 @@
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
 #include "cli/prop_options.hpp"
+#include "cli/run_setup.hpp"
+#include "client/login.hpp"
+#include "client/preflight.hpp"
 #include "client/provision.hpp"
 #include "client/scenario_runner.hpp"
 #include "prop/campaign.hpp"
@@ -60,6 +63,9 @@ class PropSession {
     }
     std::uint64_t seed = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
     report_.properties["seed"] = std::to_string(seed);
+    report_.properties["target"] = target_.describe();
+    std::optional<prop::Logins> logins = preflight();
+    if (!logins) return write_preflight_failure(started);
     report_.properties["runs"] = std::to_string(o_.runs);
     report_.properties["max-commands"] = std::to_string(o_.max_commands);
     report_.properties["target"] = target_.describe();
@@ -77,6 +83,7 @@ class PropSession {
     prop::CaseRunner runner(target, {account_.user, account_.pass}, reference ? &*reference : nullptr,
                             reference_ ? std::optional<prop::Credentials>({reference_->user, reference_->pass})
                                        : std::nullopt);
+    runner.set_logins(*logins);
     auto messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
     bool tty = ::isatty(1);
     auto last = std::chrono::steady_clock::now();
@@ -100,6 +107,50 @@ class PropSession {
   }
 
  private:
+  // Before any case, as for run and fuzz: can the target (and the reference)
+  // be tested with this account, and by which logins? Nothing when it cannot:
+  // preflight_ says why, once.
+  std::optional<prop::Logins> preflight() {
+    auto check = [&]() -> asio::awaitable<std::optional<prop::Logins>> {
+      preflight_ = co_await pop3::preflight(target_, &account_);
+      if (preflight_.failed()) co_return std::nullopt;
+      if (reference_) {
+        Preflight ref = co_await pop3::preflight(reference_target_, &*reference_);
+        if (ref.failed()) {
+          ref.message = "the reference " + reference_target_.describe() + ": " + ref.message;
+          preflight_ = ref;
+          co_return std::nullopt;
+        }
+      }
+      const std::string& method = preflight_.login_method;
+      prop::Logins logins{method == "user", method == "apop"};
+      if (!logins.apop && preflight_.caps.has("APOP")) logins.apop = co_await login_works(target_, account_, "apop");
+      if (method.starts_with("stls:") || (!logins.user && !logins.apop)) {
+        preflight_.verdict = method.starts_with("stls:") ? Preflight::Verdict::wrong_tls_mode
+                                                         : Preflight::Verdict::login_refused;
+        preflight_.message = method.starts_with("stls:")
+                                 ? "the server offers no login before TLS (its CAPA lists none): run prop with --tls stls"
+                                 : "prop logs in with USER/PASS or APOP, and the server takes neither for " +
+                                       account_.user + " (it logged in with " + login_label(method) + ")";
+        co_return std::nullopt;
+      }
+      co_return logins;
+    };
+    auto logins = run_sync(ioc_, check());
+    preflight_.message = redactor_.apply(preflight_.message);
+    preflight_.transcript = redactor_.apply(preflight_.transcript);
+    report_.preflight = preflight_result(preflight_, target_.describe());
+    return logins;
+  }
+
+  int write_preflight_failure(std::chrono::steady_clock::time_point started) {
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << (preflight_.verdict == Preflight::Verdict::violation ? "preflight FAIL " : "preflight ERROR ")
+              << preflight_.message << "\nno case run\n";
+    write_preflight_reports(report_, o_.common, "prop");
+    return preflight_exit_code(preflight_);
+  }
+
   bool setup() {
     try {
       auto fixture = campaign_fixture(o_.fixture);
@@ -205,9 +256,10 @@ class PropSession {
       sr.reason = why;
       env = true;
     }
-    CheckResult model = check(std::to_string(r.cases) + " cases of up to " + std::to_string(o_.max_commands) +
-                                  " steps: every response as the maildrop model predicts (seed " + std::to_string(seed) + ")",
-                              Severity::must, "rfc1939", Outcome::passed);
+    // A stable name (no counts, no seed: they are properties), the numbers in its message.
+    CheckResult model = check("every response as the maildrop model predicts", Severity::must, "rfc1939", Outcome::passed);
+    model.message = std::to_string(r.cases) + " cases of up to " + std::to_string(o_.max_commands) + " steps, seed " +
+                    std::to_string(seed);
     if (r.interrupted) {
       model.outcome = Outcome::skipped;
       model.message = "interrupted (SIGINT or SIGTERM) after " + std::to_string(r.cases) + " cases";
@@ -246,7 +298,8 @@ class PropSession {
       if (!model.transcript.empty()) std::printf("  transcript:\n%s\n", model.transcript.c_str());
       sr.checks.push_back(model);
       // The counterexample must replay: the written scenario fails the same way.
-      CheckResult replayed = check("replay: " + file + " fails again under run", Severity::must, f.rfc, Outcome::passed);
+      CheckResult replayed = check("replay: the smallest case fails again under run", Severity::must, f.rfc, Outcome::passed);
+      replayed.message = file;
       // A difference is between two behaviours; the scenario states the
       // model's, which one of the servers may well satisfy.
       if (!c.trace.empty() && !difference) {
@@ -309,6 +362,7 @@ class PropSession {
   std::unique_ptr<EmbeddedTarget> embedded_;
   RunReport report_;
   Redactor redactor_;
+  Preflight preflight_;
 };
 
 }  // namespace

@@ -198,7 +198,8 @@ class RunSession {
   }
 
   asio::awaitable<void> main_loop(asio::signal_set& signals) {
-    if (!client_mode() && !co_await preflight_all()) {
+    bool usable = client_mode() ? co_await client_preflight() : co_await preflight_all();
+    if (!usable) {
       stop(signals);
       co_return;
     }
@@ -233,6 +234,23 @@ class RunSession {
     std::cout << "capabilities: " << caps_.describe() << "\n";
     console_->preflight(*report_.preflight);
     co_await plaintext_capabilities();
+    co_return true;
+  }
+
+  // The client role's preflight: the client command, run once against a
+  // correct scripted server, must at least connect. One that never does (a
+  // wrong path, a typo in --client-cmd) is said once, not as every check of
+  // every scenario.
+  asio::awaitable<bool> client_preflight() {
+    ClientCommand client{o_.client_cmd, o_.client_saves == "lf",
+                         std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
+    Preflight p = co_await pop3::client_preflight(client, client_work_ / "preflight");
+    if (p.failed()) {
+      stop_run(p);
+      co_return false;
+    }
+    report_.preflight = preflight_result(p, o_.client_cmd);
+    report_.preflight->checks.front().message = "the client command connected to a scripted server";
     co_return true;
   }
 

@@ -4,10 +4,9 @@
 
 #include <optional>
 
+#include "client/login.hpp"
 #include "client/session_io.hpp"
 #include "net/tls.hpp"
-#include "util/base64.hpp"
-#include "util/md5_hex.hpp"
 
 namespace asio = boost::asio;
 
@@ -227,27 +226,6 @@ class Procedure {
     return m;
   }
 
-  // One login attempt: the answer that ended it, and at which command.
-  asio::awaitable<Response> attempt(const std::string& method, bool& at_first_step) {
-    const Account& a = *a_;
-    at_first_step = true;
-    if (method == "apop")
-      co_return co_await s_.request("APOP " + a.user + " " + md5_hex(s_.greeting_timestamp() + a.pass), "APOP " + a.user + " ***",
-                                    false, t_.read_timeout);
-    if (method == "plain") {
-      std::string resp = base64_encode(std::string(1, '\0') + a.user + std::string(1, '\0') + a.pass);
-      Response r = co_await s_.request("AUTH PLAIN " + resp, "AUTH PLAIN ***", false, t_.read_timeout);
-      // A server that takes no initial response asks for it (RFC 5034 #4).
-      if (r.parsed && r.parsed->status == Status::continuation)
-        r = co_await s_.request(resp, "***", false, t_.read_timeout);
-      co_return r;
-    }
-    Response r = co_await s_.request("USER " + a.user, "USER " + a.user, false, t_.read_timeout);
-    if (!r.parsed || r.parsed->status != Status::ok) co_return r;
-    at_first_step = false;
-    co_return co_await s_.request("PASS " + a.pass, "PASS ***", false, t_.read_timeout);
-  }
-
   // A server that offers no login before TLS but offers STLS (Dovecot with
   // disable_plaintext_auth): the preflight logs in inside TLS, as a client would.
   bool wants_tls_first() const {
@@ -271,8 +249,7 @@ class Procedure {
   }
 
   asio::awaitable<bool> login() {
-    const char* names[] = {"USER/PASS", "AUTH PLAIN", "APOP"};
-    auto label = [&](const std::string& m) { return m == "user" ? names[0] : m == "plain" ? names[1] : names[2]; };
+    auto label = login_label;
     Capabilities offered = p_.caps;
     if (wants_tls_first()) {
       Capabilities inside;
@@ -291,7 +268,9 @@ class Procedure {
       bool at_first_step = true;
       Response r;
       try {
-        r = co_await attempt(method, at_first_step);
+        LoginAnswer answer = co_await log_in(s_, method, *a_, t_.read_timeout);
+        r = std::move(answer.response);
+        at_first_step = answer.at_first_step;
       } catch (const ProtocolError& e) {
         if (e.kind == ProtocolError::Kind::closed && s_.may_close())
           co_return set(Verdict::login_refused, "login as " + a_->user + " (" + label(method) + ") refused, and the "

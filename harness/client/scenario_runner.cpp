@@ -12,6 +12,7 @@
 
 #include "client/body_checks.hpp"
 #include "client/check_eval.hpp"
+#include "client/login.hpp"
 #include "client/probes.hpp"
 #include "client/session_io.hpp"
 #include "client/tls_steps.hpp"
@@ -307,7 +308,7 @@ class Execution {
     const auto until = Clock::now() + target_.login_timeout;
     asio::steady_timer pause(ex_);
     for (int attempt = 0;; ++attempt) {
-      Response r = co_await login_once(method, s);
+      Response r = (co_await log_in(s, method, account_, target_.read_timeout)).response;
       if (r.parsed && r.parsed->status == Status::ok) {
         if (attempt > 0) c.message = "logged in after " + std::to_string(attempt) + " [IN-USE] refusal(s)";
         co_return;
@@ -321,21 +322,6 @@ class Execution {
       pause.expires_after(std::chrono::milliseconds(100 << std::min(attempt, 4)));
       co_await pause.async_wait(asio::use_awaitable);
     }
-  }
-
-  asio::awaitable<Response> login_once(const std::string& method, ClientSession& s) {
-    const Duration t = target_.read_timeout;
-    if (method == "apop")
-      co_return co_await s.request("APOP " + account_.user + " " + md5_hex(s.greeting_timestamp() + account_.pass),
-                                   "APOP " + account_.user + " ***", false, t);
-    if (method == "plain") {
-      Response r = co_await s.request("AUTH PLAIN " + vars_["plain"], "AUTH PLAIN ***", false, t);
-      if (r.parsed && r.parsed->status == Status::continuation) r = co_await s.request(vars_["plain"], "***", false, t);
-      co_return r;
-    }
-    Response r = co_await s.request("USER " + account_.user, "USER " + account_.user, false, t);
-    if (!r.parsed || r.parsed->status != Status::ok) co_return r;
-    co_return co_await s.request("PASS " + account_.pass, "PASS ***", false, t);
   }
 
   void apply(const Step& step, CheckResult& c, const StepOutcome& o) {

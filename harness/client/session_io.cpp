@@ -159,7 +159,7 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
       else {
         std::string got = reader_.pending().empty() ? std::string{}
                                                     : "; unterminated data: " + escape_bytes(reader_.pending(), 120);
-        throw ProtocolError(ProtocolError::Kind::timeout,
+        throw ProtocolError(body ? ProtocolError::Kind::unterminated : ProtocolError::Kind::timeout,
                             (body ? "the multi-line answer to " + what + " was not terminated within "
                                   : "no complete answer to " + what + " within ") +
                                 seconds_text(timeout) + " (" + std::to_string(reader_.received()) +

@@ -17,7 +17,8 @@ struct ProtocolError : std::runtime_error {
   enum class Kind {
     closed,        // closed before sending any of the answer
     closed_mid,    // closed in the middle of an answer
-    timeout,       // no complete answer within its deadline
+    timeout,       // no complete status line within the deadline
+    unterminated,  // a multi-line answer not terminated within the deadline
     violation,     // the bytes break the framing (bare LF, CR CR LF, a line over 512 octets)
     limit,         // the answer is beyond what the harness holds
   };

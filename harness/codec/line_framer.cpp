@@ -74,7 +74,12 @@ std::optional<std::string_view> LineFramer::next_view(std::size_t max_octets, En
       head_ = scanned_ = lf + 1;
       return line;
     }
-    // A bare LF.
+    // A bare LF. Over the limit is over the limit first, so the verdict does
+    // not depend on how the bytes were cut into reads.
+    if (lf - head_ + 1 > max_octets) {
+      error_ = Error::line_too_long;
+      return std::nullopt;
+    }
     bool lone_dot = ending == Ending::body && lf >= head_ + 1 && buffer_[lf - 1] == '.' &&
                     (lf == head_ + 1 || buffer_[lf - 2] == '\n');
     if (ending == Ending::status || lone_dot) {

@@ -152,6 +152,12 @@ asio::awaitable<void> Campaign::lane_loop(unsigned k) {
 
 asio::awaitable<void> Campaign::handle(unsigned k, Lane& lane, const Case& c, const CaseResult& r, bool retried) {
   result_.stats.exchanges += r.exchanges;
+  if (!retried && c.phase == Phase::transaction) ++result_.stats.transaction_cases;
+  if (r.logged_in) ++result_.stats.logged_in;
+  if (r.login_refused) {
+    ++result_.stats.login_refusals;
+    result_.stats.last_refusal = r.detail;
+  }
   switch (r.kind) {
     case CaseResult::Kind::passed: ++result_.stats.passed; break;
     case CaseResult::Kind::lost: ++result_.stats.closed_by_server; break;

@@ -28,6 +28,10 @@ struct CampaignOptions {
 struct CampaignStats {
   std::uint64_t cases = 0, passed = 0, skipped = 0, exchanges = 0;
   std::uint64_t sessions = 0, closed_by_server = 0, restarts = 0, unconfirmed_crashes = 0;
+  // Cases meant for the TRANSACTION state, and those that reached it: a
+  // campaign that never logged in fuzzed nothing there.
+  std::uint64_t transaction_cases = 0, logged_in = 0, login_refusals = 0;
+  std::string last_refusal;
   double seconds = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "codec/limits.hpp"
 #include "fuzz/generator.hpp"
 #include "fuzz/verdict.hpp"
+#include "client/login.hpp"
 #include "net/transcript.hpp"
 
 namespace asio = boost::asio;
@@ -63,10 +64,6 @@ asio::awaitable<void> Lane::finish() {
   drop();
 }
 
-asio::awaitable<Response> Lane::login_step(const std::string& line, const std::string& shown) {
-  co_return co_await session_->request(line, shown, false, config_.target.read_timeout);
-}
-
 asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::vector<unsigned long>& marks) {
   if (session_ && phase_ == phase) {
     // Bytes after the last answer answer nothing; Dovecot, for one, sends a
@@ -101,7 +98,7 @@ asio::awaitable<std::optional<CaseResult>> Lane::ensure(Phase phase, const std::
   asio::steady_timer pause(ex_);
   for (std::chrono::milliseconds wait{1};; wait *= 2) {
     std::optional<CaseResult> lost = co_await open(phase, marks);
-    if (!lost || lost->detail.find("[IN-USE]") == std::string::npos ||
+    if (!lost || !lost->in_use ||
         std::chrono::steady_clock::now() + wait > deadline)
       co_return lost;
     pause.expires_after(wait);
@@ -142,13 +139,14 @@ asio::awaitable<std::optional<CaseResult>> Lane::open(Phase phase, const std::ve
     co_return r;
   }
   if (phase == Phase::transaction) {
-    const Account& a = config_.account;
-    Response user = co_await login_step("USER " + a.user, "USER " + a.user);
-    Response pass = co_await login_step("PASS " + a.pass, "PASS ****");
-    if (!user.parsed || user.parsed->status != Status::ok || !pass.parsed || pass.parsed->status != Status::ok) {
+    LoginAnswer login = co_await log_in(*session_, config_.login_method, config_.account, config_.target.read_timeout);
+    if (!login.ok()) {
       CaseResult r;
       r.kind = CaseResult::Kind::lost;
-      r.detail = "login refused: " + redactor_.apply(escape_bytes(pass.status_line, 200));
+      r.login_refused = true;
+      r.in_use = login.response.parsed && login.response.parsed->code == "IN-USE";
+      r.detail = std::string(login_label(config_.login_method)) + " refused: " +
+                 redactor_.apply(escape_bytes(login.response.status_line, 200));
       drop();
       co_return r;
     }
@@ -218,18 +216,24 @@ CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) 
   };
   std::string shown = u ? redactor_.command(u->bytes) : std::string();
   if (auto* p = dynamic_cast<const ProtocolError*>(&e)) {
-    if (p->kind == ProtocolError::Kind::timeout) {
-      if (what.starts_with("multi-line"))
-        finding(Oracle::violation, "rfc1939#3", "a multi-line response ends with a line holding only '.'",
-                "unterminated-body:" + upper_keyword(c));
-      else
+    using K = ProtocolError::Kind;
+    switch (p->kind) {
+      case K::timeout:
         finding(Oracle::hang, "rfc1939#3", "the server never answered " + escape_bytes(shown, 80) + " (" + c.mutation + ")",
                 features(c));
-    } else if (p->kind == ProtocolError::Kind::limit && what.find("closed") == std::string::npos) {
-      finding(Oracle::violation, "rfc2449#4", what, "limit:" + upper_keyword(c));
-    } else {
-      r.kind = CaseResult::Kind::suspect;
-      r.detail = what;
+        break;
+      case K::unterminated:
+        finding(Oracle::violation, "rfc1939#3", "a multi-line response ends with a line holding only '.'",
+                "unterminated-body:" + upper_keyword(c));
+        break;
+      case K::violation: finding(Oracle::violation, p->rfc, what, "framing:" + upper_keyword(c)); break;
+      case K::closed:
+      case K::closed_mid:
+      case K::limit:
+        // Gone without an answer (the campaign asks whether it crashed), or an answer beyond the harness's bounds.
+        r.kind = CaseResult::Kind::suspect;
+        r.detail = what;
+        break;
     }
   } else if (auto* n = dynamic_cast<const NetError*>(&e); n && n->kind() == NetError::Kind::timeout) {
     finding(Oracle::hang, "rfc1939#3", "the server stopped reading: a write of the case timed out (" + c.mutation + ")",
@@ -258,6 +262,7 @@ asio::awaitable<CaseResult> Lane::run(const Case& c, const std::vector<unsigned 
   if (c.delivery == Delivery::closing) r = co_await run_closing(c, marks);
   else r = co_await run_shared(c, marks);
   r.marks = start_marks_;
+  r.logged_in = c.phase == Phase::transaction && !r.login_refused && r.kind != CaseResult::Kind::lost;
   co_return r;
 }
 

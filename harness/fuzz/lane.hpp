@@ -23,6 +23,9 @@ struct LaneConfig {
   Account account;
   std::shared_ptr<const std::vector<std::string>> messages;  // the fixture
   bool apop = false;
+  // How the logged-in lanes log in: the method the preflight found ("user",
+  // "apop" or "plain").
+  std::string login_method = "user";
   // The server lets a second session log in while one is (no maildrop lock).
   bool concurrent_logins = false;
   // While it says so, no new connection is opened (the target is being
@@ -40,6 +43,10 @@ struct CaseResult {
   Kind kind = Kind::passed;
   std::optional<Finding> finding;
   std::string detail;
+  // lost at the login that reaches the TRANSACTION state: refused (in_use:
+  // with [IN-USE], a lock the server has not let go of yet).
+  bool login_refused = false, in_use = false;
+  bool logged_in = false;  // the case ran in the TRANSACTION state
   std::size_t exchanges = 0;
   std::vector<unsigned long> marks;  // what the session had marked when the case began
 };
@@ -67,7 +74,6 @@ class Lane {
   boost::asio::awaitable<void> released();
   boost::asio::awaitable<CaseResult> run_closing(const Case& c, const std::vector<unsigned long>& marks);
   boost::asio::awaitable<CaseResult> run_alone(const Case& c, const std::vector<unsigned long>& marks);
-  boost::asio::awaitable<Response> login_step(const std::string& line, const std::string& shown);
   std::optional<CaseResult> held_back(const Case& c);
   CaseResult judge(const Unit& u, const Response& r);
   CaseResult violation(const Violation& v, const std::string& keyword, std::string transcript) const;

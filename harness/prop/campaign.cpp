@@ -136,7 +136,9 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
     return st.result;
   }
   const bool consistent = runner.apop_consistent();
-  const Model initial(fixture, runner.apop_offered() && consistent, consistent);
+  Logins logins = runner.logins();
+  logins.apop = logins.apop && runner.apop_offered() && consistent;
+  const Model initial(fixture, runner.apop_offered() && consistent, consistent, logins);
   Sut sut{st};
 
   auto property = [&] {

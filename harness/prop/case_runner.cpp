@@ -174,7 +174,7 @@ std::optional<Finding> CaseRunner::resync(Lane& lane, const Model& state, bool) 
   lane.link.reset();
   if (auto f = connect(lane)) return f;
   auto send = [&](const Op& op, bool must_ok) -> std::optional<Finding> {
-    std::string digest;
+    std::string digest = lane.timestamp.empty() ? std::string("0") : md5_hex(lane.timestamp + lane.credentials.pass);
     Exchange x = lane.link->request(command_line(op, lane.credentials.user, lane.credentials.pass, digest), show(op), false);
     ++commands_;
     Expectation e;
@@ -187,12 +187,17 @@ std::optional<Finding> CaseRunner::resync(Lane& lane, const Model& state, bool) 
                      "+OK ...", x.response->status_line, lane.link->recent(), false};
     return std::nullopt;
   };
-  if (state.in_transaction() || state.pending() == Model::Pending::good_user)
+  if ((state.in_transaction() && logins_.user) || state.pending() == Model::Pending::good_user)
     if (auto f = send(Op{OpKind::user, {}, {}, true}, true)) return f;
   if (state.pending() == Model::Pending::bad_user)
     if (auto f = send(Op{OpKind::user, {}, {}, false}, false)) return f;
   if (!state.in_transaction()) return std::nullopt;
-  if (auto f = send(Op{OpKind::pass, {}, {}, true}, true)) return f;
+  if (!logins_.user) {
+    // A server that takes APOP and not USER/PASS for this account.
+    if (auto f = send(Op{OpKind::apop, {}, {}, true}, true)) return f;
+  } else if (auto f = send(Op{OpKind::pass, {}, {}, true}, true)) {
+    return f;
+  }
   for (auto n : state.marked_numbers())
     if (auto f = send(Op{OpKind::dele, std::to_string(n), {}, true}, true)) return f;
   return std::nullopt;
@@ -205,9 +210,16 @@ std::optional<Finding> CaseRunner::second_session(Lane& lane, const Expectation&
   }
   Lane other{lane.server, lane.credentials, nullptr, {}, {}, false, false, {}};
   if (auto f = connect(other)) return f;
-  Exchange user = other.link->request("USER " + lane.credentials.user, "USER {user}", false);
-  Exchange pass = user.response ? other.link->request("PASS " + lane.credentials.pass, "PASS {pass}", false) : user;
-  commands_ += 2;
+  Exchange pass;
+  if (logins_.user) {
+    Exchange user = other.link->request("USER " + lane.credentials.user, "USER {user}", false);
+    pass = user.response ? other.link->request("PASS " + lane.credentials.pass, "PASS {pass}", false) : user;
+    commands_ += 2;
+  } else {
+    std::string digest = md5_hex(other.timestamp + lane.credentials.pass);
+    pass = other.link->request("APOP " + lane.credentials.user + " " + digest, "APOP {user} {apop}", false);
+    ++commands_;
+  }
   if (!pass.response) {
     lane.observed = "second login: no answer";
     return problem(other, e, "a second session's login got no answer", pass);

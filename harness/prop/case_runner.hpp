@@ -41,6 +41,9 @@ class CaseRunner {
   std::size_t commands() const { return commands_; }
   // Whether the target's greeting offered APOP (known after the first begin()).
   bool apop_offered() const { return lanes_.front().apop; }
+  // Which logins the target takes for the account (the preflight found out).
+  void set_logins(Logins logins) { logins_ = logins; }
+  const Logins& logins() const { return logins_; }
   // In differential mode: whether every server agrees on offering APOP.
   bool apop_consistent() const {
     for (const auto& lane : lanes_)
@@ -71,6 +74,7 @@ class CaseRunner {
   std::vector<TraceItem> trace_;
   std::vector<Observation> observations_;
   std::size_t commands_ = 0;
+  Logins logins_;
 };
 
 }  // namespace pop3::prop

@@ -74,17 +74,20 @@ rc::Gen<Op> gen_op(const Model& m) {
     });
   }
   std::vector<Choice> choices;
+  // Logins only by the methods the server takes for this account; the wrong
+  // credentials of every method are still tried.
+  std::size_t user = m.logins().user ? 1 : 0;
   switch (m.pending()) {
     case Model::Pending::good_user:
-      choices = {{14, just(OpKind::pass)}, {1, just(OpKind::pass, false)}, {1, just(OpKind::user)}};
+      choices = {{14 * user, just(OpKind::pass)}, {1, just(OpKind::pass, false)}, {user, just(OpKind::user)}};
       break;
-    case Model::Pending::bad_user: choices = {{4, just(OpKind::user)}, {2, just(OpKind::pass)}}; break;
+    case Model::Pending::bad_user: choices = {{4 * user, just(OpKind::user)}, {2, just(OpKind::pass)}}; break;
     case Model::Pending::none:
-      choices = {{12, just(OpKind::user)}, {1, just(OpKind::user, false)}, {1, just(OpKind::pass)}};
+      choices = {{12 * user, just(OpKind::user)}, {1, just(OpKind::user, false)}, {1, just(OpKind::pass)}};
       break;
   }
   if (m.apop_offered()) {
-    choices.push_back({5, just(OpKind::apop)});
+    choices.push_back({m.logins().apop ? 5u : 0u, just(OpKind::apop)});
     choices.push_back({1, just(OpKind::apop, false)});
   } else if (m.apop_testable()) {
     choices.push_back({1, just(OpKind::apop)});

@@ -26,9 +26,10 @@ bool is_lines_arg(const std::string& s) {
 
 }  // namespace
 
-Model::Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable)
+Model::Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable,
+             Logins logins)
     : messages_(std::move(messages)), removed_(messages_->size(), false), apop_(apop_offered),
-      apop_testable_(apop_testable) {}
+      apop_testable_(apop_testable), logins_(logins) {}
 
 std::vector<unsigned long> Model::marked_numbers() const {
   std::vector<unsigned long> out;
@@ -98,8 +99,10 @@ Expectation Model::authorization_answer(const Op& op) const {
         return op.good ? answer(Answer::ok, "rfc1939#7", "PASS with the right password after USER")
                        : answer(Answer::err, "rfc1939#7", "PASS with a wrong password");
       if (pending_ == Pending::bad_user) return answer(Answer::err, "rfc1939#7", "PASS after USER with an unknown name");
-      if (pass_failed_ && op.good) {
-        Expectation e = answer(Answer::either, "rfc1939#7", "PASS after a refused PASS, without a new USER");
+      if ((pass_failed_ || user_overtaken_) && op.good) {
+        Expectation e = answer(Answer::either, "rfc1939#7",
+                               user_overtaken_ ? "PASS after USER and then another login command"
+                                               : "PASS after a refused PASS, without a new USER");
         e.resync_on_ok = true;
         return e;
       }
@@ -201,7 +204,7 @@ void Model::end_session(bool commit) {
       if (marked_[i]) removed_[numbering_[i]] = true;
   transaction_ = false;
   pending_ = Pending::none;
-  pass_failed_ = false;
+  pass_failed_ = user_overtaken_ = false;
   numbering_.clear();
   marked_.clear();
 }
@@ -218,19 +221,23 @@ void Model::apply(const Op& op) {
     switch (op.kind) {
       case OpKind::user:
         pending_ = op.good ? Pending::good_user : Pending::bad_user;
-        pass_failed_ = false;
+        pass_failed_ = user_overtaken_ = false;
         return;
       case OpKind::pass:
         login = pending_ == Pending::good_user && op.good;
         pass_failed_ = pending_ != Pending::none && !login;
         pending_ = Pending::none;
         break;
-      case OpKind::apop: login = apop_ && op.good; break;
+      case OpKind::apop:
+        login = apop_ && op.good;
+        user_overtaken_ = !login && pending_ != Pending::none;
+        if (user_overtaken_) pending_ = Pending::none;
+        break;
       default: return;
     }
     if (!login) return;
     transaction_ = true;
-    pass_failed_ = false;
+    pass_failed_ = user_overtaken_ = false;
     pending_ = Pending::none;
     for (std::size_t i = 0; i < removed_.size(); ++i)
       if (!removed_[i]) numbering_.push_back(i);

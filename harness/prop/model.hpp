@@ -35,11 +35,20 @@ struct Expectation {
 // The maildrop as a conformant server must present it, across sessions: the
 // fixture's messages, those removed by an earlier QUIT, and the current
 // session's state and deletion marks. Pure: the property test's model.
+// Which logins the server takes for the account: RFC 1939 #13 advises against
+// offering both USER/PASS and APOP, and a server may refuse either (the
+// preflight finds out). A case never logs in by a method the server refuses.
+struct Logins {
+  bool user = true;
+  bool apop = true;  // when the greeting offers a timestamp
+};
+
 class Model {
  public:
   // apop_testable: false when servers compared in differential mode
   // disagree on offering APOP, so that no case uses it.
-  Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable = true);
+  Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable = true,
+        Logins logins = {});
 
   Expectation expect(const Op& op) const;
   void apply(const Op& op);
@@ -49,6 +58,7 @@ class Model {
   Pending pending() const { return pending_; }
   bool apop_offered() const { return apop_; }
   bool apop_testable() const { return apop_testable_; }
+  const Logins& logins() const { return logins_; }
   // Message numbers of this session, deleted ones included (zero before login).
   std::size_t numbered() const { return numbering_.size(); }
   bool marked(unsigned long number) const { return marked_[number - 1]; }
@@ -74,6 +84,10 @@ class Model {
   bool transaction_ = false;
   Pending pending_ = Pending::none;
   bool pass_failed_ = false;  // the last PASS was refused (RFC 1939 is silent on what USER it leaves)
+  // USER, then another login command (APOP): RFC 1939 does not say whether
+  // the USER still stands for a PASS that follows.
+  bool user_overtaken_ = false;
+  Logins logins_;
   std::vector<std::size_t> numbering_;  // message number - 1 -> fixture message
   std::vector<bool> marked_;
 };

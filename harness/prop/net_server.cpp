@@ -63,7 +63,7 @@ class NetLink : public Link {
     } catch (const ProtocolError& e) {
       auto failure = e.kind == ProtocolError::Kind::closed    ? Exchange::Failure::closed
                      : e.kind == ProtocolError::Kind::timeout ? Exchange::Failure::timeout
-                                                              : Exchange::Failure::protocol;
+                                                              : Exchange::Failure::protocol;  // incl. unterminated
       return {std::nullopt, failure, redactor_.apply(e.what())};
     } catch (const NetError& e) {
       // A write into a connection the server has closed.

@@ -9,6 +9,9 @@
 #include "net/transcript.hpp"
 
 namespace pop3 {
+
+const char kConnectsLabel[] = "auto: the client connects to the server";
+
 namespace {
 
 // The first line of an ASan, LSan, MSan, TSan or UBSan report in the output.
@@ -38,6 +41,12 @@ class Judge {
       : sc_(sc), runs_(runs), redactor_(redactor) {}
 
   std::vector<CheckResult> judge() {
+    // A client that never opened a connection failed once, not at every check.
+    bool connected = std::any_of(runs_.begin(), runs_.end(), [](const ClientRun& r) {
+      return std::any_of(r.events.begin(), r.events.end(),
+                         [](const ServerEvent& e) { return e.kind == ServerEvent::Kind::connected; });
+    });
+    if (!connected && !runs_.empty()) return never_connected();
     for (const auto& step : sc_.steps) {
       if (step.kind != Step::Kind::client_expect) continue;
       if (static_cast<std::size_t>(step.run) > runs_.size()) {
@@ -54,6 +63,22 @@ class Judge {
   }
 
  private:
+  std::vector<CheckResult> never_connected() {
+    select(0);
+    CheckResult& c = add(std::string(kConnectsLabel), 1, Severity::must, "");
+    std::string how = run_->timed_out ? "was still running at the time limit"
+                      : run_->signal ? "was killed by signal " + std::to_string(run_->signal)
+                                    : "exited " + std::to_string(run_->exit_code);
+    fail(c, "the client never connected to the server: it " + how, "a connection to {host}:{port}", how);
+    for (const auto& step : sc_.steps) {
+      if (step.kind != Step::Kind::client_expect) continue;
+      CheckResult& skipped = add(step.label(), step.line, step.severity, step.rfc);
+      skipped.outcome = Outcome::skipped;
+      skipped.message = "not judged: the client never connected";
+    }
+    return std::move(checks_);
+  }
+
   CheckResult& add(std::string label, int line, Severity severity, std::string rfc) {
     CheckResult c;
     c.label = std::move(label);
@@ -161,6 +186,12 @@ class Judge {
         return fail(c, "the client connected " + std::to_string(n) + " times", "at most " + w[2] + " connections",
                     std::to_string(n) + " connections");
     } else if (w[0] == "exit") {
+      if (run_->timed_out) {
+        // One behaviour, one finding: the hang is the time-limit check's.
+        c.outcome = Outcome::skipped;
+        c.message = "not judged: the client was still running at the time limit (see 'auto: the client finishes')";
+        return;
+      }
       std::string actual = run_->timed_out ? "still running at the time limit"
                            : run_->signal ? "killed by signal " + std::to_string(run_->signal)
                                          : "exit " + std::to_string(run_->exit_code);
@@ -245,14 +276,27 @@ class Judge {
     int line = 1;
     std::string limit = std::to_string(static_cast<long>(run_->limit_seconds)) + " s";
     {
-      CheckResult& c = add("auto: the client finishes within " + limit, line, Severity::must, "rfc1939#3");
-      if (run_->timed_out) fail(c, "the client hung: still running at the time limit, killed", "exit within " + limit, "timed out");
+      // No RFC sets a time limit on a client; one that never gives up on a
+      // stalled or endless server hangs its user (CWE-400, uncontrolled
+      // resource consumption). A robustness expectation: SHOULD, and the
+      // limit is --client-timeout.
+      CheckResult& c = add("auto: the client finishes within --client-timeout", line, Severity::should, "");
+      if (run_->timed_out)
+        fail(c, "the client was still running at the time limit (" + limit + ", --client-timeout) and was killed",
+             "exit within " + limit, "timed out");
     }
     {
+      // A crash on what a server sent is a memory-safety defect (CWE-119
+      // class): MUST. The harness's own kill at the time limit is no crash.
       CheckResult& c = add("auto: the client does not crash", line, Severity::must, "");
-      if (run_->signal) fail(c, "the client was killed by signal " + std::to_string(run_->signal), "a normal exit", "signal " + std::to_string(run_->signal));
+      if (run_->timed_out) {
+        c.outcome = Outcome::skipped;
+        c.message = "not judged: the harness killed the client at the time limit";
+      } else if (run_->signal) {
+        fail(c, "the client was killed by signal " + std::to_string(run_->signal), "a normal exit", "signal " + std::to_string(run_->signal));
+      }
       // A client built with sanitizers may report and carry on, or exit 1.
-      else if (auto report = sanitizer_report(run_->output))
+      else if (auto report = sanitizer_report(run_->output); report && !run_->timed_out)
         fail(c, "the client reported a memory or undefined-behaviour error", "no sanitizer report", *report);
     }
     {

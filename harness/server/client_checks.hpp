@@ -23,6 +23,9 @@ struct ClientRun {
   bool saves_lf = false;           // --client-saves lf
 };
 
+// The one check of a client that never connected (then nothing else is judged).
+extern const char kConnectsLabel[];
+
 // Judges the runs of a scenario (one per "run: N"), without I/O: each
 // "expect:" step against its run, then the checks every run of every client
 // must pass (no hang, no crash, nothing after QUIT, no unadvertised

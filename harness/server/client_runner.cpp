@@ -1,5 +1,7 @@
 #include "server/client_runner.hpp"
 
+#include "scenario/parser.hpp"
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -191,6 +193,33 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
   r.reason = redactor.apply(r.reason);
   r.outcome = summarize(r);
   co_return r;
+}
+
+}  // namespace pop3
+
+namespace pop3 {
+
+asio::awaitable<Preflight> client_preflight(const ClientCommand& client, const fs::path& work) {
+  Scenario sc = parse_scenario_text("scenario: the client connects and retrieves a message\nrfc: rfc1939#5\n"
+                                    "role: server\nfixture: preflight\n\nexpect: saved all\n",
+                                    "(preflight)", "preflight");
+  Fixture fx{"preflight", {}, {"Subject: preflight\r\n\r\nThe harness's preflight message.\r\n"}};
+  std::vector<std::vector<std::string>> deliveries(1);
+  ScenarioResult r = co_await run_client_scenario(sc, fx, deliveries, client, work);
+  Preflight p;
+  for (const auto& c : r.checks)
+    if (c.label == std::string(kConnectsLabel) && c.outcome == Outcome::failed) {
+      p.verdict = Preflight::Verdict::unreachable;
+      p.message = c.message + ": check --client-cmd";
+      p.transcript = c.transcript;
+    }
+  if (r.environment_error) {
+    p.verdict = Preflight::Verdict::tls_setup;
+    p.message = r.reason;
+  }
+  std::error_code ignored;
+  fs::remove_all(work, ignored);
+  co_return p;
 }
 
 }  // namespace pop3

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/preflight.hpp"
 #include "report/result.hpp"
 #include "scenario/ast.hpp"
 #include "scenario/fixture.hpp"
@@ -29,6 +30,12 @@ boost::asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& scena
                                                            const std::vector<std::vector<std::string>>& deliveries,
                                                            const ClientCommand& client,
                                                            const std::filesystem::path& work);
+
+// The client role's preflight: the client command, run once against a
+// correct scripted server with one message, must at least connect. One that
+// never does (a wrong path, a typo in the template) is said once, not as
+// every check of every scenario: an 'unreachable' verdict with its output.
+boost::asio::awaitable<Preflight> client_preflight(const ClientCommand& client, const std::filesystem::path& work);
 
 // {name} placeholders replaced; an unknown one is left as written.
 std::string expand_client_command(const std::string& command, const std::map<std::string, std::string>& values);

@@ -42,8 +42,10 @@ def test_a_readme_scenario_example_parses_and_runs(index, tmp_path):
     server_role = re.search(r"^role:\s*server", EXAMPLES[index], flags=re.M) is not None
     args = [BINARY, "run", str(path), "--junit", str(tmp_path / "junit.xml")]
     if server_role:
-        # A client that does nothing: the scenario parses and runs; its verdict is the client's.
-        args += ["--client-cmd", "true", "--client-timeout", "5"]
+        # Python's poplib as the client: the scenario parses and runs; its verdict is the client's.
+        client = (f"/usr/bin/python3 {ROOT}/ci/clients/poplib_client.py {{host}} {{port}} {{user}} {{tls}} {{cafile}} "
+                  "{outdir} {keep} {statedir}")
+        args += ["--client-cmd", client, "--client-timeout", "20"]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert "error:" not in done.stderr, done.stderr
     if server_role:
