@@ -85,6 +85,8 @@ int conclude_campaign(RunReport& report, const RunOptions& common, const Campaig
   if (env) std::cerr << "pop3-harness: " << reason << "\n";
   write_campaign_reports(report, common, "fuzz", what, std::move(checks), env && !end.failed, reason);
   std::cout << "JUnit report: " << common.junit << "\n";
+  // As the README says, and as run does: an interrupted campaign exits 3, findings or not.
+  if (end.interrupted) return kEnvironment;
   if (end.failed) return kConformance;
   if (env) return kEnvironment;
   std::cout << "no finding\n";

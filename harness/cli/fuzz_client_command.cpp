@@ -9,6 +9,7 @@
 #include <random>
 
 #include "cli/campaign_report.hpp"
+#include "cli/interrupt_signals.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/data_path.hpp"
 #include "cli/fuzz_options.hpp"
@@ -17,6 +18,7 @@
 #include "net/transcript.hpp"
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
+#include "util/escape.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -47,17 +49,20 @@ class ClientFuzzSession {
     // As in run: a client command that never connects is said once, and nothing is fuzzed.
     Preflight p = run_sync(ioc_, client_preflight(client_, work_ / "preflight"));
     report_.preflight = preflight_result(p, o_.common.client_cmd);
+    if (stop_) {
+      report_.interrupted = true;
+      std::cout << "interrupted (SIGINT, SIGTERM or SIGHUP) before the first case\n";
+      write_preflight_reports(report_, o_.common, "fuzz");
+      return kEnvironment;
+    }
     if (p.failed()) {
-      std::cout << "preflight ERROR " << p.message << "\n" << p.transcript << "nothing fuzzed\n";
+      std::cout << "preflight ERROR " << terminal_text(p.message) << "\n" << terminal_text(p.transcript, true)
+                << "nothing fuzzed\n";
       write_preflight_reports(report_, o_.common, "fuzz");
       std::error_code ec;
       fs::remove_all(work_, ec);
       return preflight_exit_code(p);
     }
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code e, int) {
-      if (!e) stop_ = true;
-    });
     fuzz::ClientCampaignOptions co;
     co.seed = seed_;
     co.cases = o_.cases;
@@ -72,7 +77,6 @@ class ClientFuzzSession {
       line.show(a, s.cases, n);
     });
     fuzz::ClientCampaignResult r = campaign.run();
-    signals.cancel();
     line.clear();
     std::error_code ec;
     fs::remove_all(work_, ec);
@@ -147,7 +151,7 @@ class ClientFuzzSession {
       std::error_code ec;
       fs::remove_all(work_, ec);
       for (const auto& c : r.checks)
-        if (c.outcome == Outcome::failed && c.label == f.check) return true;
+        if (fuzz::is_client_finding(c) && c.label == f.check) return true;
       return false;
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: replay of " << f.file << " failed: " << e.what() << "\n";
@@ -173,8 +177,9 @@ class ClientFuzzSession {
       c.expected = f.expected;
       c.actual = f.actual;
       c.transcript = f.transcript;
-      std::printf("FAIL %s %s\n  %s\n  expected: %s\n  actual:   %s\n  reproducer: %s\n", to_string(f.oracle),
-                  f.rfc.c_str(), c.message.c_str(), f.expected.c_str(), f.actual.c_str(), file.c_str());
+      std::printf("FAIL %s%s%s\n  %s\n  expected: %s\n  actual:   %s\n  reproducer: %s\n", to_string(f.oracle),
+                  f.rfc.empty() ? "" : " ", f.rfc.c_str(), terminal_text(c.message).c_str(), terminal_text(f.expected).c_str(),
+                  terminal_text(f.actual).c_str(), terminal_text(file).c_str());
       checks.push_back(c);
       auto again = replay(f);
       CheckResult rc = campaign_check("replay: " + c.label + " fails again under run", f.rfc,
@@ -205,6 +210,7 @@ class ClientFuzzSession {
   FuzzOptions& o_;
   asio::io_context ioc_;
   std::atomic<bool> stop_{false};
+  InterruptSignals signals_{ioc_, stop_};  // from construction: before the first byte
   Fixture fixture_;
   ClientCommand client_;
   fs::path work_;

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "cli/campaign_report.hpp"
+#include "cli/interrupt_signals.hpp"
 #include "cli/campaign_target.hpp"
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
@@ -27,6 +28,7 @@
 #include "report/results_json.hpp"
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
+#include "util/escape.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -71,10 +73,6 @@ class FuzzSession {
               << target_.describe() << (process_ ? " (started by --target-cmd)" : "") << ", " << sessions_text()
               << (gen_.pipelining ? ", pipelining" : "") << "\n";
 
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code e, int) {
-      if (!e) stop_ = true;
-    });
     fuzz::CampaignOptions co;
     co.seed = seed_;
     co.cases = o_.cases;
@@ -90,7 +88,6 @@ class FuzzSession {
     };
     fuzz::Campaign campaign(ioc_, lane_, co, process_.get(), stop_, progress);
     fuzz::CampaignResult r = campaign.run();
-    signals.cancel();
     line.clear();
     return finish(r, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
@@ -133,7 +130,8 @@ class FuzzSession {
         std::cerr << "pop3-harness: --target-cmd needs --target, the address the command's server listens on\n";
         return false;
       }
-      redactor_ = Redactor(account_);
+      redactor_ = Redactor::for_login(account_.user, account_.pass);
+      target_.secrets = redactor_.secrets();
       lane_.target = target_;
       lane_.account = account_;
       lane_.messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
@@ -167,6 +165,12 @@ class FuzzSession {
       }
     };
     std::optional<Preflight> p = run_sync(ioc_, check());
+    if (stop_) {
+      report_.interrupted = true;
+      std::cout << "interrupted (SIGINT, SIGTERM or SIGHUP) before the first case\n";
+      write_preflight_reports(report_, o_.common, "fuzz");
+      return kEnvironment;
+    }
     if (p && !p->failed() && p->login_method.starts_with("stls:"))
       *p = *failed_preflight(Preflight::Verdict::wrong_tls_mode,
                              "the server offers no login before TLS (its CAPA lists none): fuzz it with --tls stls");
@@ -176,8 +180,8 @@ class FuzzSession {
       p->message = redactor_.apply(p->message);
       p->transcript = redactor_.apply(p->transcript);
       report_.preflight = preflight_result(*p, target_.describe());
-      std::cout << (p->verdict == Preflight::Verdict::violation ? "preflight FAIL " : "preflight ERROR ") << p->message
-                << "\n";
+      std::cout << (p->verdict == Preflight::Verdict::violation ? "preflight FAIL " : "preflight ERROR ")
+                << terminal_text(p->message) << "\n";
       std::cout << "nothing fuzzed\n";
       write_preflight_reports(report_, o_.common, "fuzz");
       return preflight_exit_code(*p);
@@ -320,8 +324,10 @@ class FuzzSession {
       c.transcript = redactor_.apply(f.transcript + (f.process.empty() ? std::string() : "\n" + f.process));
       failed = true;
       std::printf("FAIL %s %s\n  %s\n  expected: %s\n  actual:   %s\n  reproducer: %s\n", to_string(f.oracle),
-                  f.rfc.c_str(), c.message.c_str(), f.expected.c_str(), c.actual.c_str(), file.c_str());
-      if (!f.process.empty()) std::printf("  process: %s\n", redactor_.apply(f.process.substr(0, 600)).c_str());
+                  f.rfc.c_str(), terminal_text(c.message).c_str(), terminal_text(f.expected).c_str(),
+                  terminal_text(c.actual).c_str(), terminal_text(file).c_str());
+      if (!f.process.empty())
+        std::printf("  process: %s\n", terminal_text(redactor_.apply(f.process.substr(0, 600)), true).c_str());
       checks.push_back(c);
       auto again = replay(f);
       CheckResult rc = campaign_check("replay: " + redactor_.apply(f.signature) + " fails again under run",
@@ -358,6 +364,7 @@ class FuzzSession {
   FuzzOptions& o_;
   asio::io_context ioc_;
   std::atomic<bool> stop_{false};
+  InterruptSignals signals_{ioc_, stop_};  // from construction: before the first byte
   Fixture fixture_;
   Target target_;
   Account account_;

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "cli/campaign_report.hpp"
+#include "cli/interrupt_signals.hpp"
 #include "cli/campaign_target.hpp"
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
@@ -29,6 +30,7 @@
 #include "report/results_json.hpp"
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
+#include "util/escape.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -65,7 +67,7 @@ class PropSession {
     report_.properties["seed"] = std::to_string(seed);
     report_.properties["target"] = target_.describe();
     std::optional<prop::Logins> logins = preflight();
-    if (!logins) return write_preflight_failure(started);
+    if (!logins || stop_) return write_preflight_failure(started);
     report_.properties["runs"] = std::to_string(o_.runs);
     report_.properties["max-commands"] = std::to_string(o_.max_commands);
     report_.properties["target"] = target_.describe();
@@ -73,10 +75,6 @@ class PropSession {
               << o_.max_commands << " steps against " << target_.describe()
               << (reference_ ? " and the reference " + reference_target_.describe() : std::string{}) << "\n";
 
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code ec, int) {
-      if (!ec) stop_ = true;
-    });
     prop::NetServer target(ioc_, target_, account_, fixture_);
     std::optional<prop::NetServer> reference;
     if (reference_) reference.emplace(ioc_, reference_target_, *reference_, fixture_);
@@ -98,7 +96,6 @@ class PropSession {
     };
     prop::CampaignOptions co{o_.runs, seed, o_.max_commands};
     CampaignResult r = prop::run_campaign(runner, messages, co, progress, stop_);
-    signals.cancel();
     if (tty) std::printf("\r%80s\r", "");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report_.seconds = seconds;
@@ -145,10 +142,13 @@ class PropSession {
 
   int write_preflight_failure(std::chrono::steady_clock::time_point started) {
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::cout << (preflight_.verdict == Preflight::Verdict::violation ? "preflight FAIL " : "preflight ERROR ")
-              << preflight_.message << "\nno case run\n";
+    report_.interrupted = stop_;
+    if (stop_) std::cout << "interrupted (SIGINT, SIGTERM or SIGHUP) before the first case\n";
+    else
+      std::cout << (preflight_.verdict == Preflight::Verdict::violation ? "preflight FAIL " : "preflight ERROR ")
+                << terminal_text(preflight_.message) << "\nno case run\n";
     write_preflight_reports(report_, o_.common, "prop");
-    return preflight_exit_code(preflight_);
+    return stop_ ? kEnvironment : preflight_exit_code(preflight_);
   }
 
   bool setup() {
@@ -176,9 +176,10 @@ class PropSession {
           std::cerr << "pop3-harness: --reference needs --reference-maildir DIR or --reference-reset-cmd CMD\n";
           return false;
         }
-        redactor_.add_secret(reference_->pass);
+        redactor_.add_login(reference_->user, reference_->pass);
       }
-      redactor_.add_secret(account_.pass);
+      redactor_.add_login(account_.user, account_.pass);
+      target_.secrets = reference_target_.secrets = redactor_.secrets();
     } catch (const std::invalid_argument& e) {
       std::cerr << "pop3-harness: " << e.what() << "\n";
       return false;
@@ -293,9 +294,10 @@ class PropSession {
       model.transcript = redactor_.apply(f.transcript);
       (difference ? warned : failed) = true;
       std::printf("%s %s\n  %s\n  expected: %s\n  actual:   %s\n  shrunk from %zu to %zu steps (%d shrinks); scenario: %s\n",
-                  difference ? "DIFFERENCE" : "FAIL", f.rfc.c_str(), model.message.c_str(), f.expected.c_str(),
-                  model.actual.c_str(), c.first_length, steps, c.shrinks, file.c_str());
-      if (!model.transcript.empty()) std::printf("  transcript:\n%s\n", model.transcript.c_str());
+                  difference ? "DIFFERENCE" : "FAIL", f.rfc.c_str(), terminal_text(model.message).c_str(),
+                  terminal_text(f.expected).c_str(), terminal_text(model.actual).c_str(), c.first_length, steps,
+                  c.shrinks, terminal_text(file).c_str());
+      if (!model.transcript.empty()) std::printf("  transcript:\n%s\n", terminal_text(model.transcript, true).c_str());
       sr.checks.push_back(model);
       // The counterexample must replay: the written scenario fails the same way.
       CheckResult replayed = check("replay: the smallest case fails again under run", Severity::must, f.rfc, Outcome::passed);
@@ -333,7 +335,8 @@ class PropSession {
       } else {
         c.message = c.label;
       }
-      std::printf("%s %s %s\n", f.severity == Severity::should ? "WARN" : "INFO", f.rfc.c_str(), c.label.c_str());
+      std::printf("%s %s %s\n", f.severity == Severity::should ? "WARN" : "INFO", f.rfc.c_str(),
+                  terminal_text(c.label).c_str());
       sr.checks.push_back(c);
     }
     sr.outcome = summarize(sr);
@@ -355,6 +358,7 @@ class PropSession {
   PropOptions& o_;
   asio::io_context ioc_;
   std::atomic<bool> stop_{false};
+  InterruptSignals signals_{ioc_, stop_};  // from construction: before the first byte
   Fixture fixture_;
   Target target_, reference_target_;
   Account account_;

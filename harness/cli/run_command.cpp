@@ -30,6 +30,7 @@
 #include "report/run_report.hpp"
 #include "scenario/parser.hpp"
 #include "server/client_runner.hpp"
+#include "util/interrupt.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -73,13 +74,14 @@ class RunSession {
     }
     std::string against = client_mode() ? "the client '" + o_.client_cmd + "'" : target_.describe();
     report_.properties["target"] = against;
-    std::cout << "pop3-harness " << kVersion << ": " << jobs_.size() << " scenarios against " << against << " with "
+    std::cout << "pop3-harness " << kVersion << ": " << jobs_.size() << " scenarios against " << terminal_text(against) << " with "
               << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
     console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM, SIGHUP);
     signals.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
       report_.interrupted = true;
+      interrupt::request();  // every connection closed, every client killed: nothing waits out a deadline
       ioc_.stop();
     });
     asio::co_spawn(ioc_, main_loop(signals), [&](std::exception_ptr e) {
@@ -163,7 +165,8 @@ class RunSession {
     // Also in plaintext mode: a server that takes logins only inside TLS is logged in after STLS.
     target_.tls_context = make_client_tls(tls);
     target_.trust = tls;
-    for (const auto& a : accounts_) redactor_.add_secret(a.pass);
+    for (const auto& a : accounts_) redactor_.add_login(a.user, a.pass);
+    target_.secrets = redactor_.secrets();  // removed from every byte recorded, at the source
     provisioned_ = std::all_of(accounts_.begin(), accounts_.end(),
                                [](const Account& a) { return !a.maildir.empty() || !a.reset_cmd.empty(); });
     return true;
@@ -336,7 +339,7 @@ class RunSession {
   }
 
   asio::awaitable<void> worker(Account account) {
-    while (next_ < jobs_.size()) {
+    while (next_ < jobs_.size() && !report_.interrupted) {
       const Job& job = jobs_[next_++];
       ScenarioResult r = blank(job);
       if (job.scenario && !stop_reason_.empty()) {
@@ -467,6 +470,8 @@ class RunSession {
   }
 
   void finish(ScenarioResult r) {
+    // A scenario cut short by an interrupt is no verdict: the report lists it as interrupted.
+    if (report_.interrupted) return;
     r.reason = redactor_.apply(r.reason);
     report_.scenarios.push_back(std::move(r));
     console_->scenario_done(report_.scenarios.back(), report_.scenarios.size());

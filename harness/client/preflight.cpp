@@ -314,7 +314,18 @@ class Procedure {
 
 asio::awaitable<Preflight> preflight(const Target& target, const Account* account) {
   Procedure p(co_await asio::this_coro::executor, target, account);
-  co_return co_await p.run();
+  std::optional<Preflight> done;
+  std::string why;
+  try {
+    done = co_await p.run();
+  } catch (const std::exception& e) {
+    why = e.what();  // an interrupt, or a write into a connection that is gone
+  }
+  if (done) co_return std::move(*done);
+  Preflight failed;
+  failed.verdict = Preflight::Verdict::unreachable;
+  failed.message = why;
+  co_return failed;
 }
 
 }  // namespace pop3

@@ -40,7 +40,7 @@ class Execution {
  public:
   Execution(const Scenario& sc, const Fixture& fx, const Target& target, const Account& account,
             asio::any_io_executor ex)
-      : sc_(sc), fx_(fx), target_(target), account_(account), ex_(ex), redactor_(account) {
+      : sc_(sc), fx_(fx), target_(target), account_(account), ex_(ex), redactor_(Redactor::for_login(account.user, account.pass)) {
     vars_ = initial_variables(account, fx);
   }
 
@@ -121,6 +121,12 @@ class Execution {
   }
 
   void on_net_error(const NetError& e, CheckResult& c, ScenarioResult& result) {
+    if (e.kind() == NetError::Kind::cancelled) {
+      c.outcome = Outcome::skipped;
+      c.message = e.what();
+      end_reason_ = e.what();
+      return;
+    }
     if (e.kind() == NetError::Kind::io) {
       // A write into a connection the server closed: as if it had closed at that command.
       on_protocol_error(ProtocolError(ProtocolError::Kind::closed, std::string("the server closed the connection: ") + e.what()),

@@ -35,6 +35,7 @@ bool expects_multiline(std::string_view line) {
 
 asio::awaitable<void> ClientSession::open(const Target& target) {
   opened_ = true;
+  if (target.secrets) conn_->transcript().set_secrets(target.secrets);
   login_timeout_ = std::max(target.login_timeout, target.read_timeout);
   co_await conn_->connect(target.host, target.port, target.connect_timeout);
   connected_at_ = Clock::now();
@@ -141,7 +142,7 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
     }
     if (auto e = reader_.error(); e != ResponseReader::Error::none) {
       std::string why = std::string(ResponseReader::describe(e)) + ", answering " + what + "; received: " +
-                        escape_bytes(reader_.pending().substr(0, 160), 160);
+                        escape_bytes(conn_->transcript().scrub(reader_.pending().substr(0, 4096)), 160);
       if (ResponseReader::is_violation(e)) throw ProtocolError(ProtocolError::Kind::violation, why, ResponseReader::rfc_of(e));
       throw ProtocolError(ProtocolError::Kind::limit, why, {});
     }
@@ -155,10 +156,13 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
       buf.clear();
       n = co_await conn_->read_some(buf, left);
     } catch (const NetError& e) {
+      if (e.kind() == NetError::Kind::cancelled) throw;
       if (e.kind() != NetError::Kind::timeout) n = 0;  // a failed read: the connection is gone
       else {
-        std::string got = reader_.pending().empty() ? std::string{}
-                                                    : "; unterminated data: " + escape_bytes(reader_.pending(), 120);
+        std::string got = reader_.pending().empty()
+                              ? std::string{}
+                              : "; unterminated data: " +
+                                    escape_bytes(conn_->transcript().scrub(reader_.pending().substr(0, 4096)), 120);
         throw ProtocolError(body ? ProtocolError::Kind::unterminated : ProtocolError::Kind::timeout,
                             (body ? "the multi-line answer to " + what + " was not terminated within "
                                   : "no complete answer to " + what + " within ") +
@@ -239,7 +243,8 @@ asio::awaitable<ClientSession::Quiet> ClientSession::drain(Duration timeout, std
     Quiet q;
     try {
       q = co_await wait_quiet(timeout, more);
-    } catch (const NetError&) {
+    } catch (const NetError& e) {
+      if (e.kind() == NetError::Kind::cancelled) throw;
       q = Quiet::closed;
     }
     data += more;

@@ -9,6 +9,7 @@
 #include "codec/multiline.hpp"
 #include "net/connection.hpp"
 #include "net/tls.hpp"
+#include "util/secrets.hpp"
 
 namespace pop3 {
 
@@ -25,6 +26,9 @@ struct Target {
   // Answers to PASS, APOP and AUTH: servers may delay a failed login's -ERR
   // on purpose (a defence against password guessing), often beyond 5 s.
   Duration login_timeout = std::chrono::seconds(30);
+  // Removed from every byte a session with this target records (the
+  // account's password and its SASL forms): see Transcript::set_secrets.
+  std::shared_ptr<const Secrets> secrets;
   // How 'login:' steps log in: "user" (USER/PASS), "apop" or "plain" (AUTH
   // PLAIN), as the preflight found the server offers.
   std::string login_method = "user";

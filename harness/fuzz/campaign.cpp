@@ -151,6 +151,8 @@ asio::awaitable<void> Campaign::lane_loop(unsigned k) {
 }
 
 asio::awaitable<void> Campaign::handle(unsigned k, Lane& lane, const Case& c, const CaseResult& r, bool retried) {
+  // A case cut short by an interrupt (its connection closed by it) is no verdict.
+  if (stop_) co_return;
   result_.stats.exchanges += r.exchanges;
   if (!retried && c.phase == Phase::transaction) ++result_.stats.transaction_cases;
   if (r.logged_in) ++result_.stats.logged_in;

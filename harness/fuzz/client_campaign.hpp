@@ -49,6 +49,8 @@ struct ClientCampaignResult {
   std::optional<std::string> environment_error;
 };
 
+// Whether a check of a client run is a finding: failed, or a hang (graded SHOULD).
+bool is_client_finding(const CheckResult& check);
 // The judgement of one client run: the first failed check, as a finding.
 std::optional<ClientFinding> client_finding(const ClientCase& c, const ScenarioResult& r);
 

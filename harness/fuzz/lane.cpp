@@ -27,7 +27,7 @@ std::string upper_keyword(const Case& c) { return line_keyword(c.keyword); }
 }  // namespace
 
 Lane::Lane(asio::any_io_executor ex, const LaneConfig& config)
-    : ex_(std::move(ex)), config_(config), redactor_(config.account), model_(config.messages, config.apop) {}
+    : ex_(std::move(ex)), config_(config), redactor_(Redactor::for_login(config.account.user, config.account.pass)), model_(config.messages, config.apop) {}
 
 std::string Lane::recent() const {
   if (!session_) return {};

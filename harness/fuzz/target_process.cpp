@@ -15,7 +15,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "net/deadline.hpp"
+#include "util/deadline.hpp"
 
 extern char** environ;
 

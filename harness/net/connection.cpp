@@ -8,7 +8,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include "net/deadline.hpp"
+#include "util/deadline.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -30,7 +30,12 @@ Connection::Connection(tcp::socket socket) : socket_(std::move(socket)) {
   socket_.set_option(tcp::no_delay(true), ignored);
 }
 
+void Connection::throw_if_interrupted() const {
+  if (interrupt::requested()) throw NetError(NetError::Kind::cancelled, "interrupted (SIGINT, SIGTERM or SIGHUP)");
+}
+
 asio::awaitable<void> Connection::connect(const std::string& host, const std::string& port, Duration timeout) {
+  throw_if_interrupted();
   tcp::resolver resolver(socket_.get_executor());
   Deadline deadline(socket_.get_executor(), timeout, [&] {
     resolver.cancel();
@@ -41,6 +46,7 @@ asio::awaitable<void> Connection::connect(const std::string& host, const std::st
   if (deadline.fired()) throw NetError(NetError::Kind::timeout, "resolving " + host + " timed out after " + ms(timeout));
   if (rec) throw NetError(NetError::Kind::resolve, "cannot resolve " + host + ":" + port + ": " + rec.message());
   auto [ec, endpoint] = co_await asio::async_connect(socket_, endpoints, kTuple);
+  throw_if_interrupted();
   if (deadline.fired())
     throw NetError(NetError::Kind::timeout, "connecting to " + host + ":" + port + " timed out after " + ms(timeout));
   if (ec) throw NetError(NetError::Kind::refused, "cannot connect to " + host + ":" + port + ": " + ec.message());
@@ -64,6 +70,7 @@ asio::awaitable<void> Connection::handshake_client(asio::ssl::context& ctx, cons
   }
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
+  throw_if_interrupted();
   if (deadline.fired()) throw NetError(NetError::Kind::timeout, "no TLS handshake within " + ms(timeout));
   if (ec) {
     long verify = SSL_get_verify_result(ssl);
@@ -82,6 +89,7 @@ asio::awaitable<std::optional<std::string>> Connection::try_handshake_client(asi
   if (!sni.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
+  throw_if_interrupted();
   if (!ec && !deadline.fired()) {
     transcript_.note("TLS handshake complete: " + tls_summary());
     co_return std::nullopt;
@@ -101,6 +109,7 @@ asio::awaitable<void> Connection::handshake_server(asio::ssl::context& ctx, Dura
   tls_.emplace(socket_, ctx);
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, kTuple);
+  throw_if_interrupted();
   if (deadline.fired()) throw NetError(NetError::Kind::timeout, "TLS handshake timed out after " + ms(timeout));
   if (ec) throw NetError(NetError::Kind::tls, "TLS handshake failed: " + ec.message());
   transcript_.note("TLS handshake complete: " + tls_summary());
@@ -113,22 +122,26 @@ std::string Connection::tls_summary() const {
 }
 
 asio::awaitable<void> Connection::write(std::string_view bytes, Duration timeout, std::string_view shown) {
+  throw_if_interrupted();
   transcript_.sent(bytes, shown);
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
   boost::system::error_code ec;
   if (tls_) std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), kTuple);
   else std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(bytes), kTuple);
+  throw_if_interrupted();
   if (deadline.fired()) throw NetError(NetError::Kind::timeout, "write timed out after " + ms(timeout));
   if (ec) throw NetError(NetError::Kind::io, "write failed: " + ec.message());
 }
 
 asio::awaitable<std::size_t> Connection::read_some(std::string& out, Duration timeout) {
+  throw_if_interrupted();
   char buf[16384];
   Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
   boost::system::error_code ec;
   std::size_t n = 0;
   if (tls_) std::tie(ec, n) = co_await tls_->async_read_some(asio::buffer(buf), kTuple);
   else std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(buf), kTuple);
+  throw_if_interrupted();
   if (deadline.fired()) throw NetError(NetError::Kind::timeout, "no data within " + ms(timeout));
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset) {
     transcript_.note(ec == asio::error::connection_reset ? "connection reset by peer" : "connection closed by peer");

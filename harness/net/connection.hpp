@@ -11,6 +11,7 @@
 
 #include "net/tls_inspect.hpp"
 #include "net/transcript.hpp"
+#include "util/interrupt.hpp"
 
 namespace pop3 {
 
@@ -21,7 +22,8 @@ class NetError : public std::runtime_error {
  public:
   // certificate: the handshake failed because the server's certificate did
   // not verify (the message says why: expired, unknown issuer, wrong name).
-  enum class Kind { timeout, refused, resolve, tls, certificate, io };
+  // cancelled: an interrupt (SIGINT, SIGTERM, SIGHUP) closed the connection.
+  enum class Kind { timeout, refused, resolve, tls, certificate, io, cancelled };
   NetError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
 
@@ -69,9 +71,13 @@ class Connection {
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
  private:
+  void throw_if_interrupted() const;
+
   boost::asio::ip::tcp::socket socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   Transcript transcript_;
+  // An interrupt closes the socket at once, whatever waits on it.
+  interrupt::Registration on_interrupt_{[this] { close(); }};
 };
 
 }  // namespace pop3

@@ -2,32 +2,11 @@
 
 namespace pop3 {
 
-std::string escape_bytes(std::string_view bytes, std::size_t max) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  std::size_t n = std::min(bytes.size(), max);
-  out.reserve(n + 16);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(bytes[i]);
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\\') out += "\\\\";
-    else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else out.push_back(static_cast<char>(c));
-  }
-  if (n < bytes.size()) out += "... (" + std::to_string(bytes.size() - n) + " more octets)";
-  return out;
-}
-
-void Transcript::add(Kind kind, std::string_view bytes) {
+void Transcript::add(Kind kind, std::string_view bytes, std::size_t length) {
   std::size_t& total = kind == Kind::sent ? sent_total_ : received_total_;
   std::size_t offset = total;
-  if (kind != Kind::note) total += bytes.size();
-  Event e{kind, std::string(bytes.substr(0, kEventBytes)), offset, bytes.size(), total_++};
+  if (kind != Kind::note) total += length;
+  Event e{kind, std::string(bytes.substr(0, kEventBytes)), offset, length, total_++};
   if (head_.size() < kHead) {
     head_.push_back(std::move(e));
     return;
@@ -40,9 +19,40 @@ void Transcript::add(Kind kind, std::string_view bytes) {
   }
 }
 
-void Transcript::sent(std::string_view bytes, std::string_view shown) { add(Kind::sent, shown.empty() ? bytes : shown); }
-void Transcript::received(std::string_view bytes) { add(Kind::received, bytes); }
-void Transcript::note(std::string_view text) { add(Kind::note, text); }
+Transcript::Event* Transcript::last_received() {
+  for (auto it = tail_.rbegin(); it != tail_.rend(); ++it)
+    if (it->kind == Kind::received) return &*it;
+  for (auto it = head_.rbegin(); it != head_.rend(); ++it)
+    if (it->kind == Kind::received) return &*it;
+  return nullptr;
+}
+
+void Transcript::sent(std::string_view bytes, std::string_view shown) {
+  std::string_view what = shown.empty() ? bytes : shown;
+  add(Kind::sent, secrets_ ? secrets_->scrub(what) : std::string(what), bytes.size());
+}
+
+void Transcript::received(std::string_view bytes) {
+  if (!secrets_ || secrets_->empty()) {
+    add(Kind::received, bytes, bytes.size());
+    return;
+  }
+  std::size_t kept = 0;
+  std::string clean = secrets_->scrub_continuation(received_tail_, bytes, kept);
+  if (kept > 0) {
+    // The secret began in the previous read: its first octets leave that event.
+    if (Event* prev = last_received()) {
+      std::size_t from = prev->length - std::min(prev->length, kept);
+      if (prev->bytes.size() > from) prev->bytes.resize(from);
+    }
+  }
+  received_tail_ += bytes;
+  std::size_t keep = secrets_->longest();
+  if (received_tail_.size() > keep) received_tail_.erase(0, received_tail_.size() - keep);
+  add(Kind::received, clean, bytes.size());
+}
+
+void Transcript::note(std::string_view text) { add(Kind::note, text, text.size()); }
 
 std::vector<const Transcript::Event*> Transcript::kept(std::size_t from, std::size_t to) const {
   std::vector<const Event*> out;

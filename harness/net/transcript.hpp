@@ -5,6 +5,11 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
+#include "util/escape.hpp"
+#include "util/secrets.hpp"
+
 namespace pop3 {
 
 // A byte-exact record of one connection. Every TCP read is its own event, so
@@ -24,6 +29,13 @@ class Transcript {
   };
   static constexpr std::size_t kHead = 64, kTail = 192, kEventBytes = 4096;
 
+  // The secrets removed from every byte recorded, before it is stored: a
+  // password the peer echoes, split across reads or not, never reaches a
+  // rendering (and so no report, log or terminal).
+  void set_secrets(std::shared_ptr<const Secrets> secrets) { secrets_ = std::move(secrets); }
+  // Peer bytes the caller shows outside the transcript (in a message): scrubbed the same way.
+  std::string scrub(std::string_view bytes) const { return secrets_ ? secrets_->scrub(bytes) : std::string(bytes); }
+
   // shown: what to record instead of bytes (a redacted form), if not empty.
   void sent(std::string_view bytes, std::string_view shown = {});
   void received(std::string_view bytes);
@@ -39,16 +51,17 @@ class Transcript {
                      std::size_t max_events = 16) const;
 
  private:
-  void add(Kind kind, std::string_view bytes);
+  void add(Kind kind, std::string_view bytes, std::size_t length);
+  Event* last_received();
   std::vector<const Event*> kept(std::size_t from, std::size_t to) const;
   std::vector<Event> head_;
   std::deque<Event> tail_;
   std::size_t total_ = 0;
   std::size_t dropped_events_ = 0, dropped_octets_ = 0;
   std::size_t sent_total_ = 0, received_total_ = 0;
+  std::shared_ptr<const Secrets> secrets_;
+  std::string received_tail_;  // the last received octets, raw: a secret may continue past them
 };
 
-// Shows bytes with CR, LF, NUL, other control and 8-bit bytes as escapes.
-std::string escape_bytes(std::string_view bytes, std::size_t max = std::string::npos);
 
 }  // namespace pop3

@@ -6,6 +6,7 @@
 #include "net/run_sync.hpp"
 #include "net/transcript.hpp"
 #include "report/redact.hpp"
+#include "util/interrupt.hpp"
 
 namespace asio = boost::asio;
 
@@ -16,7 +17,7 @@ namespace {
 class NetLink : public Link {
  public:
   NetLink(asio::io_context& ioc, const Target& target, const Account& account)
-      : ioc_(ioc), target_(target), session_(ioc.get_executor()), redactor_(account) {}
+      : ioc_(ioc), target_(target), session_(ioc.get_executor()), redactor_(Redactor::for_login(account.user, account.pass)) {}
   ~NetLink() override { session_.drop(); }
 
   void open() {
@@ -61,11 +62,13 @@ class NetLink : public Link {
     try {
       return {run_sync(ioc_, f(session_, target_.read_timeout)), Exchange::Failure::none, {}};
     } catch (const ProtocolError& e) {
+      if (interrupt::requested()) throw EnvironmentError("interrupted (SIGINT, SIGTERM or SIGHUP)");
       auto failure = e.kind == ProtocolError::Kind::closed    ? Exchange::Failure::closed
                      : e.kind == ProtocolError::Kind::timeout ? Exchange::Failure::timeout
                                                               : Exchange::Failure::protocol;  // incl. unterminated
       return {std::nullopt, failure, redactor_.apply(e.what())};
     } catch (const NetError& e) {
+      if (e.kind() == NetError::Kind::cancelled) throw EnvironmentError(e.what());  // an interrupt: no verdict
       // A write into a connection the server has closed.
       return {std::nullopt, e.kind() == NetError::Kind::timeout ? Exchange::Failure::timeout : Exchange::Failure::closed,
               redactor_.apply(e.what())};

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "util/escape.hpp"
+
 namespace pop3 {
 
 Console::Console(std::FILE* out, std::size_t total, bool color) : out_(out), total_(total), color_(color) {}
@@ -18,7 +20,7 @@ void Console::scenario_done(const ScenarioResult& r, std::size_t done) {
   int width = static_cast<int>(std::to_string(total_).size());
   char head[64];
   std::snprintf(head, sizeof head, "[%*zu/%zu] %-5s", width, done, total_, to_string(r.outcome));
-  std::fprintf(out_, "%s %s  (%zu/%zu checks, %.2fs)\n", paint(r.outcome, head).c_str(), r.id.c_str(), passed,
+  std::fprintf(out_, "%s %s  (%zu/%zu checks, %.2fs)\n", paint(r.outcome, head).c_str(), terminal_text(r.id).c_str(), passed,
                r.checks.size(), r.seconds);
   details(r);
 }
@@ -27,7 +29,7 @@ void Console::preflight(const ScenarioResult& r) {
   const CheckResult* c = r.checks.empty() ? nullptr : &r.checks.front();
   std::string rfc = c && !c->rfc.empty() && r.outcome == Outcome::failed ? " [MUST " + c->rfc + "]" : "";
   std::fprintf(out_, "%s%s %s\n", paint(r.outcome, std::string("preflight ") + to_string(r.outcome)).c_str(),
-               rfc.c_str(), c ? c->message.c_str() : "");
+               rfc.c_str(), c ? terminal_text(c->message).c_str() : "");
   if (c && r.outcome != Outcome::passed) print_transcript(c->transcript);
   // Every scenario is then skipped for that reason: said here, not again.
   if (r.outcome != Outcome::passed) last_reason_ = r.reason.empty() && c ? c->message : r.reason;
@@ -38,7 +40,7 @@ void Console::print_transcript(const std::string& t) {
   std::size_t start = 0;
   while (start < t.size()) {
     std::size_t nl = t.find('\n', start);
-    std::fprintf(out_, "        | %s\n", t.substr(start, nl - start).c_str());
+    std::fprintf(out_, "        | %s\n", terminal_text(t.substr(start, nl - start)).c_str());
     if (nl == std::string::npos) break;
     start = nl + 1;
   }
@@ -47,23 +49,25 @@ void Console::print_transcript(const std::string& t) {
 void Console::details(const ScenarioResult& r) {
   if (!r.reason.empty() && r.outcome != Outcome::passed) {
     bool repeated = r.outcome == Outcome::skipped && !last_reason_.empty() && r.reason.ends_with(last_reason_);
-    if (!repeated) std::fprintf(out_, "      %s\n", r.reason.c_str());
+    if (!repeated) std::fprintf(out_, "      %s\n", terminal_text(r.reason, true).c_str());
     if (r.outcome == Outcome::skipped && !repeated) last_reason_ = r.reason;
   }
   for (const auto& c : r.checks) {
     // How a check passed, or a finding reported at INFO (a policy, a TLS parameter).
     if (c.outcome == Outcome::passed && !c.message.empty())
-      std::fprintf(out_, "      INFO %s\n", c.message.c_str());
+      std::fprintf(out_, "      INFO %s\n", terminal_text(c.message).c_str());
     // Why a scenario ended early without a failure (a close the RFC allows).
     if (c.outcome == Outcome::skipped && !c.message.empty() && !c.message.starts_with("not run"))
-      std::fprintf(out_, "      SKIP %s: %s\n", c.label.c_str(), c.message.c_str());
+      std::fprintf(out_, "      SKIP %s: %s\n", terminal_text(c.label).c_str(), terminal_text(c.message).c_str());
     if (c.outcome == Outcome::passed || c.outcome == Outcome::skipped) continue;
     std::string at = c.file + (c.line ? ":" + std::to_string(c.line) : "");
-    std::fprintf(out_, "      %s: %s [%s%s%s] %s\n", at.c_str(), paint(c.outcome, to_string(c.outcome)).c_str(),
-                 to_string(c.severity), c.rfc.empty() ? "" : " ", c.rfc.c_str(), c.message.c_str());
-    std::fprintf(out_, "        check:    %s\n", c.label.c_str());
+    std::fprintf(out_, "      %s: %s [%s%s%s] %s\n", terminal_text(at).c_str(), paint(c.outcome, to_string(c.outcome)).c_str(),
+                 to_string(c.severity), c.rfc.empty() ? "" : " ", terminal_text(c.rfc).c_str(),
+                 terminal_text(c.message).c_str());
+    std::fprintf(out_, "        check:    %s\n", terminal_text(c.label).c_str());
     if (!c.expected.empty() || !c.actual.empty())
-      std::fprintf(out_, "        expected: %s\n        actual:   %s\n", c.expected.c_str(), c.actual.c_str());
+      std::fprintf(out_, "        expected: %s\n        actual:   %s\n", terminal_text(c.expected).c_str(),
+                   terminal_text(c.actual).c_str());
     print_transcript(c.transcript);
   }
   std::fflush(out_);

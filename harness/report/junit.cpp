@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "report/run_report.hpp"
-#include "report/utf8.hpp"
+#include "util/utf8.hpp"
 #include "version.hpp"
 
 namespace pop3 {

@@ -2,35 +2,28 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 
 #include "util/base64.hpp"
 
 namespace pop3 {
 
-Redactor::Redactor(const Account& account) {
-  add_secret(account.pass);
-  add_secret(base64_encode(std::string(1, '\0') + account.user + std::string(1, '\0') + account.pass));
+Redactor Redactor::for_login(std::string_view user, std::string_view pass) {
+  Redactor r;
+  r.add_login(user, pass);
+  return r;
+}
+
+void Redactor::add_login(std::string_view user, std::string_view pass) {
+  std::string u(user), p(pass);
+  add_secret(p);
+  add_secret(base64_encode(std::string(1, '\0') + u + std::string(1, '\0') + p));
+  add_secret(base64_encode(u + std::string(1, '\0') + u + std::string(1, '\0') + p));
 }
 
 void Redactor::add_secret(std::string secret) {
-  if (secret.size() >= 3) secrets_.push_back(std::move(secret));
-  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-}
-
-std::string Redactor::apply(std::string_view text) const {
-  std::string out(text);
-  // Boyer-Moore-Horspool: a fuzzer's megabyte of one repeated octet would
-  // make a plain find() compare at every position the secret's first octet matches.
-  for (const auto& s : secrets_) {
-    std::boyer_moore_horspool_searcher searcher(s.begin(), s.end());
-    for (auto it = std::search(out.begin(), out.end(), searcher); it != out.end();) {
-      std::size_t p = static_cast<std::size_t>(it - out.begin());
-      out.replace(p, s.size(), "***");
-      it = std::search(out.begin() + static_cast<std::ptrdiff_t>(p + 3), out.end(), searcher);
-    }
-  }
-  return out;
+  // Copies share their secrets; one that learns another makes its own list first.
+  if (secrets_.use_count() > 1) secrets_ = std::make_shared<Secrets>(*secrets_);
+  secrets_->add(std::move(secret));
 }
 
 std::string Redactor::command(std::string_view line) const {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <map>
 
-#include "report/utf8.hpp"
+#include "util/utf8.hpp"
 #include "version.hpp"
 
 namespace pop3 {

@@ -114,6 +114,7 @@ class Judge {
   // redacted, and the client's output.
   std::string transcript() const {
     std::string out;
+    bool sasl = false;  // the server's last answer was a "+ " challenge: the next line is SASL data
     for (const auto& e : run_->events) {
       std::string conn = "[" + std::to_string(e.connection) + (e.tls ? " tls] " : "] ");
       switch (e.kind) {
@@ -132,7 +133,10 @@ class Judge {
           out += conn + "-- after QUIT the client also sent: " + escape_bytes(e.line, 200) + "\n";
           break;
         case ServerEvent::Kind::command: {
-          out += conn + "C: " + escape_bytes(redactor_.command(e.line), 200) + (e.pipelined ? "   (pipelined)" : "") + "\n";
+          // A SASL response is credentials (AUTH PLAIN's is the password in base64): never shown.
+          std::string line = sasl ? std::string("*** (a SASL response)") : redactor_.command(e.line);
+          sasl = e.reply.starts_with("+ ") || e.reply == "+\r\n";
+          out += conn + "C: " + escape_bytes(line, 200) + (e.pipelined ? "   (pipelined)" : "") + "\n";
           std::string first = e.reply.substr(0, e.reply.find("\r\n"));
           out += conn + "S: " + escape_bytes(first, 200) + (e.reply.size() > first.size() + 2 ? " ..." : "") + "\n";
           break;
@@ -148,7 +152,11 @@ class Judge {
 
   std::string sent_summary() const {
     std::string out;
-    for (const auto* e : commands_) out += (out.empty() ? "" : ", ") + redactor_.command(e->line);
+    bool sasl = false;
+    for (const auto* e : commands_) {
+      out += (out.empty() ? "" : ", ") + (sasl ? std::string("***") : redactor_.command(e->line));
+      sasl = e->reply.starts_with("+ ") || e->reply == "+\r\n";
+    }
     return out.empty() ? "(no commands)" : escape_bytes(out, 400);
   }
 

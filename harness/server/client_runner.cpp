@@ -17,6 +17,7 @@
 #include "server/client_checks.hpp"
 #include "server/reference_server.hpp"
 #include "store/maildir.hpp"
+#include "util/interrupt.hpp"
 #include "util/process.hpp"
 
 namespace asio = boost::asio;
@@ -93,7 +94,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
   auto ex = co_await asio::this_coro::executor;
   auto state = std::make_shared<ScriptedServer>();
   std::string user = "pop3user", pass = "pw" + std::to_string(std::random_device{}() % 1000000000u);
-  Redactor redactor(Account{user, pass, "", ""});
+  Redactor redactor = Redactor::for_login(user, pass);
   fs::path maildir = work / "maildir";
   std::string cafile = (work / "ca.pem").string(), outdir = (work / "out").string(),
               statedir = (work / "state").string();
@@ -154,6 +155,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
       if (!more.empty()) add_to_maildir(maildir, more);
       delivered.insert(delivered.end(), more.begin(), more.end());
       ProcessResult p = co_await run_shell(ex, command, env, client.limit);
+      if (interrupt::requested()) throw std::runtime_error("interrupted (SIGINT, SIGTERM or SIGHUP)");
       run.timed_out = p.timed_out;
       run.exit_code = p.exit_code;
       run.signal = p.signal;

@@ -13,7 +13,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "net/deadline.hpp"
+#include "util/deadline.hpp"
+#include "util/interrupt.hpp"
 
 extern char** environ;
 
@@ -62,6 +63,12 @@ asio::awaitable<ProcessResult> run_shell(asio::any_io_executor ex, const std::st
   // then the pidfd tells when the shell itself has exited.
   asio::posix::stream_descriptor pipe(ex, out[0]);
   ProcessResult result;
+  // An interrupt ends the command and its children at once, not at the deadline.
+  interrupt::Registration on_interrupt([&] {
+    ::kill(-pid, SIGKILL);
+    boost::system::error_code ignored;
+    pipe.close(ignored);
+  });
   {
     Deadline deadline(ex, timeout, [&] {
       ::kill(-pid, SIGKILL);

@@ -76,6 +76,17 @@ expect "a wrong password: exit 3, naming the account and quoting the answer" 3 \
   "$bin" run "$tmp/suite/s/b-fine.pop3" "$tmp/suite/s/c-retr.pop3" --target "127.0.0.1:$sport" \
   --user u --pass wrong --maildir "$tmp/serve-md" --junit "$tmp/wrong.xml"
 no_verdict "a wrong password" "$tmp/wrong.xml"
+expect "prop with a wrong password: exit 3, said once, no counterexample" 3 \
+  "login as u (USER/PASS) refused" -- \
+  "$bin" prop --target "127.0.0.1:$sport" --user u --pass wrong --maildir "$tmp/serve-md" --out "$tmp/prop-out" \
+  --runs 5 --junit "$tmp/wrong-prop.xml"
+no_verdict "prop with a wrong password" "$tmp/wrong-prop.xml"
+[ -z "$(ls "$tmp/prop-out" 2>/dev/null)" ] && pass "prop with a wrong password wrote no counterexample" \
+  || fail "prop with a wrong password wrote a counterexample"
+expect "fuzz with a wrong password: exit 3, nothing fuzzed (not 'no finding')" 3 "nothing fuzzed" -- \
+  "$bin" fuzz --target "127.0.0.1:$sport" --user u --pass wrong --maildir "$tmp/serve-md" --cases 50 \
+  --out "$tmp/fuzz-out" --junit "$tmp/wrong-fuzz.xml"
+no_verdict "fuzz with a wrong password" "$tmp/wrong-fuzz.xml"
 expect "no --maildir or --reset-cmd: the scenarios that need a known mailbox are skipped, and said so" 0 \
   "1 of 2 scenarios need their fixture in the mailbox and are skipped" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" "$tmp/suite/s/c-retr.pop3" --target "127.0.0.1:$sport" --user u --pass p \

@@ -76,12 +76,16 @@ def read_until_closed(s, limit=1 << 20, timeout=5):
     return data
 
 
-def normal_session(port):
-    """A well-behaved session; True when every answer is right."""
+def normal_session(port, busy=None):
+    """A well-behaved session; True when every answer is right. busy is set
+    when the server greets with -ERR [SYS/TEMP]: its sessions are all taken."""
     try:
         s = connect(port)
         f = s.makefile("rb")
-        ok = f.readline().startswith(b"+OK")
+        greeting = f.readline()
+        if busy is not None:
+            busy.append(greeting.startswith(b"-ERR [SYS/TEMP]"))
+        ok = greeting.startswith(b"+OK")
         for cmd, want in ((b"USER alice", b"+OK"), (b"PASS secret", b"+OK"), (b"STAT", b"+OK 1 "),
                           (b"QUIT", b"+OK")):
             s.sendall(cmd + b"\r\n")
@@ -92,10 +96,22 @@ def normal_session(port):
         return False
 
 
-def still_serving(proc, port, after):
-    alive = proc.poll() is None
+def still_serving(proc, port, after, within=10.0):
+    """The server is alive and serves a normal session. Connections the test
+    just closed give their slots back only once the server has seen them
+    close: while it answers [SYS/TEMP] it is asked again, up to a deadline."""
+    deadline = time.monotonic() + within
+    wait = 0.005
+    while True:
+        alive = proc.poll() is None
+        busy = []
+        served = alive and normal_session(port, busy)
+        if served or not alive or not any(busy) or time.monotonic() + wait > deadline:
+            break
+        time.sleep(wait)
+        wait = min(wait * 2, 0.5)
     check(f"after {after}: the server is alive and serves a normal session",
-          alive and normal_session(port), "process exited" if not alive else "the normal session failed")
+          served, "process exited" if not alive else "the normal session failed" + (" (still busy)" if any(busy) else ""))
 
 
 def send_junk(s, rng):

@@ -143,7 +143,7 @@ TEST(ClientChecks, CredentialsBeforeStlsAreCaughtAndRedacted) {
   auto sc = server_scenario("", "stls");
   ClientRun run;
   run.events = {kConnected, command("USER u"), command("PASS hunter2"), command("STLS")};
-  Redactor redactor(Account{"u", "hunter2", "", ""});
+  Redactor redactor = Redactor::for_login("u", "hunter2");
   auto checks = judge_client_run(sc, fixture(), run, redactor);
   const auto* c = find(checks, "no credentials before STLS");
   ASSERT_NE(c, nullptr);
