@@ -61,11 +61,20 @@ asio::awaitable<void> ServerSession::run() {
     if (options_.implicit_tls) co_await conn_.handshake_server(*options_.tls, options_.io_timeout);
     co_await greet();
     std::string input;
+    // The autologout timer restarts on a command, not on a byte: a client
+    // dripping one octet a minute is inactive (RFC 1939 #3), not a session held
+    // open for ever.
+    using Clock = std::chrono::steady_clock;
+    auto quiet_until = Clock::now() + options_.idle_timeout;
     for (;;) {
+      std::uint64_t before = commands_;
       bool go_on = co_await answer_lines();  // a plain statement: GCC 12 and co_await in &&
       if (!go_on || !conn_.is_open()) break;
+      if (commands_ != before) quiet_until = Clock::now() + options_.idle_timeout;
+      auto left = quiet_until - Clock::now();
+      if (left <= Duration::zero()) break;
       input.clear();
-      if (co_await conn_.read_some(input, options_.idle_timeout) == 0) break;
+      if (co_await conn_.read_some(input, std::chrono::duration_cast<Duration>(left)) == 0) break;
       framer_.feed(input);
     }
   } catch (const std::exception&) {
@@ -127,6 +136,7 @@ Reply ServerSession::reply_to(const std::string& line) {
 }
 
 asio::awaitable<bool> ServerSession::answer(const std::string& line, bool pipelined) {
+  ++commands_;
   Reply reply = reply_to(line);
   const ServerScript* script = options_.script.get();
   inject_pending_ = reply.start_tls && script && script->inject;

@@ -54,6 +54,7 @@ class ServerSession {
   boost::asio::steady_timer timer_;
   bool hold_next_ = false;
   bool inject_pending_ = false;
+  std::uint64_t commands_ = 0;  // lines answered: each restarts the autologout timer
 };
 
 }  // namespace pop3

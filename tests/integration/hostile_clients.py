@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The reference server against hostile clients: random bytes (seeded, the
 seed printed), an endless line, a client that never reads, one that never
-speaks, more connections than --max-sessions, junk instead of a TLS
+speaks, one that drips octets without ever finishing a command, more
+connections than --max-sessions, junk instead of a TLS
 handshake, junk after STLS. After each attack the server must still be
 alive and serve a normal session; at the end it must stop cleanly on
 SIGTERM. Run it with the sanitizer build, so a memory error is a failure.
@@ -148,6 +149,24 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         proc, port, tls_port, cafile = start_server(work)
         try:
+            # More connections than --max-sessions: the extra ones are refused, not queued forever.
+            # First, while no other session can still be winding down and hold a slot.
+            held = [connect(port) for _ in range(MAX + 10)]
+            greetings = []
+            for s in held:
+                s.settimeout(5)
+                try:
+                    greetings.append(s.recv(512))
+                except OSError:
+                    greetings.append(b"")
+            ok = sum(g.startswith(b"+OK") for g in greetings)
+            refused = sum(g.startswith(b"-ERR [SYS/TEMP]") for g in greetings)
+            for s in held:
+                s.close()
+            check(f"{MAX + 10} connections at once with --max-sessions {MAX}: {MAX} served, 10 refused",
+                  ok == MAX and refused == 10, f"{ok} served, {refused} refused")
+            still_serving(proc, port, "too many connections")
+
             # Random bytes, 60 connections, each read until the server closes or goes quiet.
             bad_status = 0
             for _ in range(60):
@@ -185,6 +204,43 @@ def main():
             check(f"a silent client is closed after the idle timeout ({IDLE} s)",
                   data.startswith(b"+OK") and waited < IDLE + 4, f"after {waited:.1f} s")
 
+            # Drips one octet at a time, never a whole command: bytes are not
+            # activity, so it is closed at the idle timeout too (slowloris).
+            s = connect(port)
+            s.recv(512)
+            started = time.monotonic()
+            closed = False
+            while not closed and time.monotonic() - started < IDLE + 5:
+                try:
+                    s.sendall(b"N")
+                    s.settimeout(IDLE / 4)
+                    closed = s.recv(512) == b""
+                except socket.timeout:
+                    pass
+                except OSError:
+                    closed = True
+            waited = time.monotonic() - started
+            s.close()
+            check(f"a client dripping octets without a command is closed at the idle timeout ({IDLE} s)",
+                  closed and waited < IDLE + 4, f"closed={closed} after {waited:.1f} s")
+
+            # A command every half idle timeout keeps the session open past it.
+            s = connect(port)
+            f = s.makefile("rb")
+            f.readline()
+            answers = []
+            for _ in range(5):
+                s.sendall(b"NOOP\r\n")
+                s.settimeout(IDLE + 3)
+                try:
+                    answers.append(f.readline())
+                except OSError:
+                    answers.append(b"")
+                time.sleep(IDLE / 2)  # the pace of the client under test, not a wait for an event
+            s.close()
+            check(f"a client with a command every {IDLE / 2} s is served past the idle timeout",
+                  all(a.startswith(b"-ERR") or a.startswith(b"+OK") for a in answers), repr(answers))
+
             # Never reads: 20000 pipelined RETRs, responses left unread, then gone.
             s = connect(port)
             try:
@@ -195,23 +251,6 @@ def main():
                 pass
             s.close()
             still_serving(proc, port, "a client that never reads")
-
-            # More connections than --max-sessions: the extra ones are refused, not queued forever.
-            held = [connect(port) for _ in range(MAX + 10)]
-            greetings = []
-            for s in held:
-                s.settimeout(5)
-                try:
-                    greetings.append(s.recv(512))
-                except OSError:
-                    greetings.append(b"")
-            ok = sum(g.startswith(b"+OK") for g in greetings)
-            refused = sum(g.startswith(b"-ERR [SYS/TEMP]") for g in greetings)
-            for s in held:
-                s.close()
-            check(f"{MAX + 10} connections at once with --max-sessions {MAX}: {MAX} served, 10 refused",
-                  ok == MAX and refused == 10, f"{ok} served, {refused} refused")
-            still_serving(proc, port, "too many connections")
 
             # Junk instead of a TLS handshake, and junk after STLS.
             for _ in range(10):
