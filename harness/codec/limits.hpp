@@ -14,6 +14,10 @@ inline constexpr std::size_t kArgument = 40;
 // RFC 1939 #7: a unique-id is 1 to 70 characters.
 inline constexpr std::size_t kUniqueId = 70;
 
+// RFC 5034 #4: a SASL challenge may "be of arbitrary length ... independent of
+// any line-length limitations": the harness reads one up to this bound.
+inline constexpr std::size_t kChallengeLine = 1 << 20;
+
 // Harness bounds (not protocol limits): one line of a multi-line body, and a
 // whole multi-line body. A 1 MiB fixture message must fit with room to spare.
 inline constexpr std::size_t kBodyLine = 1 << 20;

@@ -77,10 +77,15 @@ MultilineDecoder::Step MultilineDecoder::add_line(std::string_view wire_line) {
   if (stuffed) wire_line.remove_prefix(1);
   if (stuffed && !wire_line.starts_with('.') && body_.unstuffed_++ == 0) body_.first_unstuffed_ = body_.lines_;
   std::size_t grows = wire_line.size() + 2;
-  if (body_.held_ && body_.size_ + grows > hold_limit_) stop_holding();
+  // Held until the text or its per-line bookkeeping would pass a bound; then
+  // streamed when streaming is allowed (many empty lines cost more in
+  // bookkeeping than in text).
+  bool over_footprint = body_.held_ && body_.footprint() + grows + 4 * (1 + stuffed) > max_body_;
+  bool can_stream = hold_limit_ != static_cast<std::size_t>(-1);
+  if (body_.held_ && (body_.size_ + grows > hold_limit_ || (over_footprint && can_stream))) stop_holding();
   if (!body_.held_ && body_.size_ + grows > stream_limit_) return Step::too_large;
   if (body_.held_) {
-    if (body_.footprint() + grows + 4 * (1 + stuffed) > max_body_) return Step::too_large;
+    if (over_footprint) return Step::too_large;
     if (stuffed) body_.stuffed_.push_back(static_cast<std::uint32_t>(body_.lines_));
     body_.starts_.push_back(static_cast<std::uint32_t>(body_.text_.size()));
   }

@@ -1,9 +1,12 @@
 #include "codec/response_reader.hpp"
 
+#include <algorithm>
+
 namespace pop3 {
 
-void ResponseReader::expect(bool multiline_if_ok) {
+void ResponseReader::expect(bool multiline_if_ok, bool challenge) {
   multiline_if_ok_ = multiline_if_ok;
+  challenge_ = challenge;
   state_ = State::status;
   current_ = Response{};
   decoder_.reset();
@@ -23,6 +26,7 @@ const char* ResponseReader::describe(Error e) {
       return "the multi-line response ends with \".\" and a bare LF, not \".\" CRLF (RFC 1939 #3)";
     case Error::body_line_too_long: return "a multi-line body line exceeds the harness line limit without CRLF";
     case Error::body_too_large: return "a multi-line body exceeds the harness body limit without a terminator";
+    case Error::challenge_too_long: return "a SASL challenge exceeds the harness's 1 MiB bound without CRLF";
   }
   return "unknown";
 }
@@ -47,13 +51,23 @@ bool lenient_ok(std::string_view line) {
 std::optional<Response> ResponseReader::next() {
   if (error_ != Error::none) return std::nullopt;
   if (state_ == State::status) {
-    auto line = framer_.next_view(limits_.status_line, LineFramer::Ending::status);
+    std::size_t most = challenge_ ? std::max(limits_.status_line, limits_.challenge) : limits_.status_line;
+    auto line = framer_.next_view(most, LineFramer::Ending::status);
+    // Only a continuation ("+ ...", RFC 5034 #4) may pass the status-line limit.
+    bool continuation = line && (*line == "+" || line->starts_with("+ "));
+    if (line && line->size() + 2 > limits_.status_line && !continuation) {
+      error_ = Error::status_line_too_long;
+      return std::nullopt;
+    }
     if (!line) {
       switch (framer_.error()) {
         case LineFramer::Error::none: break;
         case LineFramer::Error::bare_lf: error_ = Error::status_bare_lf; break;
         case LineFramer::Error::bare_cr: error_ = Error::status_bare_cr; break;
-        case LineFramer::Error::line_too_long: error_ = Error::status_line_too_long; break;
+        case LineFramer::Error::line_too_long:
+          error_ = challenge_ && framer_.pending().starts_with("+ ") ? Error::challenge_too_long
+                                                                     : Error::status_line_too_long;
+          break;
       }
       return std::nullopt;
     }

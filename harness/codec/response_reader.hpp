@@ -26,6 +26,7 @@ class ResponseReader {
  public:
   struct Limits {
     std::size_t status_line = limits::kStatusLine;
+    std::size_t challenge = limits::kChallengeLine;  // a "+ " line where a SASL challenge may come
     std::size_t body_line = limits::kBodyLine;
     std::size_t body = limits::kBody;
     std::size_t hold = limits::kBodyHold;  // bodies beyond this are streamed, not held
@@ -40,14 +41,17 @@ class ResponseReader {
     body_bare_lf_terminator,  // RFC 1939 #3: ".", then LF alone
     body_line_too_long,     // the harness's bound
     body_too_large,         // the harness's bound
+    challenge_too_long,     // the harness's bound on a SASL challenge (RFC 5034 #4 sets none)
   };
 
   ResponseReader() = default;
   explicit ResponseReader(Limits limits) : limits_(limits) {}
 
   // Starts reading one response. When multiline_if_ok is set, a +OK status
-  // line is followed by a multi-line body (RFC 1939 #3).
-  void expect(bool multiline_if_ok);
+  // line is followed by a multi-line body (RFC 1939 #3). When challenge is
+  // set (AUTH, or a SASL response sent), a continuation line may be as long
+  // as limits.challenge; a status line still has the RFC 2449 #4 limit.
+  void expect(bool multiline_if_ok, bool challenge = false);
   void feed(std::string_view bytes) { framer_.feed(bytes); }
 
   // The response once complete; nothing while more bytes are needed or after
@@ -73,6 +77,7 @@ class ResponseReader {
   LineFramer framer_;
   State state_ = State::status;
   bool multiline_if_ok_ = false;
+  bool challenge_ = false;
   Response current_;
   std::optional<MultilineDecoder> decoder_;
   std::size_t received_ = 0;

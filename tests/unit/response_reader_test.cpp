@@ -69,7 +69,7 @@ TEST(ResponseReader, BoundsAnEndlessStatusLine) {
 }
 
 TEST(ResponseReader, BoundsAnUnterminatedBody) {
-  ResponseReader r({.status_line = 512, .body_line = 100, .body = 1000});
+  ResponseReader r({.status_line = 512, .body_line = 100, .body = 1000, .hold = 1000, .stream = 2000});
   r.expect(true);
   r.feed("+OK\r\n");
   for (int i = 0; i < 50 && r.error() == ResponseReader::Error::none; ++i) {
@@ -77,6 +77,51 @@ TEST(ResponseReader, BoundsAnUnterminatedBody) {
     EXPECT_FALSE(r.next());
   }
   EXPECT_EQ(r.error(), ResponseReader::Error::body_too_large);
+}
+
+// RFC 5034 #4: challenges "may be of arbitrary length ... independent of any
+// line-length limitations"; a status line after AUTH still has 512 octets.
+TEST(ResponseReader, ASaslChallengeMayPassTheStatusLineLimit) {
+  std::string challenge = "+ " + std::string(100000, 'Q') + "\r\n";
+  ResponseReader r;
+  r.expect(false, true);
+  r.feed(challenge);
+  auto got = r.next();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status_line.size(), challenge.size() - 2);
+
+  ResponseReader not_after_auth;
+  not_after_auth.expect(false);
+  not_after_auth.feed(challenge);
+  EXPECT_FALSE(not_after_auth.next());
+  EXPECT_EQ(not_after_auth.error(), ResponseReader::Error::status_line_too_long);
+
+  ResponseReader long_err;
+  long_err.expect(false, true);
+  long_err.feed("-ERR " + std::string(1000, 'e') + "\r\n");
+  EXPECT_FALSE(long_err.next());
+  EXPECT_EQ(long_err.error(), ResponseReader::Error::status_line_too_long);
+
+  ResponseReader endless({.challenge = 4096});
+  endless.expect(false, true);
+  endless.feed("+ " + std::string(5000, 'Q'));
+  EXPECT_FALSE(endless.next());
+  EXPECT_EQ(endless.error(), ResponseReader::Error::challenge_too_long);
+}
+
+// Empty lines cost more in bookkeeping than in text: past the bound on what
+// is held, they are streamed, not refused.
+TEST(ResponseReader, StreamsABodyWhoseLineBookkeepingPassesTheBound) {
+  ResponseReader r({.status_line = 512, .body_line = 100, .body = 1000});
+  r.expect(true);
+  r.feed("+OK\r\n");
+  for (int i = 0; i < 1000; ++i) r.feed("\r\n");
+  r.feed(".\r\n");
+  auto got = r.next();
+  ASSERT_TRUE(got);
+  EXPECT_FALSE(got->body.held());
+  EXPECT_EQ(got->body.lines(), 1000u);
+  EXPECT_EQ(got->body.size(), 2000u);
 }
 
 // RFC 1939 #3: "All responses are terminated by a CRLF pair". A server that
