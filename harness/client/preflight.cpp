@@ -140,12 +140,18 @@ class Procedure {
                                                    "'): use --tls none, or --tls stls to upgrade with STLS");
     }
     std::string what = e.what();
-    if (what.starts_with("STLS refused"))
+    if (e.kind() == K::upgrade_refused)
       co_return set(Verdict::wrong_tls_mode, "the server refused STLS (" + what.substr(14) +
                                                  "): use --tls none, or --tls implicit with its implicit-TLS port");
-    if (what.starts_with("server sent plaintext after +OK to STLS"))
+    if (e.kind() == K::upgrade_plaintext)
       co_return set(Verdict::violation, "the server sent more plaintext right after +OK to STLS (RFC 2595 #4: the TLS "
                                         "negotiation begins immediately after the CRLF of the +OK)", "rfc2595#4");
+    // The server said +OK to STLS: whatever stops the handshake now, a stall,
+    // bytes that are not TLS, a version or cipher it cannot agree on, is its own.
+    if (t_.tls == TlsMode::stls && (e.kind() == K::tls || e.kind() == K::timeout))
+      co_return set(Verdict::violation, "the server answered +OK to STLS, but no TLS session came of it: " + what +
+                                            " (RFC 2595 #4: after +OK the TLS negotiation begins; the harness offers "
+                                            "TLS 1.2 and 1.3 with OpenSSL's default ciphers)", "rfc2595#4");
     co_return set(Verdict::tls_setup, "TLS with " + where() + " failed: " + what +
                                           " (the harness offers TLS 1.2 and 1.3 with OpenSSL's default ciphers)");
   }

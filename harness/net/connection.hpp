@@ -23,7 +23,9 @@ class NetError : public std::runtime_error {
   // certificate: the handshake failed because the server's certificate did
   // not verify (the message says why: expired, unknown issuer, wrong name).
   // cancelled: an interrupt (SIGINT, SIGTERM, SIGHUP) closed the connection.
-  enum class Kind { timeout, refused, resolve, tls, certificate, io, cancelled };
+  // upgrade_refused / upgrade_plaintext: the server refused an in-band
+  // upgrade (STLS), or sent more plaintext after accepting it.
+  enum class Kind { timeout, refused, resolve, tls, certificate, io, cancelled, upgrade_refused, upgrade_plaintext };
   NetError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
 
