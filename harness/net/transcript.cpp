@@ -6,7 +6,7 @@ void Transcript::add(Kind kind, std::string_view bytes, std::size_t length) {
   std::size_t& total = kind == Kind::sent ? sent_total_ : received_total_;
   std::size_t offset = total;
   if (kind != Kind::note) total += length;
-  Event e{kind, std::string(bytes.substr(0, kEventBytes)), offset, length, total_++};
+  Event e{kind, std::string(bytes.substr(0, kEventBytes)), offset, length, total_++, bytes.size()};
   if (head_.size() < kHead) {
     head_.push_back(std::move(e));
     return;
@@ -44,6 +44,7 @@ void Transcript::received(std::string_view bytes) {
     if (Event* prev = last_received()) {
       std::size_t from = prev->length - std::min(prev->length, kept);
       if (prev->bytes.size() > from) prev->bytes.resize(from);
+      prev->shown = std::min(prev->shown, from);
     }
   }
   received_tail_ += bytes;
@@ -86,9 +87,11 @@ std::string Transcript::render(std::size_t from, std::size_t to, std::size_t max
       continue;
     }
     // One "C:"/"S:" line per write or TCP read; lines inside it are indented.
+    // Counted on what is shown, not on the wire: a redacted password must not
+    // show through as a count of "more octets".
     std::size_t shown = std::min(e.bytes.size(), max_event_bytes);
     std::string text = escape_bytes(std::string_view(e.bytes).substr(0, shown));
-    if (e.length > shown) text += "... (" + std::to_string(e.length - shown) + " more octets)";
+    if (e.shown > shown) text += "... (" + std::to_string(e.shown - shown) + " more octets)";
     std::string prefix = e.kind == Kind::sent ? "C: " : "S: ";
     std::size_t start = 0;
     while (start < text.size()) {

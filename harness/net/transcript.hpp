@@ -24,8 +24,9 @@ class Transcript {
     Kind kind;
     std::string bytes;    // up to kEventBytes of them
     std::size_t offset;   // octets of this direction before the event
-    std::size_t length;   // the event's full length
+    std::size_t length;   // the event's full length on the wire
     std::size_t seq;      // its number
+    std::size_t shown;    // the full length of what is shown for it (redacted: not the wire length)
   };
   static constexpr std::size_t kHead = 64, kTail = 192, kEventBytes = 4096;
 

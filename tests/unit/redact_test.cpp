@@ -77,8 +77,11 @@ TEST(Transcript, ASecretWholeInOneReadOrSentRawIsRemoved) {
   t.set_secrets(r.secrets());
   t.received("+OK s3cret s3cret\r\n");
   t.sent("PASS s3cret\r\n");
+  t.sent("PASS s3cret\r\n", "PASS ***\r\n");
   std::string shown = t.render(0, t.size());
   EXPECT_EQ(shown.find("s3cret"), std::string::npos) << shown;
+  // Nor its length, as a count of octets not shown.
+  EXPECT_EQ(shown.find("more octets"), std::string::npos) << shown;
 }
 
 // Peer bytes never reach a terminal raw: ESC sequences (a window title, a
