@@ -215,9 +215,12 @@ class Judge {
     std::vector<std::string> want, got;
     for (const auto& m : run_->delivered) want.push_back(run_->saves_lf ? lf_only(m) : m);
     for (const auto& s : run_->saved) got.push_back(run_->saves_lf ? lf_only(s) : s);
-    auto describe = [](const std::vector<std::string>& v) {
+    // Saved files are described by their sizes on disk (what was read of them is cut).
+    auto describe = [&](const std::vector<std::string>& v) {
+      bool on_disk = &v == &got && run_->saved_sizes.size() == v.size();
       std::string out = std::to_string(v.size()) + " file(s):";
-      for (const auto& s : v) out += " " + std::to_string(s.size());
+      for (std::size_t i = 0; i < v.size(); ++i)
+        out += " " + std::to_string(on_disk ? run_->saved_sizes[i] : v[i].size());
       return out + " octets";
     };
     if (what == "none") {

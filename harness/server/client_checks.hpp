@@ -19,7 +19,9 @@ struct ClientRun {
   int signal = 0;
   std::string output;  // the client's stdout and stderr, bounded
   double limit_seconds = 0;
-  std::vector<std::string> saved;  // the files in {outdir} after this run, in name order
+  std::vector<std::string> saved;  // the files in {outdir} after this run, in name order, each cut
+                                   // one octet past the longest message delivered
+  std::vector<std::uintmax_t> saved_sizes;  // their sizes on disk (empty: the sizes of saved)
   bool saves_lf = false;           // --client-saves lf
 };
 

@@ -36,19 +36,32 @@ struct ScriptedServer {
   std::unique_ptr<asio::steady_timer> all_closed;
 };
 
-std::vector<std::string> read_saved(const fs::path& dir) {
+// The client under test writes {outdir}, so what is read back is bounded: no
+// more files than could be right (twice the messages delivered, and some), and
+// no more of a file than the longest message delivered plus one octet, which
+// is enough to tell that it is longer than any of them.
+void read_saved(const fs::path& dir, const std::vector<std::string>& delivered, ClientRun& run) {
+  std::size_t longest = 0;
+  for (const auto& m : delivered) longest = std::max(longest, m.size());
+  const std::size_t max_files = 2 * delivered.size() + 16, max_entries = 100000;
   std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
+  std::size_t entries = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (++entries > max_entries) break;
     if (e.is_regular_file()) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> out;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out.push_back(ss.str());
   }
-  return out;
+  std::sort(files.begin(), files.end());
+  if (files.size() > max_files) files.resize(max_files);
+  for (const auto& f : files) {
+    std::error_code ec;
+    auto size = fs::file_size(f, ec);
+    std::ifstream in(f, std::ios::binary);
+    std::string data(longest + 1, '\0');
+    in.read(data.data(), static_cast<std::streamsize>(data.size()));
+    data.resize(static_cast<std::size_t>(in.gcount()));
+    run.saved_sizes.push_back(ec ? data.size() : size);
+    run.saved.push_back(std::move(data));
+  }
 }
 
 TestCert test_cert(const Scenario& sc, const FaultSet& faults) {
@@ -177,7 +190,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     state->events.clear();
     run.delivered = delivered;
     try {
-      run.saved = read_saved(outdir);
+      read_saved(outdir, delivered, run);
     } catch (const std::exception&) {
     }
     runs.push_back(std::move(run));

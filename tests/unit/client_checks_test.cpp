@@ -91,6 +91,20 @@ TEST(ClientChecks, SavedFilesMustBeWholeUnstuffedMessages) {
   EXPECT_EQ(outcome(judge_client_run(sc, fixture(), run, Redactor{}), "saved complete"), Outcome::passed);
 }
 
+TEST(ClientChecks, AnOversizedSavedFileIsShownAtItsSizeOnDisk) {
+  // The runner reads a saved file only one octet past the longest message.
+  auto sc = server_scenario("expect: saved none\n");
+  ClientRun run;
+  run.events = {kConnected};
+  run.saved = {"Subject: b\r\n\r\nb\r\nX", "Subject: b\r\n\r\nb\r\n"};
+  run.saved_sizes = {std::uintmax_t{5} << 30, 17};
+  auto checks = judge_client_run(sc, fixture(), run, Redactor{});
+  const CheckResult* c = find(checks, "saved none");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->outcome, Outcome::failed);
+  EXPECT_EQ(c->actual, "2 file(s): 5368709120 17 octets");
+}
+
 TEST(ClientChecks, HangsCrashesAndTrailingCommandsAreCaught) {
   auto sc = server_scenario("");
   ClientRun run;
