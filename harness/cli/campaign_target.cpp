@@ -1,5 +1,7 @@
 #include "cli/campaign_target.hpp"
 
+#include "cli/run_setup.hpp"
+
 #include <filesystem>
 #include <iostream>
 
@@ -14,8 +16,7 @@ std::string campaign_target(const RunOptions& c, boost::asio::any_io_executor ex
   if (!c.tls_target.empty())
     return command + " tests one endpoint: give it as --target (with --tls implicit for RFC 8314)";
   Target& t = out.target;
-  t.read_timeout = t.connect_timeout = std::chrono::milliseconds(static_cast<long>(c.timeout_seconds * 1000));
-  t.tls = c.tls == "stls" ? TlsMode::stls : c.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
+  t = target_from_options(c);  // timeouts, TLS mode, --max-response: as run has them
   ClientTlsOptions tls{c.cafile, c.insecure, {}};
   if (c.target.empty()) {
     out.embedded = std::make_unique<EmbeddedTarget>(ex, 1);

@@ -33,6 +33,10 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
   app.add_option("--login-timeout", o.login_timeout_seconds,
                  "Seconds to wait for the answer to PASS, APOP or AUTH (servers may delay a failed login on purpose)")
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
+  app.add_option("--max-response", o.max_response,
+                 "The most the harness reads of one answer (e.g. 4GiB, 256MiB): a multi-line answer not ended "
+                 "by then is judged unterminated")
+      ->transform(CLI::AsSizeValue(false))->default_str("4GiB");
   app.add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
 }
 

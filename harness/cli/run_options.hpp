@@ -26,6 +26,7 @@ struct RunOptions {
   // Answers to PASS, APOP and AUTH may be delayed on purpose after a failed
   // login: waited for this long, and reported at INFO.
   double login_timeout_seconds = 30;
+  std::uint64_t max_response = std::uint64_t{4} << 30;  // octets of one answer read at most
   bool strict = false;  // SHOULD findings fail the run too
   bool color = false;
   // The server role: test a client instead of a server.

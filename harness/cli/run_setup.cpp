@@ -47,6 +47,7 @@ Target target_from_options(const RunOptions& o) {
   t.login_timeout = std::max(t.read_timeout, std::chrono::milliseconds(static_cast<long>(o.login_timeout_seconds * 1000)));
   t.tls = o.tls == "stls" ? TlsMode::stls : o.tls == "implicit" ? TlsMode::implicit : TlsMode::none;
   t.trust = ClientTlsOptions{o.cafile, o.insecure, {}};
+  t.max_response = static_cast<std::size_t>(o.max_response);
   return t;
 }
 

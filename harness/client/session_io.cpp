@@ -37,6 +37,9 @@ asio::awaitable<void> ClientSession::open(const Target& target) {
   opened_ = true;
   if (target.secrets) conn_->transcript().set_secrets(target.secrets);
   login_timeout_ = std::max(target.login_timeout, target.read_timeout);
+  ResponseReader::Limits limits;
+  limits.stream = target.max_response;
+  reader_ = ResponseReader(limits);
   co_await conn_->connect(target.host, target.port, target.connect_timeout);
   connected_at_ = Clock::now();
   boost::system::error_code ec;
@@ -50,9 +53,9 @@ asio::awaitable<void> ClientSession::open(const Target& target) {
     co_await conn_->write("STLS\r\n", target.read_timeout);
     Response answer = co_await read_awaited(awaited_for("STLS", "STLS", false), target.read_timeout);
     if (!answer.parsed || answer.parsed->status != Status::ok)
-      throw NetError(NetError::Kind::tls, "STLS refused: " + escape_bytes(answer.status_line, 200));
+      throw NetError(NetError::Kind::upgrade_refused, "STLS refused: " + escape_bytes(answer.status_line, 200));
     if (!reader_.pending().empty())
-      throw NetError(NetError::Kind::tls, "server sent plaintext after +OK to STLS");
+      throw NetError(NetError::Kind::upgrade_plaintext, "server sent plaintext after +OK to STLS");
     co_await conn_->handshake_client(*target.tls_context, sni.empty() ? target.host : sni, target.connect_timeout);
     // The scenario still starts by checking the greeting.
     current_ = std::make_shared<const Response>(std::move(greeting));
@@ -127,7 +130,7 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
   std::string what = a.keyword.empty() && !got_greeting_ ? std::string("its greeting")
                      : a.shown.empty()                   ? std::string("the command")
                                                          : a.shown;
-  reader_.expect(a.multiline);
+  reader_.expect(a.multiline, a.keyword == "AUTH" || a.keyword == "SASL");
   const auto started = Clock::now();
   std::string buf;
   for (;;) {
@@ -144,6 +147,14 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
       std::string why = std::string(ResponseReader::describe(e)) + ", answering " + what + "; received: " +
                         escape_bytes(conn_->transcript().scrub(reader_.pending().substr(0, 4096)), 160);
       if (ResponseReader::is_violation(e)) throw ProtocolError(ProtocolError::Kind::violation, why, ResponseReader::rfc_of(e));
+      // Past the most the harness reads of one answer (4 GiB), a body that
+      // has not ended is judged as one that never ends, like one past its deadline.
+      if (e == ResponseReader::Error::body_too_large)
+        throw ProtocolError(ProtocolError::Kind::unterminated,
+                            "the multi-line answer to " + what + " was not terminated within " +
+                                std::to_string(reader_.received() >> 20) +
+                                " MiB, the most the harness reads of one answer (--max-response); received: " +
+                                escape_bytes(conn_->transcript().scrub(reader_.pending().substr(0, 4096)), 160));
       throw ProtocolError(ProtocolError::Kind::limit, why, {});
     }
     auto allowance = timeout + Duration(static_cast<long>(kSecondsPerMiB * 1000.0 *
@@ -238,11 +249,16 @@ asio::awaitable<ClientSession::Quiet> ClientSession::wait_quiet(Duration timeout
 }
 
 asio::awaitable<ClientSession::Quiet> ClientSession::drain(Duration timeout, std::string& data, std::size_t cap) {
+  // One deadline for the whole drain: a peer dripping an octet just inside
+  // each read's timeout must not stretch it to cap times the timeout.
+  auto end = std::chrono::steady_clock::now() + timeout;
   while (data.size() < cap) {
+    auto left = std::chrono::duration_cast<Duration>(end - std::chrono::steady_clock::now());
+    if (left <= Duration::zero()) co_return Quiet::silent;
     std::string more;
     Quiet q;
     try {
-      q = co_await wait_quiet(timeout, more);
+      q = co_await wait_quiet(left, more);
     } catch (const NetError& e) {
       if (e.kind() == NetError::Kind::cancelled) throw;
       q = Quiet::closed;

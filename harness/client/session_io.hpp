@@ -68,8 +68,9 @@ class ClientSession {
   boost::asio::awaitable<Response> response(bool multiline_if_ok, Duration timeout) {
     return read_response(multiline_if_ok, timeout);
   }
-  // Collects what arrives until the peer closes (closed), stays silent for
-  // timeout (silent) or cap octets have come (data). A failed read counts as closed.
+  // Collects what arrives until the peer closes (closed), cap octets have come
+  // (data) or timeout has passed since the call (silent): one deadline for the
+  // whole drain, however the peer spaces its octets. A failed read counts as closed.
   boost::asio::awaitable<Quiet> drain(Duration timeout, std::string& data, std::size_t cap);
 
   // What the server sent after the last complete response (e.g. plaintext

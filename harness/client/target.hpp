@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "client/account.hpp"
+#include "codec/limits.hpp"
 #include "codec/multiline.hpp"
 #include "net/connection.hpp"
 #include "net/tls.hpp"
@@ -26,6 +27,9 @@ struct Target {
   // Answers to PASS, APOP and AUTH: servers may delay a failed login's -ERR
   // on purpose (a defence against password guessing), often beyond 5 s.
   Duration login_timeout = std::chrono::seconds(30);
+  // The most of one answer read: a multi-line body not ended by then is
+  // judged unterminated (an endless body on a fast link must still end).
+  std::size_t max_response = limits::kBodyStream;
   // Removed from every byte a session with this target records (the
   // account's password and its SASL forms): see Transcript::set_secrets.
   std::shared_ptr<const Secrets> secrets;
