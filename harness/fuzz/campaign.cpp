@@ -230,6 +230,10 @@ asio::awaitable<void> Campaign::suspect(unsigned k, Lane& lane, const Case& c, c
       recovering_ = false;
       gate_->open();
     }
+    if (r.finding) {
+      record(*r.finding, c, r.marks);
+      co_return;
+    }
     ++result_.stats.closed_by_server;
     co_await retry();
     co_return;

@@ -38,6 +38,7 @@ struct CaseResult {
     passed,
     finding,  // a hang or a protocol violation, judged here
     suspect,  // the server went away without an answer: the campaign asks whether it crashed
+              // (a finding set here is recorded when it did not: closing mid-answer)
     lost,     // the server ended the session after answering (its right): nothing judged
   };
   Kind kind = Kind::passed;
