@@ -38,8 +38,12 @@ std::vector<std::string> words(std::string_view text) {
 }
 
 Finding fail(const Expectation& e, std::string message, std::string expected, std::string actual) {
-  return {Severity::must, e.rfc, std::move(message) + " (" + e.rule + ")", std::move(expected),
-          escape_bytes(actual, 400)};
+  Finding f;
+  f.rfc = e.rfc;
+  f.message = std::move(message) + " (" + e.rule + ")";
+  f.expected = std::move(expected);
+  f.actual = escape_bytes(actual, 400);
+  return f;
 }
 
 std::string number_of(std::size_t n) { return std::to_string(n); }
@@ -51,7 +55,7 @@ std::string listing_text(const Response& r) {
   return all;
 }
 
-std::optional<Finding> check_listing(const Expectation& e, const Response& r, const Model& m, UidBook& uids) {
+std::optional<Finding> check_listing(const Expectation& e, const Response& r, UidBook& uids) {
   bool with_uids = e.data == Data::uid_listing;
   std::string want;
   for (const auto& entry : e.entries)
@@ -117,7 +121,7 @@ std::optional<Finding> judge(const Expectation& e, const Response& r, const Mode
       return std::nullopt;
     }
     case Data::scan_listing:
-    case Data::uid_listing: return check_listing(e, r, m, uids);
+    case Data::uid_listing: return check_listing(e, r, uids);
     case Data::message:
     case Data::top: {
       const auto& entry = e.entries.front();
