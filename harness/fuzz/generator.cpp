@@ -1,5 +1,7 @@
 #include "fuzz/generator.hpp"
 
+#include "fuzz/commands.hpp"
+
 #include "codec/command_line.hpp"
 
 #include <algorithm>
@@ -32,63 +34,6 @@ const char* to_string(Phase p) { return p == Phase::authorization ? "authorizati
 
 namespace {
 
-constexpr const char* kCrlf = "\r\n";
-
-// A command before mutation: keyword and arguments, and the model's view of it.
-struct Command {
-  std::string keyword;
-  std::vector<std::string> args;
-  std::optional<Op> op;
-  bool secret = false;
-  std::size_t number_arg = 99;  // which argument is a message number, if any
-};
-
-std::string join(const Command& c) {
-  std::string s = c.keyword;
-  for (const auto& a : c.args) s += " " + a;
-  return s;
-}
-
-bool multiline(const std::string& keyword, std::size_t args) {
-  std::string k = keyword;
-  for (auto& ch : k) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (k == "RETR" || k == "TOP" || k == "CAPA") return true;
-  return (k == "LIST" || k == "UIDL") && args == 0;
-}
-
-Unit modelled(const Command& c) {
-  Unit u;
-  u.bytes = join(c) + kCrlf;
-  u.op = c.op;
-  u.secret = c.secret;
-  u.multiline_if_ok = multiline(c.keyword, c.args.size());
-  return u;
-}
-
-// "+1" and "00001" may fairly be read as 1.
-std::string as_number(std::string s) {
-  if (s.starts_with("+")) s.erase(0, 1);
-  while (s.size() > 1 && s[0] == '0') s.erase(0, 1);
-  return s;
-}
-
-Unit judged(const Command& c, Unit::Expect expect, std::string rule, std::string rfc) {
-  Unit u;
-  // Answered +OK, DELE and RSET change the marks even when the model cannot
-  // predict the answer: the model follows the server there.
-  if (c.op && (c.op->kind == OpKind::dele || c.op->kind == OpKind::rset)) {
-    u.effect_if_ok = c.op;
-    if (c.op->kind == OpKind::dele) u.effect_if_ok->number = c.args.empty() ? std::string() : as_number(c.args[0]);
-  }
-  u.bytes = join(c) + kCrlf;
-  u.expect = expect;
-  u.rule = std::move(rule);
-  u.rfc = std::move(rfc);
-  u.secret = c.secret;
-  u.multiline_if_ok = multiline(c.keyword, c.args.size());
-  return u;
-}
-
 class Generator {
  public:
   Generator(std::uint64_t seed, std::uint64_t index, const GenContext& ctx) : rng_(seed ^ (index * 0xd1b54a32d192ed03ull)), ctx_(ctx) {
@@ -98,107 +43,13 @@ class Generator {
   Case make(Phase phase) {
     Case c;
     c.phase = phase;
-    Command base = phase == Phase::transaction ? transaction_command() : authorization_command();
+    Command base = phase == Phase::transaction ? pick_.transaction() : pick_.authorization();
     c.keyword = base.keyword;
     mutate(c, base);
     return c;
   }
 
  private:
-  std::string number() {
-    std::size_t n = ctx_.messages;
-    if (rng_.percent(80)) return std::to_string(1 + rng_.below(n));
-    return std::to_string(n + 1);
-  }
-
-  Command op_command(OpKind kind, std::optional<std::string> num = std::nullopt, std::string lines = {}) {
-    Command c;
-    c.keyword = prop::keyword(kind);
-    c.op = Op{kind, num, lines, true};
-    if (num) {
-      c.number_arg = 0;
-      c.args.push_back(*num);
-    }
-    if (kind == OpKind::top) c.args.push_back(lines);
-    return c;
-  }
-
-  Command transaction_command() {
-    switch (rng_.below(13)) {
-      case 0: return op_command(OpKind::stat);
-      case 1: return op_command(OpKind::list);
-      case 2: return op_command(OpKind::list, number());
-      case 3: return op_command(OpKind::uidl);
-      case 4: return op_command(OpKind::uidl, number());
-      case 5: return op_command(OpKind::retr, number());
-      case 6: return op_command(OpKind::top, number(), std::to_string(rng_.below(4)));
-      case 7: return op_command(OpKind::dele, number());
-      case 8: return op_command(OpKind::rset);
-      case 9: return op_command(OpKind::noop);
-      case 10: {
-        Command c;
-        c.keyword = "CAPA";
-        return c;
-      }
-      case 11: {
-        Command c = op_command(OpKind::user);
-        c.args = {ctx_.user};
-        return c;
-      }
-      default: return unknown_command();
-    }
-  }
-
-  Command authorization_command() {
-    switch (rng_.below(9)) {
-      case 0:
-      case 1: {
-        Command c = op_command(OpKind::user);
-        c.args = {ctx_.user};
-        return c;
-      }
-      case 2: {
-        // A wrong password after the right name: the one login-shaped prefix
-        // the fuzzer sends (it never sends the real password in a case).
-        Command c = op_command(OpKind::pass);
-        c.op->good = false;
-        c.args = {"wrong-" + std::to_string(rng_.below(1000))};
-        c.secret = true;
-        return c;
-      }
-      case 3: {
-        Command c = op_command(OpKind::apop);
-        c.op->good = false;
-        c.args = {ctx_.user, std::string(32, "0123456789abcdef"[rng_.below(16)])};
-        c.secret = true;
-        return c;
-      }
-      case 4: {
-        Command c;
-        c.keyword = "AUTH";
-        c.args = {"PLAIN"};
-        return c;
-      }
-      case 5: {
-        Command c;
-        c.keyword = "CAPA";
-        return c;
-      }
-      case 6: return op_command(OpKind::stat);  // wrong state
-      case 7: return op_command(OpKind::retr, number());
-      default: return unknown_command();
-    }
-  }
-
-  Command unknown_command() {
-    static const std::vector<std::string> words = {"XYZZ", "RETRX", "RE", "LISTS", "HELO", "EHLO", "STARTTLS",
-                                                   "LOGIN", "SELECT", "X"};
-    Command c;
-    c.keyword = rng_.pick(words);
-    if (rng_.percent(50)) c.args.push_back("1");
-    return c;
-  }
-
   // The unit for a command whose keyword or arguments were changed: judged
   // by the model when it still names a command the model knows.
   Unit remodel(Command c) {
@@ -210,36 +61,7 @@ class Generator {
     // Pipelining and one-octet writes carry valid commands; everything else
     // changes the command itself.
     unsigned roll = static_cast<unsigned>(rng_.below(100));
-    std::string word = c.keyword;
-    if (roll < 10) {
-      out.mutation = "none";
-      out.units.push_back(finish(c));
-      return;
-    }
-    if (roll < 16 && ctx_.pipelining) {
-      out.delivery = Delivery::burst;
-      out.mutation = "burst";
-      std::size_t n = 2 + rng_.below(4);
-      out.units.push_back(finish(c));
-      for (std::size_t i = 1; i < n; ++i)
-        out.units.push_back(finish(out.phase == Phase::transaction ? transaction_command() : authorization_command()));
-      // AUTH waits for its challenge: not pipelined.
-      std::erase_if(out.units, [](const Unit& u) { return u.continuation; });
-      if (out.units.size() < 2) out.units.push_back(finish(op_command(OpKind::noop)));
-      return;
-    }
-    if (roll < 21) {
-      out.delivery = Delivery::bytewise;
-      out.mutation = "bytewise";
-      out.units.push_back(finish(c));
-      return;
-    }
-    if (roll < 24 && !ctx_.tls) {
-      out.delivery = Delivery::half_close;
-      out.mutation = "half-close";
-      out.units.push_back(finish(c));
-      return;
-    }
+    if (roll < 24 && deliver(out, c, roll)) return;
     if (c.keyword == "AUTH") {
       auth(out, c);
       return;
@@ -247,118 +69,163 @@ class Generator {
     // Weights: hostile framing (NUL, bare CR or LF, megabyte lines) needs a
     // session of its own, so it is drawn less often than what shares one.
     static const std::vector<int> kinds = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 8, 9, 9, 10, 10};
-    switch (rng_.pick(kinds)) {
-      case 0: {  // keywords are case-insensitive (RFC 1939 #3)
-        out.mutation = "keyword-case";
-        for (auto& ch : c.keyword)
-          if (rng_.percent(60)) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        out.units.push_back(finish(c));
-        return;
-      }
-      case 1:
-      case 2: numbers(out, c); return;
-      case 3: {
-        out.mutation = "missing-arg";
-        if (c.args.empty()) break;
-        c.args.pop_back();
-        if (c.op && (c.op->kind == OpKind::list || c.op->kind == OpKind::uidl)) {
-          c.op->number.reset();
-          out.units.push_back(modelled(c));
-          return;
-        }
-        // USER may be answered +OK whatever the name (RFC 1939 #7), an empty
-        // PASS is a wrong password: only a missing message number is judged.
-        bool numbered = c.op && (c.op->kind == OpKind::retr || c.op->kind == OpKind::top || c.op->kind == OpKind::dele);
-        out.units.push_back(numbered ? judged(c, Unit::Expect::err, word + " without its required argument", "rfc1939#5")
-                                     : judged(c, Unit::Expect::any, "", ""));
-        return;
-      }
-      case 4: {
-        out.mutation = "extra-arg";
-        bool listing = c.op && (c.op->kind == OpKind::list || c.op->kind == OpKind::uidl) && c.args.empty();
-        c.args.push_back(rng_.percent(50) ? "1" : "x");
-        if (listing) {
-          // "LIST 1": now it names a message.
-          c.op->number = c.args.back();
-          out.units.push_back(modelled(c));
-          return;
-        }
-        out.units.push_back(judged(c, Unit::Expect::any, "", ""));
-        return;
-      }
-      case 5: {
-        std::size_t len = rng_.pick(std::vector<std::size_t>{255, 256, 255, 256, 65536, 1048576});
-        out.mutation = "long-arg:" + std::to_string(len);
-        std::string arg(len, c.number_arg == 0 ? '1' : 'A');
-        if (c.args.empty()) c.args.push_back(arg);
-        else c.args[c.args.size() == 2 && c.number_arg == 0 && rng_.percent(50) ? 1 : 0] = arg;
-        if (len > 1000) {
-          out.delivery = Delivery::closing;
-          out.units.push_back(judged(c, Unit::Expect::any, "", ""));
-          return;
-        }
-        bool number_only = c.op && c.op->number && c.args.size() == (c.op->kind == OpKind::top ? 2u : 1u);
-        if (number_only && c.op->kind != OpKind::top) {
-          c.op->number = c.args[0];
-          out.units.push_back(modelled(c));
-          return;
-        }
-        out.units.push_back(judged(c, Unit::Expect::any, "", ""));
-        return;
-      }
-      case 6: {
-        out.mutation = "8bit";
-        std::string junk;
-        for (std::size_t i = 0, n = 1 + rng_.below(8); i < n; ++i) junk += static_cast<char>(0x80 + rng_.below(128));
-        if (c.op && c.op->number && c.op->kind != OpKind::top) {
-          c.args[0] = junk;
-          c.op->number = junk;
-          out.units.push_back(modelled(c));
-          return;
-        }
-        c.args.push_back(junk);
-        out.units.push_back(judged(c, Unit::Expect::any, "", ""));
-        return;
-      }
-      case 7: {
-        out.mutation = "nul";
-        std::string line = join(c);
-        line.insert(rng_.below(line.size() + 1), 1, '\0');
-        closing(out, line + kCrlf);
-        return;
-      }
-      case 8: {
-        bool lf = rng_.percent(50);
-        out.mutation = lf ? "bare-lf" : "bare-cr";
-        std::string line = join(c), sep = lf ? "\n" : "\r";
-        if (rng_.percent(50)) closing(out, line + sep);
-        else closing(out, line + sep + join(transaction_command()) + kCrlf);
-        return;
-      }
-      case 9: {
-        out.mutation = "dictionary";
-        if (ctx_.dictionary.empty()) break;
-        std::string token = rng_.pick(ctx_.dictionary);
-        bool clean = std::all_of(token.begin(), token.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; });
-        if (!clean) {
-          closing(out, join(c) + " " + token + kCrlf);
-          return;
-        }
-        if (rng_.percent(50) || c.args.empty()) c.args.push_back(token);
-        else c.args[rng_.below(c.args.size())] = token;
-        out.units.push_back(judged(c, Unit::Expect::any, "", ""));
-        return;
-      }
-      default: {
-        out.mutation = "unknown-keyword";
-        Command u = unknown_command();
-        out.keyword = u.keyword;
-        out.units.push_back(judged(u, Unit::Expect::err, "an unknown command is answered -ERR", "rfc1939#3"));
-        return;
-      }
-    }
+    if (change(out, c, rng_.pick(kinds))) return;
     out.mutation = "none";
     out.units.push_back(finish(c));
+  }
+
+  // A valid command, delivered in a hostile way; false when none applies.
+  bool deliver(Case& out, const Command& c, unsigned roll) {
+    if (roll < 10) {
+      out.mutation = "none";
+    } else if (roll < 16 && ctx_.pipelining) {
+      out.delivery = Delivery::burst;
+      out.mutation = "burst";
+      std::size_t n = 2 + rng_.below(4);
+      out.units.push_back(finish(c));
+      for (std::size_t i = 1; i < n; ++i)
+        out.units.push_back(finish(out.phase == Phase::transaction ? pick_.transaction() : pick_.authorization()));
+      // AUTH waits for its challenge: not pipelined.
+      std::erase_if(out.units, [](const Unit& u) { return u.continuation; });
+      if (out.units.size() < 2) out.units.push_back(finish(pick_.op(OpKind::noop)));
+      return true;
+    } else if (roll < 21) {
+      out.delivery = Delivery::bytewise;
+      out.mutation = "bytewise";
+    } else if (!ctx_.tls) {
+      out.delivery = Delivery::half_close;
+      out.mutation = "half-close";
+    } else {
+      return false;
+    }
+    out.units.push_back(finish(c));
+    return true;
+  }
+
+  // The command itself changed, by kind; false when the kind does not apply to it.
+  bool change(Case& out, Command& c, int kind) {
+    switch (kind) {
+      case 0: keyword_case(out, c); return true;
+      case 1:
+      case 2: numbers(out, c); return true;
+      case 3: return missing_arg(out, c);
+      case 4: extra_arg(out, c); return true;
+      case 5: long_arg(out, c); return true;
+      case 6: eight_bit(out, c); return true;
+      case 7: nul(out, c); return true;
+      case 8: bare_line_end(out, c); return true;
+      case 9: return dictionary(out, c);
+      default: unknown_keyword(out); return true;
+    }
+  }
+
+  // Keywords are case-insensitive (RFC 1939 #3).
+  void keyword_case(Case& out, Command c) {
+    out.mutation = "keyword-case";
+    for (auto& ch : c.keyword)
+      if (rng_.percent(60)) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.units.push_back(finish(c));
+  }
+
+  bool missing_arg(Case& out, Command c) {
+    if (c.args.empty()) return false;
+    out.mutation = "missing-arg";
+    c.args.pop_back();
+    if (c.op && (c.op->kind == OpKind::list || c.op->kind == OpKind::uidl)) {
+      c.op->number.reset();
+      out.units.push_back(modelled(c));
+      return true;
+    }
+    // USER may be answered +OK whatever the name (RFC 1939 #7), an empty
+    // PASS is a wrong password: only a missing message number is judged.
+    bool numbered = c.op && (c.op->kind == OpKind::retr || c.op->kind == OpKind::top || c.op->kind == OpKind::dele);
+    out.units.push_back(numbered ? judged(c, Unit::Expect::err, c.keyword + " without its required argument", "rfc1939#5")
+                                 : judged(c, Unit::Expect::any, "", ""));
+    return true;
+  }
+
+  void extra_arg(Case& out, Command c) {
+    out.mutation = "extra-arg";
+    bool listing = c.op && (c.op->kind == OpKind::list || c.op->kind == OpKind::uidl) && c.args.empty();
+    c.args.push_back(rng_.percent(50) ? "1" : "x");
+    if (listing) {
+      // "LIST 1": now it names a message.
+      c.op->number = c.args.back();
+      out.units.push_back(modelled(c));
+      return;
+    }
+    out.units.push_back(judged(c, Unit::Expect::any, "", ""));
+  }
+
+  void long_arg(Case& out, Command c) {
+    std::size_t len = rng_.pick(std::vector<std::size_t>{255, 256, 255, 256, 65536, 1048576});
+    out.mutation = "long-arg:" + std::to_string(len);
+    std::string arg(len, c.number_arg == 0 ? '1' : 'A');
+    if (c.args.empty()) c.args.push_back(arg);
+    else c.args[c.args.size() == 2 && c.number_arg == 0 && rng_.percent(50) ? 1 : 0] = arg;
+    if (len > 1000) {
+      out.delivery = Delivery::closing;
+      out.units.push_back(judged(c, Unit::Expect::any, "", ""));
+      return;
+    }
+    bool number_only = c.op && c.op->number && c.args.size() == (c.op->kind == OpKind::top ? 2u : 1u);
+    if (number_only && c.op->kind != OpKind::top) {
+      c.op->number = c.args[0];
+      out.units.push_back(modelled(c));
+      return;
+    }
+    out.units.push_back(judged(c, Unit::Expect::any, "", ""));
+  }
+
+  void eight_bit(Case& out, Command c) {
+    out.mutation = "8bit";
+    std::string junk;
+    for (std::size_t i = 0, n = 1 + rng_.below(8); i < n; ++i) junk += static_cast<char>(0x80 + rng_.below(128));
+    if (c.op && c.op->number && c.op->kind != OpKind::top) {
+      c.args[0] = junk;
+      c.op->number = junk;
+      out.units.push_back(modelled(c));
+      return;
+    }
+    c.args.push_back(junk);
+    out.units.push_back(judged(c, Unit::Expect::any, "", ""));
+  }
+
+  void nul(Case& out, const Command& c) {
+    out.mutation = "nul";
+    std::string line = join(c);
+    line.insert(rng_.below(line.size() + 1), 1, '\0');
+    closing(out, line + kCrlf);
+  }
+
+  void bare_line_end(Case& out, const Command& c) {
+    bool lf = rng_.percent(50);
+    out.mutation = lf ? "bare-lf" : "bare-cr";
+    std::string line = join(c), sep = lf ? "\n" : "\r";
+    if (rng_.percent(50)) closing(out, line + sep);
+    else closing(out, line + sep + join(pick_.transaction()) + kCrlf);
+  }
+
+  bool dictionary(Case& out, Command c) {
+    if (ctx_.dictionary.empty()) return false;
+    out.mutation = "dictionary";
+    std::string token = rng_.pick(ctx_.dictionary);
+    bool clean = std::all_of(token.begin(), token.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; });
+    if (!clean) {
+      closing(out, join(c) + " " + token + kCrlf);
+      return true;
+    }
+    if (rng_.percent(50) || c.args.empty()) c.args.push_back(token);
+    else c.args[rng_.below(c.args.size())] = token;
+    out.units.push_back(judged(c, Unit::Expect::any, "", ""));
+    return true;
+  }
+
+  void unknown_keyword(Case& out) {
+    out.mutation = "unknown-keyword";
+    Command u = pick_.unknown();
+    out.keyword = u.keyword;
+    out.units.push_back(judged(u, Unit::Expect::err, "an unknown command is answered -ERR", "rfc1939#3"));
   }
 
   // Boundary numbers in a message-number or line-count argument.
@@ -450,6 +317,7 @@ class Generator {
 
   Rng rng_;
   const GenContext& ctx_;
+  CommandPicker pick_{rng_, ctx_};
 };
 
 }  // namespace

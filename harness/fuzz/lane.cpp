@@ -24,6 +24,14 @@ namespace {
 
 std::string upper_keyword(const Case& c) { return line_keyword(c.keyword); }
 
+// The server ended the session: its right, nothing to judge.
+CaseResult lost(std::string detail) {
+  CaseResult r;
+  r.kind = CaseResult::Kind::lost;
+  r.detail = std::move(detail);
+  return r;
+}
+
 }  // namespace
 
 Lane::Lane(asio::any_io_executor ex, const LaneConfig& config)
@@ -132,9 +140,7 @@ asio::awaitable<std::optional<CaseResult>> Lane::open(Phase phase, const std::ve
   co_await session_->open(config_.target);
   Response greeting = co_await session_->greeting(config_.target.read_timeout);
   if (!greeting.parsed || greeting.parsed->status != Status::ok) {
-    CaseResult r;
-    r.kind = CaseResult::Kind::lost;
-    r.detail = "greeting: " + escape_bytes(greeting.status_line, 200);
+    CaseResult r = lost("greeting: " + escape_bytes(greeting.status_line, 200));
     drop();
     co_return r;
   }
@@ -171,87 +177,6 @@ std::optional<CaseResult> Lane::held_back(const Case& c) {
   CaseResult r;
   r.kind = CaseResult::Kind::suspect;
   r.detail = "held back: the target is being restarted (" + c.mutation + ")";
-  return r;
-}
-
-CaseResult Lane::violation(const Violation& v, const std::string& keyword, std::string transcript) const {
-  Finding f;
-  f.oracle = Oracle::violation;
-  f.rfc = v.rfc;
-  f.message = v.rule;
-  f.expected = v.expected;
-  f.actual = redactor_.apply(v.actual);
-  f.signature = "violation:" + v.key + ":" + keyword;
-  f.transcript = std::move(transcript);
-  CaseResult out;
-  out.kind = CaseResult::Kind::finding;
-  out.finding = std::move(f);
-  return out;
-}
-
-CaseResult Lane::judge(const Unit& u, const Response& r) {
-  if (auto v = judge_response(u, r, model_, uids_))
-    return violation(*v, line_keyword(u.bytes.substr(0, u.bytes.find_first_of("\r\n"))), recent());
-  bool ok = r.parsed && r.parsed->status == Status::ok;
-  if (u.op) model_.apply(*u.op);
-  else if (ok && u.effect_if_ok && model_.in_transaction()) model_.apply(*u.effect_if_ok);
-  return {};
-}
-
-CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) {
-  CaseResult r;
-  std::string what = redactor_.apply(e.what());
-  std::string transcript = recent();
-  auto finding = [&](Oracle o, std::string rfc, std::string message, std::string key) {
-    Finding f;
-    f.oracle = o;
-    f.rfc = std::move(rfc);
-    f.message = std::move(message);
-    f.expected = "a complete answer within " + std::to_string(config_.target.read_timeout.count()) + " ms";
-    f.actual = what;
-    f.signature = std::string(to_string(o)) + ":" + key;
-    f.transcript = transcript;
-    r.kind = CaseResult::Kind::finding;
-    r.finding = std::move(f);
-  };
-  std::string shown = u ? redactor_.command(u->bytes) : std::string();
-  if (auto* p = dynamic_cast<const ProtocolError*>(&e)) {
-    using K = ProtocolError::Kind;
-    switch (p->kind) {
-      case K::timeout:
-        finding(Oracle::hang, "rfc1939#3", "the server never answered " + escape_bytes(shown, 80) + " (" + c.mutation + ")",
-                features(c));
-        break;
-      case K::unterminated:
-        finding(Oracle::violation, "rfc1939#3", "a multi-line response ends with a line holding only '.'",
-                "unterminated-body:" + upper_keyword(c));
-        break;
-      case K::violation: finding(Oracle::violation, p->rfc, what, "framing:" + upper_keyword(c)); break;
-      case K::closed_mid:
-        // Crashed mid-answer, or cut its own answer short: the campaign
-        // checks which; the finding stands when the server is still up.
-        finding(Oracle::violation, "rfc1939#3", "the server closed the connection in the middle of its answer to " +
-                                                    escape_bytes(shown, 80) + " (" + c.mutation + ")",
-                "closed-mid:" + upper_keyword(c));
-        r.finding->expected = "the whole answer, ended as RFC 1939 #3 says";
-        r.kind = CaseResult::Kind::suspect;
-        r.detail = what;
-        break;
-      case K::closed:
-      case K::limit:
-        // Gone without an answer (the campaign asks whether it crashed), or an answer beyond the harness's bounds.
-        r.kind = CaseResult::Kind::suspect;
-        r.detail = what;
-        break;
-    }
-  } else if (auto* n = dynamic_cast<const NetError*>(&e); n && n->kind() == NetError::Kind::timeout) {
-    finding(Oracle::hang, "rfc1939#3", "the server stopped reading: a write of the case timed out (" + c.mutation + ")",
-            features(c));
-  } else {
-    r.kind = CaseResult::Kind::suspect;
-    r.detail = what;
-  }
-  drop();
   return r;
 }
 
@@ -313,7 +238,7 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
       ++result.exchanges;
       CaseResult j = judge(u, r);
       if (j.kind != CaseResult::Kind::passed) {
-        if (co_await goodbye(r, j)) j = CaseResult{CaseResult::Kind::lost, {}, "closed after " + r.status_line, 0, {}};
+        if (co_await goodbye(r, j)) j = lost("closed after " + r.status_line);
         drop();
         co_return j;
       }
