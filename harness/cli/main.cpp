@@ -28,7 +28,7 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
   app.add_option("--junit", o.junit, "JUnit XML report path")->capture_default_str();
   app.add_option("--report-json", o.report_json,
                  "Also write the results as JSON here (format pop3-harness-results, reports/results-json.md)");
-  app.add_option("--timeout", o.timeout_seconds, "Seconds to wait for each connect, read and write")
+  app.add_option("--timeout", o.timeout_seconds, "Seconds for each connect, TLS handshake and whole response (10 s more per MiB of body)")
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
   app.add_option("--login-timeout", o.login_timeout_seconds,
                  "Seconds to wait for the answer to PASS, APOP or AUTH (servers may delay a failed login on purpose)")
@@ -40,14 +40,8 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
   app.add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("pop3-harness ") + pop3::kVersion);
-
-  pop3::RunOptions o;
+// Each subcommand and its options (the order --help shows).
+CLI::App* add_run(CLI::App& app, pop3::RunOptions& o) {
   auto* run = app.add_subcommand("run", "Play scenario files as a client against a POP3 server");
   run->add_option("paths", o.paths, "Scenario files or folders (recursive); default: scenarios/rfc1939");
   add_target_options(*run, o);
@@ -64,9 +58,11 @@ int main(int argc, char** argv) {
   run->add_option("--client-timeout", o.client_timeout_seconds, "Seconds the client may run per scenario")
       ->capture_default_str()->check(CLI::Range(0.1, 3600.0));
   run->get_option("--insecure")->excludes("--cafile");
+  run->get_option("--client-cmd")->excludes("--target");
+  return run;
+}
 
-  pop3::PropOptions po;
-  po.common.junit = "reports/out/prop.xml";
+CLI::App* add_prop(CLI::App& app, pop3::PropOptions& po) {
   auto* prop = app.add_subcommand("prop", "Property-test a server with random command sequences checked against a "
                                           "model of the maildrop; shrink a failure to a scenario file");
   add_target_options(*prop, po.common);
@@ -85,12 +81,10 @@ int main(int argc, char** argv) {
   prop->add_option("--reference-maildir", po.reference_maildir, "Its maildir, reset before each case");
   prop->add_option("--reference-reset-cmd", po.reference_reset_cmd, "Or a command that resets it");
   prop->get_option("--insecure")->excludes("--cafile");
-  run->get_option("--client-cmd")->excludes("--target");
+  return prop;
+}
 
-  pop3::FuzzOptions fo;
-  fo.common.junit = "reports/out/fuzz.xml";
-  fo.common.timeout_seconds = 2;
-  fo.common.client_timeout_seconds = 5;
+CLI::App* add_fuzz(CLI::App& app, pop3::FuzzOptions& fo) {
   auto* fuzz = app.add_subcommand("fuzz", "Fuzz a server with mutated commands: crash, hang and protocol-violation "
                                           "oracles; each finding minimized and saved as a scenario file");
   add_target_options(*fuzz, fo.common);
@@ -124,8 +118,10 @@ int main(int argc, char** argv) {
   fuzz->get_option("--insecure")->excludes("--cafile");
   fuzz->get_option("--cases")->excludes("--seconds");
   fuzz->get_option("--client-cmd")->excludes("--target")->excludes("--target-cmd");
+  return fuzz;
+}
 
-  pop3::ServeOptions so;
+CLI::App* add_serve(CLI::App& app, pop3::ServeOptions& so) {
   auto* serve = app.add_subcommand("serve", "Run the reference POP3 server (loopback unless told otherwise)");
   serve->add_option("--listen", so.listen, "HOST:PORT for plaintext and STLS; port 0 picks a free one")
       ->capture_default_str();
@@ -150,6 +146,31 @@ int main(int argc, char** argv) {
   serve->get_option("--tls-cert")->needs("--tls-key");
   serve->get_option("--tls-key")->needs("--tls-cert");
   serve->get_option("--write-cert")->excludes("--tls-cert");
+  return serve;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("pop3-harness ") + pop3::kVersion);
+
+  pop3::RunOptions o;
+  auto* run = add_run(app, o);
+
+  pop3::PropOptions po;
+  po.common.junit = "reports/out/prop.xml";
+  auto* prop = add_prop(app, po);
+
+  pop3::FuzzOptions fo;
+  fo.common.junit = "reports/out/fuzz.xml";
+  fo.common.timeout_seconds = 2;
+  fo.common.client_timeout_seconds = 5;
+  auto* fuzz = add_fuzz(app, fo);
+
+  pop3::ServeOptions so;
+  auto* serve = add_serve(app, so);
 
   try {
     app.parse(argc, argv);

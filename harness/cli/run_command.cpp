@@ -7,12 +7,11 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <random>
-#include <set>
 
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
+#include "cli/run_ledger.hpp"
 #include "cli/run_options.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/scenario_discovery.hpp"
@@ -24,11 +23,7 @@
 #include "client/session_io.hpp"
 #include "net/run_sync.hpp"
 #include "net/tls.hpp"
-#include "report/console.hpp"
 #include "report/redact.hpp"
-#include "report/results_json.hpp"
-#include "report/run_report.hpp"
-#include "scenario/parser.hpp"
 #include "server/client_runner.hpp"
 #include "util/interrupt.hpp"
 
@@ -37,8 +32,6 @@ namespace fs = std::filesystem;
 
 namespace pop3 {
 namespace {
-
-using Endpoint = std::pair<std::string, std::string>;
 
 class RunSession {
  public:
@@ -68,19 +61,19 @@ class RunSession {
       Preflight p;
       p.verdict = Preflight::Verdict::tls_setup;
       p.message = std::string("harness setup failed: ") + e.what();
-      console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
+      ledger_.open_console();
       stop_run(p);
       return finish_run(started);
     }
     std::string against = client_mode() ? "the client '" + o_.client_cmd + "'" : target_.describe();
-    report_.properties["target"] = against;
+    ledger_.report().properties["target"] = against;
     std::cout << "pop3-harness " << kVersion << ": " << jobs_.size() << " scenarios against " << terminal_text(against) << " with "
               << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
-    console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color);
+    ledger_.open_console();
     asio::signal_set signals(ioc_, SIGINT, SIGTERM, SIGHUP);
     signals.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
-      report_.interrupted = true;
+      ledger_.interrupted();
       interrupt::request();  // every connection closed, every client killed: nothing waits out a deadline
       ioc_.stop();
     });
@@ -90,7 +83,7 @@ class RunSession {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
         std::cerr << "pop3-harness: internal error: " << ex.what() << "\n";
-        harness_error_ = true;
+        ledger_.harness_error();
       }
     });
     ioc_.run();
@@ -121,20 +114,11 @@ class RunSession {
       std::mt19937_64 rng(*o_.seed);
       std::shuffle(jobs_.begin(), jobs_.end(), rng);
       std::cout << "seed " << *o_.seed << ": scenario order shuffled\n";
-      report_.properties["seed"] = std::to_string(*o_.seed);
+      ledger_.report().properties["seed"] = std::to_string(*o_.seed);
     }
-    report_.properties["corpus.version"] = corpus_version(paths_);
-    report_.properties["harness.version"] = kVersion;
-    for (auto& j : jobs_) {
-      try {
-        j.scenario = parse_scenario(j.file, j.id);
-      } catch (const ParseError& e) {
-        j.parse_error = e.what();
-        std::cerr << e.what();
-      }
-    }
-    // A client under test plays the server-role scenarios; a server, the others.
-    std::erase_if(jobs_, [this](const Job& j) { return j.scenario && j.scenario->server_role != client_mode(); });
+    ledger_.report().properties["corpus.version"] = corpus_version(paths_);
+    ledger_.report().properties["harness.version"] = kVersion;
+    parse_jobs(jobs_, client_mode());
     if (jobs_.empty()) {
       std::cerr << "pop3-harness: no " << (client_mode() ? "server-role (role: server)" : "client-role")
                 << " scenarios in the given paths" << (client_mode() ? " (try scenarios/clients)" : "") << "\n";
@@ -147,6 +131,8 @@ class RunSession {
     if (client_mode()) {
       // One worker per job; each scenario starts its own scripted server.
       for (unsigned i = 0; i < std::max(1u, o_.jobs); ++i) accounts_.push_back({"worker" + std::to_string(i + 1), "", "", ""});
+      client_ = {o_.client_cmd, o_.client_saves == "lf",
+                 std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
       client_work_ = fs::temp_directory_path() / ("pop3-harness-clients-" + std::to_string(::getpid()));
       return true;
     }
@@ -173,30 +159,15 @@ class RunSession {
   }
 
   bool external_target() {
-    auto [host, port] = split_host_port(o_.target, "--target");
-    target_.host = host;
-    target_.port = port;
-    if (target_.tls == TlsMode::implicit) {
-      if (!o_.tls_target.empty())
-        throw std::invalid_argument("--tls-target names the implicit-TLS endpoint beside a plaintext --target; "
-                                    "with --tls implicit, --target is that endpoint");
-      implicit_endpoint_ = {host, port};
-    } else {
-      plain_endpoint_ = {host, port};
-      if (!o_.tls_target.empty()) implicit_endpoint_ = split_host_port(o_.tls_target, "--tls-target");
+    Endpoints e = external_endpoints(o_);
+    plain_endpoint_ = e.plain;
+    implicit_endpoint_ = e.implicit;
+    std::tie(target_.host, target_.port) = target_.tls == TlsMode::implicit ? *e.implicit : *e.plain;
+    accounts_ = external_accounts(o_);
+    if (accounts_.empty()) {
+      std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS), or --users FILE\n";
+      return false;
     }
-    if (!o_.users_file.empty()) accounts_ = read_users_file(o_.users_file);
-    else {
-      if (o_.user.empty()) {
-        std::cerr << "pop3-harness: --target needs --user and --pass (or POP3_PASS), or --users FILE\n";
-        return false;
-      }
-      accounts_.push_back({o_.user, o_.pass, o_.maildir, o_.reset_cmd});
-    }
-    if (accounts_.size() > o_.jobs) accounts_.resize(std::max(1u, o_.jobs));
-    if (accounts_.size() < o_.jobs)
-      std::cerr << "pop3-harness: --jobs " << o_.jobs << " but only " << accounts_.size() << " account(s): running "
-                << accounts_.size() << " at a time\n";
     return true;
   }
 
@@ -211,7 +182,7 @@ class RunSession {
     auto running = std::make_shared<std::size_t>(accounts_.size());
     for (const auto& account : accounts_)
       asio::co_spawn(ex, worker(account), [this, running, &signals](std::exception_ptr e) {
-        if (e) harness_error_ = true;
+        if (e) ledger_.harness_error();
         if (--*running == 0) stop(signals);
       });
   }
@@ -232,10 +203,10 @@ class RunSession {
     }
     caps_ = first.caps;
     target_.login_method = first.login_method;
-    report_.preflight = preflight_result(first, target_.describe());
-    report_.properties["capabilities"] = caps_.describe();
+    ledger_.report().preflight = preflight_result(first, target_.describe());
+    ledger_.report().properties["capabilities"] = caps_.describe();
     std::cout << "capabilities: " << caps_.describe() << "\n";
-    console_->preflight(*report_.preflight);
+    ledger_.console().preflight(*ledger_.report().preflight);
     co_await plaintext_capabilities();
     co_return true;
   }
@@ -245,15 +216,13 @@ class RunSession {
   // wrong path, a typo in --client-cmd) is said once, not as every check of
   // every scenario.
   asio::awaitable<bool> client_preflight() {
-    ClientCommand client{o_.client_cmd, o_.client_saves == "lf",
-                         std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
-    Preflight p = co_await pop3::client_preflight(client, client_work_ / "preflight");
+    Preflight p = co_await pop3::client_preflight(client_, client_work_ / "preflight");
     if (p.failed()) {
       stop_run(p);
       co_return false;
     }
-    report_.preflight = preflight_result(p, o_.client_cmd);
-    report_.preflight->checks.front().message = "the client command connected to a scripted server";
+    ledger_.report().preflight = preflight_result(p, o_.client_cmd);
+    ledger_.report().preflight->checks.front().message = "the client command connected to a scripted server";
     co_return true;
   }
 
@@ -272,24 +241,6 @@ class RunSession {
       plain_caps_ = p.caps;
       std::cout << "capabilities before TLS: " << plain_caps_->describe() << "\n";
     }
-  }
-
-  // A failure shared by every scenario: reported once, the rest not run.
-  void stop_run(const Preflight& p) {
-    report_.preflight = preflight_result(p, client_mode() ? o_.client_cmd : target_.describe());
-    run_exit_ = preflight_exit_code(p);
-    console_->preflight(*report_.preflight);
-    for (auto& j : jobs_) {
-      ScenarioResult r = blank(j);
-      if (j.scenario) {
-        r.reason = "not run: " + p.message;
-        r.outcome = Outcome::skipped;
-      }
-      r.reason = redactor_.apply(r.reason);
-      report_.scenarios.push_back(std::move(r));
-    }
-    std::cout << jobs_.size() << " scenario" << (jobs_.size() == 1 ? "" : "s") << " not run\n";
-    write_report();
   }
 
   void announce_unprovisioned() {
@@ -317,31 +268,19 @@ class RunSession {
   }
 
   int finish_run(std::chrono::steady_clock::time_point started) {
-    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    write_report();
-    console_->summary(report_);
+    ledger_.report().seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ledger_.write();
+    ledger_.console().summary(ledger_.report());
     std::cout << "JUnit report: " << o_.junit << "\n";
-    return exit_code();
+    return ledger_.exit_code();
   }
 
-  ScenarioResult blank(const Job& j) {
-    ScenarioResult r;
-    if (j.scenario) r = result_for(*j.scenario);
-    r.id = j.id;
-    r.file = j.file.string();
-    if (!j.scenario) {
-      r.name = j.id;
-      r.parse_error = true;
-      r.reason = j.parse_error;
-    }
-    r.outcome = summarize(r);
-    return r;
-  }
+  void stop_run(const Preflight& p) { ledger_.stop_run(p, client_mode() ? o_.client_cmd : target_.describe()); }
 
   asio::awaitable<void> worker(Account account) {
-    while (next_ < jobs_.size() && !report_.interrupted) {
+    while (next_ < jobs_.size() && !ledger_.report().interrupted) {
       const Job& job = jobs_[next_++];
-      ScenarioResult r = blank(job);
+      ScenarioResult r = ledger_.blank(job);
       if (job.scenario && !stop_reason_.empty()) {
         r.reason = stop_reason_;
         r.outcome = Outcome::skipped;
@@ -349,7 +288,7 @@ class RunSession {
         r = co_await play(job, account, r);
         if (r.server_dropped && !client_mode()) co_await check_alive(r);
       }
-      finish(std::move(r));
+      ledger_.finish(std::move(r));
     }
   }
 
@@ -357,16 +296,9 @@ class RunSession {
   // server that does not (it crashed, or hangs) fails here, naming the last
   // command it was sent; later scenarios are not run.
   asio::awaitable<void> check_alive(ScenarioResult& r) {
-    std::string why;
-    try {
-      ClientSession s(co_await asio::this_coro::executor);
-      co_await s.open(target_);
-      co_await s.greeting(target_.read_timeout);
-      s.drop();
-      co_return;
-    } catch (const std::exception& e) {
-      why = redactor_.apply(e.what());
-    }
+    auto failure = co_await why_not_accepting(target_);
+    if (!failure) co_return;
+    std::string why = redactor_.apply(*failure);
     CheckResult c;
     c.label = "the server still accepts connections after dropping one";
     c.file = r.file;
@@ -401,17 +333,13 @@ class RunSession {
       co_return r;
     }
     const Fixture* fixture = nullptr;
-    std::vector<std::vector<std::string>> deliveries(static_cast<std::size_t>(sc.runs));
+    std::vector<std::vector<std::string>> deliveries;
     static const Fixture kNone{"none", {}, {}};
     // A scenario whose checks hold for any mailbox needs no fixture files.
     bool unprovisioned = sc.mailbox_any && !sc.server_role && !find_fixture(job.file.parent_path(), sc.fixture);
     try {
-      fixture = unprovisioned ? &kNone : &load(sc.fixture, job.file);
-      for (const auto& d : sc.deliveries) {
-        const auto& more = load(d.fixture, job.file).messages;
-        auto& into = deliveries[static_cast<std::size_t>(d.run - 1)];
-        into.insert(into.end(), more.begin(), more.end());
-      }
+      fixture = unprovisioned ? &kNone : &fixtures_.load(sc.fixture, job.file);
+      deliveries = fixtures_.deliveries(sc, job.file);
     } catch (const std::exception& e) {
       r.parse_error = true;
       r.reason = e.what();
@@ -451,73 +379,13 @@ class RunSession {
 
   asio::awaitable<ScenarioResult> play_client(const Job& job, const Scenario& sc, const Fixture& fixture,
                                               const std::vector<std::vector<std::string>>& deliveries) {
-    ClientCommand client{o_.client_cmd, o_.client_saves == "lf",
-                         std::chrono::milliseconds(static_cast<long>(o_.client_timeout_seconds * 1000))};
     std::string slot = job.id;
     std::replace(slot.begin(), slot.end(), '/', '_');
-    ScenarioResult played = co_await run_client_scenario(sc, fixture, deliveries, client, client_work_ / slot);
+    ScenarioResult played = co_await run_client_scenario(sc, fixture, deliveries, client_, client_work_ / slot);
     played.file = job.file.string();
     co_return played;
   }
 
-  const Fixture& load(const std::string& name, const fs::path& file) {
-    auto path = find_fixture(file.parent_path(), name);
-    if (!path) throw std::runtime_error(file.string() + ": no fixtures/" + name + " for 'fixture: " + name + "'");
-    auto key = path->string();
-    auto it = fixtures_.find(key);
-    if (it == fixtures_.end()) it = fixtures_.emplace(key, load_fixture(*path, name)).first;
-    return it->second;
-  }
-
-  void finish(ScenarioResult r) {
-    // A scenario cut short by an interrupt is no verdict: the report lists it as interrupted.
-    if (report_.interrupted) return;
-    r.reason = redactor_.apply(r.reason);
-    report_.scenarios.push_back(std::move(r));
-    console_->scenario_done(report_.scenarios.back(), report_.scenarios.size());
-    write_report();  // after every scenario: a killed run keeps what it did
-  }
-
-  void write_report() {
-    report_.strict = o_.strict;
-    if (report_.interrupted) {
-      // The scenarios that did not finish are in the report too, as interrupted.
-      std::set<std::string> done;
-      for (const auto& s : report_.scenarios) done.insert(s.id);
-      for (const auto& j : jobs_) {
-        if (done.contains(j.id)) continue;
-        ScenarioResult r = blank(j);
-        if (j.scenario) {
-          r.reason = "interrupted (SIGINT or SIGTERM) before it finished";
-          r.outcome = Outcome::skipped;
-        }
-        report_.scenarios.push_back(std::move(r));
-      }
-    }
-    try {
-      write_atomically(o_.junit, junit_.render(report_));
-      if (!o_.report_json.empty()) write_atomically(o_.report_json, results_json(report_, "run"));
-    } catch (const std::exception& e) {
-      std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
-      harness_error_ = true;
-    }
-  }
-
-  int exit_code() const {
-    if (report_.interrupted || harness_error_) return kEnvironment;
-    bool env = run_exit_ == kEnvironment, parse = false, fail = run_exit_ == kConformance;
-    for (const auto& s : report_.scenarios) {
-      env |= s.environment_error;
-      parse |= s.parse_error;
-      for (const auto& c : s.checks) {
-        env |= c.outcome == Outcome::error;
-        fail |= c.outcome == Outcome::failed || (o_.strict && c.outcome == Outcome::warning);
-      }
-    }
-    if (env) return kEnvironment;
-    if (parse) return kUsage;
-    return fail ? kConformance : kPassed;
-  }
 
   const RunOptions& o_;
   std::vector<std::string> paths_;
@@ -526,6 +394,7 @@ class RunSession {
   std::vector<Job> jobs_;
   std::size_t next_ = 0;
   std::vector<Account> accounts_;
+  ClientCommand client_;  // the client under test (the server role)
   fs::path client_work_;  // scratch folders of the server role, removed at the end
   Target target_;
   Capabilities caps_;
@@ -535,13 +404,9 @@ class RunSession {
   std::string plain_error_;
   bool provisioned_ = true;    // every account has --maildir or --reset-cmd
   std::string stop_reason_;    // set once a shared failure ends the run (provisioning, a dead server)
-  int run_exit_ = kPassed;     // the preflight's verdict on the run
-  std::map<std::string, Fixture> fixtures_;
-  RunReport report_;
-  JunitWriter junit_;
-  std::unique_ptr<Console> console_;
+  FixtureCache fixtures_;
   Redactor redactor_;
-  bool harness_error_ = false;
+  RunLedger ledger_{o_, jobs_, redactor_};
 };
 
 }  // namespace

@@ -4,7 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
+#include "cli/host_port.hpp"
+#include "cli/users_file.hpp"
 #include "net/tls.hpp"
 
 namespace fs = std::filesystem;
@@ -82,6 +85,33 @@ ScenarioResult preflight_result(const Preflight& p, const std::string& against) 
 int preflight_exit_code(const Preflight& p) {
   if (!p.failed()) return kPassed;
   return p.verdict == Preflight::Verdict::violation ? kConformance : kEnvironment;
+}
+
+Endpoints external_endpoints(const RunOptions& o) {
+  Endpoints e;
+  auto target = split_host_port(o.target, "--target");
+  if (o.tls == "implicit") {
+    if (!o.tls_target.empty())
+      throw std::invalid_argument("--tls-target names the implicit-TLS endpoint beside a plaintext --target; "
+                                  "with --tls implicit, --target is that endpoint");
+    e.implicit = target;
+  } else {
+    e.plain = target;
+    if (!o.tls_target.empty()) e.implicit = split_host_port(o.tls_target, "--tls-target");
+  }
+  return e;
+}
+
+std::vector<Account> external_accounts(const RunOptions& o) {
+  std::vector<Account> accounts;
+  if (!o.users_file.empty()) accounts = read_users_file(o.users_file);
+  else if (!o.user.empty()) accounts.push_back({o.user, o.pass, o.maildir, o.reset_cmd});
+  if (accounts.empty()) return accounts;
+  if (accounts.size() > o.jobs) accounts.resize(std::max(1u, o.jobs));
+  if (accounts.size() < o.jobs)
+    std::cerr << "pop3-harness: --jobs " << o.jobs << " but only " << accounts.size() << " account(s): running "
+              << accounts.size() << " at a time\n";
+  return accounts;
 }
 
 }  // namespace pop3

@@ -21,6 +21,21 @@ std::optional<std::string> usage_mistake(const RunOptions& o);
 // (timeouts, TLS mode and trust); host and port are the caller's.
 Target target_from_options(const RunOptions& o);
 
+// A server's two endpoints, as far as the options name them: plaintext/STLS
+// and implicit TLS (RFC 8314).
+using Endpoint = std::pair<std::string, std::string>;
+struct Endpoints {
+  std::optional<Endpoint> plain, implicit;
+};
+
+// The endpoints of an external --target (and --tls-target) in the TLS mode
+// given. Throws std::invalid_argument for a malformed or contradictory one.
+Endpoints external_endpoints(const RunOptions& o);
+
+// The accounts to test an external target with: --users FILE, or --user;
+// at most --jobs of them (said on stderr when fewer). Empty when none is given.
+std::vector<Account> external_accounts(const RunOptions& o);
+
 // The preflight as the report's first result (id "preflight"): a passed
 // check with what it found, or the one failure (a FAIL for a protocol
 // violation, an ERROR for the rest) with the transcript.

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
+
+#include "scenario/parser.hpp"
 
 namespace fs = std::filesystem;
 
@@ -52,6 +55,18 @@ std::string corpus_version(const std::vector<std::string>& paths) {
       if (dir == dir.parent_path()) break;
     }
   return "unversioned";
+}
+
+void parse_jobs(std::vector<Job>& jobs, bool clients) {
+  for (auto& j : jobs) {
+    try {
+      j.scenario = parse_scenario(j.file, j.id);
+    } catch (const ParseError& e) {
+      j.parse_error = e.what();
+      std::cerr << e.what();
+    }
+  }
+  std::erase_if(jobs, [clients](const Job& j) { return j.scenario && j.scenario->server_role != clients; });
 }
 
 }  // namespace pop3

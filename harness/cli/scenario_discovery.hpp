@@ -22,6 +22,12 @@ struct Job {
 // for a path that does not exist.
 std::vector<Job> discover(const std::vector<std::string>& paths, const std::string& filter, bool clients);
 
+// Parses every job (a file that does not parse keeps its compiler-style
+// diagnostic in the job, also printed to stderr), then keeps the jobs of the
+// role under test: server-role scenarios for a client, the others for a
+// server (and every job that did not parse).
+void parse_jobs(std::vector<Job>& jobs, bool clients);
+
 // The corpus version: the first line of VERSION in the nearest folder above
 // the paths that holds VERSION and fixtures/.
 std::string corpus_version(const std::vector<std::string>& paths);

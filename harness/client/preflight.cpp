@@ -334,4 +334,16 @@ asio::awaitable<Preflight> preflight(const Target& target, const Account* accoun
   co_return failed;
 }
 
+asio::awaitable<std::optional<std::string>> why_not_accepting(const Target& target) {
+  try {
+    ClientSession s(co_await asio::this_coro::executor);
+    co_await s.open(target);
+    co_await s.greeting(target.read_timeout);
+    s.drop();
+  } catch (const std::exception& e) {
+    co_return std::string(e.what());
+  }
+  co_return std::nullopt;
+}
+
 }  // namespace pop3

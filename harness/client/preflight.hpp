@@ -1,5 +1,6 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string>
 
 #include "client/account.hpp"
@@ -37,5 +38,9 @@ const char* to_string(Preflight::Verdict v);
 // lists USER or there is no CAPA, else AUTH PLAIN, else APOP), then QUITs.
 // Never throws for anything the server does.
 boost::asio::awaitable<Preflight> preflight(const Target& target, const Account* account);
+
+// Whether the target still takes a connection and greets it, after it dropped
+// one: why not (the error, unredacted), or nothing when it does.
+boost::asio::awaitable<std::optional<std::string>> why_not_accepting(const Target& target);
 
 }  // namespace pop3

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "scenario/ast.hpp"
+
 namespace fs = std::filesystem;
 
 namespace pop3 {
@@ -43,6 +45,25 @@ Fixture load_fixture(const fs::path& path, const std::string& name) {
     f.messages.push_back(std::move(text));
   }
   return f;
+}
+
+const Fixture& FixtureCache::load(const std::string& name, const std::filesystem::path& file) {
+  auto path = find_fixture(file.parent_path(), name);
+  if (!path) throw std::runtime_error(file.string() + ": no fixtures/" + name + " for 'fixture: " + name + "'");
+  auto key = path->string();
+  auto it = fixtures_.find(key);
+  if (it == fixtures_.end()) it = fixtures_.emplace(key, load_fixture(*path, name)).first;
+  return it->second;
+}
+
+std::vector<std::vector<std::string>> FixtureCache::deliveries(const Scenario& sc, const std::filesystem::path& file) {
+  std::vector<std::vector<std::string>> out(static_cast<std::size_t>(sc.runs));
+  for (const auto& d : sc.deliveries) {
+    const auto& more = load(d.fixture, file).messages;
+    auto& into = out[static_cast<std::size_t>(d.run - 1)];
+    into.insert(into.end(), more.begin(), more.end());
+  }
+  return out;
 }
 
 }  // namespace pop3

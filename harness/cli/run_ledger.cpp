@@ -1,0 +1,92 @@
+#include "cli/run_ledger.hpp"
+
+#include <iostream>
+#include <set>
+
+#include "cli/run_setup.hpp"
+#include "report/results_json.hpp"
+
+namespace pop3 {
+
+ScenarioResult RunLedger::blank(const Job& j) const {
+  ScenarioResult r;
+  if (j.scenario) r = result_for(*j.scenario);
+  r.id = j.id;
+  r.file = j.file.string();
+  if (!j.scenario) {
+    r.name = j.id;
+    r.parse_error = true;
+    r.reason = j.parse_error;
+  }
+  r.outcome = summarize(r);
+  return r;
+}
+
+void RunLedger::stop_run(const Preflight& p, const std::string& against) {
+  report_.preflight = preflight_result(p, against);
+  run_exit_ = preflight_exit_code(p);
+  console_->preflight(*report_.preflight);
+  for (const auto& j : jobs_) {
+    ScenarioResult r = blank(j);
+    if (j.scenario) {
+      r.reason = "not run: " + p.message;
+      r.outcome = Outcome::skipped;
+    }
+    r.reason = redactor_.apply(r.reason);
+    report_.scenarios.push_back(std::move(r));
+  }
+  std::cout << jobs_.size() << " scenario" << (jobs_.size() == 1 ? "" : "s") << " not run\n";
+  write();
+}
+
+void RunLedger::finish(ScenarioResult r) {
+  // A scenario cut short by an interrupt is no verdict: the report lists it as interrupted.
+  if (report_.interrupted) return;
+  r.reason = redactor_.apply(r.reason);
+  report_.scenarios.push_back(std::move(r));
+  console_->scenario_done(report_.scenarios.back(), report_.scenarios.size());
+  write();  // after every scenario: a killed run keeps what it did
+}
+
+void RunLedger::write() {
+  report_.strict = o_.strict;
+  if (report_.interrupted) {
+    // The scenarios that did not finish are in the report too, as interrupted.
+    std::set<std::string> done;
+    for (const auto& s : report_.scenarios) done.insert(s.id);
+    for (const auto& j : jobs_) {
+      if (done.contains(j.id)) continue;
+      ScenarioResult r = blank(j);
+      if (j.scenario) {
+        r.reason = "interrupted (SIGINT or SIGTERM) before it finished";
+        r.outcome = Outcome::skipped;
+      }
+      report_.scenarios.push_back(std::move(r));
+    }
+  }
+  try {
+    write_atomically(o_.junit, junit_.render(report_));
+    if (!o_.report_json.empty()) write_atomically(o_.report_json, results_json(report_, "run"));
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
+    harness_error_ = true;
+  }
+}
+
+int RunLedger::exit_code() const {
+  if (report_.interrupted || harness_error_) return kEnvironment;
+  bool env = run_exit_ == kEnvironment, parse = false, fail = run_exit_ == kConformance;
+  for (const auto& s : report_.scenarios) {
+    env |= s.environment_error;
+    parse |= s.parse_error;
+    for (const auto& c : s.checks) {
+      env |= c.outcome == Outcome::error;
+      fail |= c.outcome == Outcome::failed || (o_.strict && c.outcome == Outcome::warning);
+    }
+  }
+  if (env) return kEnvironment;
+  if (parse) return kUsage;
+  return fail ? kConformance : kPassed;
+}
+
+}  // namespace pop3

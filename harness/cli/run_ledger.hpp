@@ -1,0 +1,51 @@
+#pragma once
+// The report of a `run` as it grows: one result per scenario (played,
+// skipped, not run after a preflight failure, interrupted), rewritten
+// atomically after each, shown on the console, and the exit code it adds up
+// to. The scheduling of scenarios (RunSession) stays apart from it.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/run_options.hpp"
+#include "cli/scenario_discovery.hpp"
+#include "client/preflight.hpp"
+#include "report/console.hpp"
+#include "report/redact.hpp"
+#include "report/run_report.hpp"
+
+namespace pop3 {
+
+class RunLedger {
+ public:
+  RunLedger(const RunOptions& options, const std::vector<Job>& jobs, const Redactor& redactor)
+      : o_(options), jobs_(jobs), redactor_(redactor) {}
+
+  RunReport& report() { return report_; }
+  Console& console() { return *console_; }
+  void open_console() { console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color); }
+
+  // The result of a job before it is played: its header, or its parse error.
+  ScenarioResult blank(const Job& j) const;
+  // A failure shared by every scenario (the preflight's): reported once, as
+  // the run's verdict, every scenario listed as not run.
+  void stop_run(const Preflight& p, const std::string& against);
+  // A scenario played to its end (dropped if an interrupt cut it short).
+  void finish(ScenarioResult r);
+  void interrupted() { report_.interrupted = true; }
+  void harness_error() { harness_error_ = true; }
+  void write();
+  int exit_code() const;
+
+ private:
+  const RunOptions& o_;
+  const std::vector<Job>& jobs_;
+  const Redactor& redactor_;
+  RunReport report_;
+  JunitWriter junit_;
+  std::unique_ptr<Console> console_;
+  int run_exit_ = kPassed;  // the preflight's verdict on the run
+  bool harness_error_ = false;
+};
+
+}  // namespace pop3
