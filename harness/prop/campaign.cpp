@@ -1,3 +1,13 @@
+// The one file that uses RapidCheck's rc::detail namespace, on purpose.
+// The public API (rc::check, RC_GTEST_PROP) runs a property with the
+// configuration from RC_PARAMS and reports to stderr; a campaign needs what
+// only the runner underneath gives: its own seed, run count and size per call
+// (from the command line, not the environment), a listener that sees each
+// case and each shrink step (progress, the counterexample's trace, an abort on
+// interrupt) and the result as a value. rc::detail::checkProperty is the
+// function rc::check itself calls; RapidCheck 0~1033-08b5058 (Debian 12)
+// is pinned by apt, and unit tests (PropCampaign*, Faults/PropFinds) fail if
+// a new version changes it. Nothing outside this file includes rc::detail.
 #include "prop/campaign.hpp"
 
 #include <rapidcheck.h>

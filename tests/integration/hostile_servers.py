@@ -3,8 +3,9 @@
 invocation is checked for what a tool pointed at hostile servers owes its
 user, whatever the server does:
 
-- the exit code the verdicts define (1: the server broke a requirement;
-  0 where what it does is legal; never 3 for the server's own behaviour);
+- the exit code the verdicts define, exactly (1: the server broke a requirement;
+  0 where what it does is legal or not reached; 3 only for the user's
+  mistake, never for the server's own behaviour);
 - an end within the deadlines (a bound far above them: a hang is a failure);
 - a JUnit report that the schema accepts, and a JSON report that parses;
 - the password nowhere: not in the console, the reports or any file written;
@@ -36,31 +37,34 @@ RAW = (b"\x1b", b"\x07", b"\x00")
 # The scenarios each mode is run with: the ones that reach what it breaks.
 BASIC = ["greeting-positive", "capa-lists-capabilities", "stat-basic", "list-all", "uidl-listing",
          "retr-basic", "noop"]
-# mode | scenarios | run exits | prop and fuzz too? | --tls
+# mode | scenarios | exit of run, prop, fuzz (None: not run) | --tls.
+# 0 where what the server does is legal, or never reached by that command.
 CASES = [
-    ("no-greeting", BASIC, {1}, True, "none"),
-    ("close-after-greeting", BASIC, {1}, True, "none"),
-    ("drip-greeting", BASIC, {1}, True, "none"),
-    ("data-before-greeting", BASIC, {1}, False, "none"),
-    ("control-bytes", BASIC + ["unknown-command"], {0, 1}, True, "none"),
-    ("endless-line", BASIC, {1}, True, "none"),
-    ("long-lines", BASIC, {1}, False, "none"),
-    ("drip-status", BASIC, {1}, True, "none"),
-    ("doubled", BASIC, {1}, True, "none"),
-    ("endless-body", ["retr-basic"], {1}, False, "none"),
-    ("big-body", ["retr-basic"], {1}, False, "none"),
-    ("empty-lines", ["retr-basic"], {1}, False, "none"),
-    ("long-body-lines", ["retr-basic"], {1}, False, "none"),
-    ("drip-body", ["retr-basic", "top-2"], {1}, True, "none"),
-    ("huge-listing", ["list-all", "list-matches-stat"], {1}, True, "none"),
-    ("huge-capa", BASIC, {0, 1}, True, "none"),
-    ("close-mid", ["retr-basic"], {1}, True, "none"),
-    ("rst-mid", ["retr-basic"], {1}, True, "none"),
-    ("stls-garbage", ["stat-basic"], {1}, False, "stls"),
-    ("stls-stall", ["stat-basic"], {1}, False, "stls"),
-    ("correct", ["stat-basic"], {1, 3}, False, "implicit"),  # plaintext where TLS is expected
-    ("echo-password", BASIC + ["user-pass-login"], {0}, True, "none"),
-    ("huge-sasl", ["sasl-plain", "sasl-cancel"], {0, 1}, False, "none"),
+    ("no-greeting", BASIC, (1, 1, 1), "none"),
+    ("close-after-greeting", BASIC, (1, 1, 1), "none"),
+    ("drip-greeting", BASIC, (1, 1, 1), "none"),
+    ("data-before-greeting", BASIC, (1, None, None), "none"),
+    ("control-bytes", BASIC + ["unknown-command"], (0, 0, 0), "none"),  # -ERR text is free (RFC 1939 #3)
+    ("endless-line", BASIC, (1, 1, 1), "none"),
+    ("long-lines", BASIC, (1, None, None), "none"),
+    ("drip-status", BASIC, (1, 1, 1), "none"),
+    ("doubled", BASIC, (1, 1, 1), "none"),
+    ("endless-body", ["retr-basic"], (1, None, None), "none"),
+    ("big-body", ["retr-basic"], (1, None, None), "none"),
+    ("empty-lines", ["retr-basic"], (1, None, None), "none"),
+    ("long-body-lines", ["retr-basic"], (1, None, None), "none"),
+    ("drip-body", ["retr-basic", "top-2"], (1, 1, 1), "none"),
+    ("huge-listing", ["list-all", "list-matches-stat"], (1, 1, 1), "none"),
+    ("huge-capa", BASIC, (0, 0, 0), "none"),  # RFC 2449 #5 bounds no CAPA listing
+    ("close-mid", ["retr-basic"], (1, 1, 1), "none"),
+    ("rst-mid", ["retr-basic"], (1, 1, 1), "none"),
+    ("stls-garbage", ["stat-basic"], (1, None, None), "stls"),
+    ("stls-stall", ["stat-basic"], (1, None, None), "stls"),
+    ("correct", ["stat-basic"], (3, None, None), "implicit"),  # plaintext port given as TLS: the user's mistake
+    ("echo-password", BASIC + ["user-pass-login"], (0, 0, 0), "none"),  # legal; the report must not show it
+    # sasl-plain: a challenge after PLAIN's initial response (RFC 4616 has one message) fails;
+    # sasl-cancel passes with the 341 KiB challenge read whole.
+    ("huge-sasl", ["sasl-plain", "sasl-cancel"], (1, None, None), "none"),
 ]
 
 # The most the harness reads of one answer is 4 GiB by default; the endless
@@ -121,11 +125,11 @@ def files_under(path):
             yield os.path.join(root, n)
 
 
-def judge(label, work, code, seconds, rss, output, exits):
+def judge(label, work, code, seconds, rss, output, want):
     junit, report = os.path.join(work, "junit.xml"), os.path.join(work, "results.json")
     shown = f"exit {code}, {seconds:.1f} s, peak RSS {rss >> 20} MiB"
-    ok = check(f"{label}: {shown}", code is not None and code in exits,
-               f"want exit {sorted(exits)}; last output: {output[-1500:].decode('utf-8', 'replace')}")
+    ok = check(f"{label}: {shown}", code == want,
+               f"want exit {want}; last output: {output[-1500:].decode('utf-8', 'replace')}")
     if b"AddressSanitizer" in output or b"runtime error:" in output or b"LeakSanitizer" in output:
         check(f"{label}: no sanitizer report", False, output[-3000:].decode("utf-8", "replace"))
     if rss > RSS_CEILING:
@@ -160,17 +164,16 @@ def common(port, work, tls):
             "--report-json", os.path.join(work, "out", "results.json")]
 
 
-def run_case(mode, scenarios, exits, campaigns, tls, root):
+def run_case(mode, scenarios, exits, tls, root):
     files = [os.path.join(SCENARIOS, "rfc1939", s + ".pop3") for s in scenarios]
-    invocations = [("run", ["run"] + files + ["--timeout", "2"], exits)]
-    if campaigns:
-        # prop and fuzz judge the same behaviour their own way: a finding
-        # (exit 1), or none when their cases never reach it (exit 0).
-        invocations += [("prop", ["prop", "--runs", "5", "--seed", "1", "--timeout", "1",
-                                  "--login-timeout", "2", "--out", None], {0, 1}),
-                        ("fuzz", ["fuzz", "--seconds", "3", "--seed", "1", "--sessions", "2", "--timeout", "1",
-                                  "--login-timeout", "2", "--minimize-attempts", "2", "--out", None], {0, 1})]
-    for name, args, want in invocations:
+    commands = [("run", ["run"] + files + ["--timeout", "2"]),
+                ("prop", ["prop", "--runs", "20", "--seed", "1", "--timeout", "1",
+                          "--login-timeout", "2", "--out", None]),
+                ("fuzz", ["fuzz", "--seconds", "3", "--seed", "1", "--sessions", "2", "--timeout", "1",
+                          "--login-timeout", "2", "--minimize-attempts", "2", "--out", None])]
+    for (name, args), want in zip(commands, exits):
+        if want is None:
+            continue
         work = os.path.join(root, name)
         os.makedirs(os.path.join(work, "out"))
         args = [os.path.join(work, "out", "findings") if a is None else a for a in args]
@@ -194,10 +197,10 @@ def run_case(mode, scenarios, exits, campaigns, tls, root):
 def main():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     with tempfile.TemporaryDirectory() as root:
-        for mode, scenarios, exits, campaigns, tls in CASES:
+        for mode, scenarios, exits, tls in CASES:
             if ONLY and mode not in ONLY:
                 continue
-            run_case(mode, scenarios, exits, campaigns, tls, os.path.join(root, mode))
+            run_case(mode, scenarios, exits, tls, os.path.join(root, mode))
     failed = len(results) - sum(results)
     print(f"hostile_servers: {sum(results)} passed, {failed} failed")
     return 0 if failed == 0 else 1
