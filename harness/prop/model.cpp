@@ -230,8 +230,13 @@ void Model::apply(const Op& op) {
         break;
       case OpKind::apop:
         login = apop_ && op.good;
-        user_overtaken_ = !login && pending_ != Pending::none;
-        if (user_overtaken_) pending_ = Pending::none;
+        // Once another login command came between USER and PASS, RFC 1939
+        // leaves PASS's answer open until the next USER: a second refused
+        // APOP does not make it a plain "PASS without USER" again.
+        if (!login && pending_ != Pending::none) {
+          user_overtaken_ = true;
+          pending_ = Pending::none;
+        }
         break;
       default: return;
     }

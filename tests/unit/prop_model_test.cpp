@@ -42,6 +42,23 @@ TEST(PropModel, AnUnknownUserMayBeRefusedEarlyOrLate) {
   EXPECT_EQ(m.expect(op(OpKind::pass)).answer, Answer::err);
 }
 
+// Found by prop --seed 1 (case 2722): USER, APOP, APOP, PASS. RFC 1939 #7
+// says PASS comes "immediately after a successful USER" but not what a server
+// answers when another login command came between: any number of them.
+TEST(PropModel, PassAfterUserAndRefusedApopsMayGoEitherWay) {
+  auto messages = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"Subject: a\r\n\r\nx\r\n"});
+  Model m(messages, true);
+  Op bad_apop{OpKind::apop, {}, {}, false};
+  m.apply(op(OpKind::user));
+  m.apply(bad_apop);
+  EXPECT_EQ(m.expect(op(OpKind::pass)).answer, Answer::either);
+  m.apply(bad_apop);
+  EXPECT_EQ(m.expect(op(OpKind::pass)).answer, Answer::either);
+  m.apply(op(OpKind::user));
+  m.apply(op(OpKind::pass));
+  EXPECT_TRUE(m.in_transaction());
+}
+
 TEST(PropModel, DeleHidesAMessageUntilRset) {
   Model m = model();
   login(m);
