@@ -29,7 +29,6 @@ ROWS = [
     ("RETR: 1 GiB body, --jobs 4", "big-body", ["run"] + RETRS + ["--jobs", "4"], 4),
     ("fuzz 5 s: 60 MiB empty lines", "empty-lines", ["fuzz", "--seconds", "5", "--seed", "1"], 1),
     ("fuzz 5 s: 5 M entries", "huge-listing", ["fuzz", "--seconds", "5", "--seed", "1"], 1),
-    ("prop, 1 case: 1 GiB body", "big-body", ["prop", "--runs", "1", "--max-commands", "4", "--seed", "1"], 1),
 ]
 
 

@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <unistd.h>
@@ -152,6 +153,9 @@ CLI::App* add_serve(CLI::App& app, pop3::ServeOptions& so) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Line by line even into a pipe: a CI log shows each scenario as it ends,
+  // and a run killed by the CI's timeout has still said how far it got.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("pop3-harness ") + pop3::kVersion);
