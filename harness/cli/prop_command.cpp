@@ -26,6 +26,7 @@
 #include "prop/campaign.hpp"
 #include "net/run_sync.hpp"
 #include "prop/net_server.hpp"
+#include "prop/policy_probe.hpp"
 #include "report/redact.hpp"
 #include "report/results_json.hpp"
 #include "report/run_report.hpp"
@@ -82,6 +83,7 @@ class PropSession {
                             reference_ ? std::optional<prop::Credentials>({reference_->user, reference_->pass})
                                        : std::nullopt);
     runner.set_logins(*logins);
+    download_policy(target, runner);
     auto messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
     bool tty = ::isatty(1);
     auto last = std::chrono::steady_clock::now();
@@ -220,6 +222,37 @@ class PropSession {
     }
   }
 
+  // RFC 1939 #8 lets a site delete what a session downloaded with RETR, and
+  // RFC 2449 #6.7 asks it to announce that with EXPIRE 0: the model follows
+  // the server's policy, found out once, instead of failing it.
+  void download_policy(prop::NetServer& target, prop::CaseRunner& runner) {
+    std::optional<bool> deletes;
+    try {
+      deletes = prop::deletes_retrieved_at_quit(target, {account_.user, account_.pass}, runner.logins());
+    } catch (const prop::EnvironmentError&) {
+      return;  // the first case's reset says it again, as the campaign's ERROR
+    }
+    bool announced = preflight_.caps.has("EXPIRE:0");
+    if (!deletes || !*deletes) {
+      if (announced) std::cout << "EXPIRE 0 announced; QUIT kept a message retrieved with RETR (allowed: MAY)\n";
+      return;
+    }
+    runner.set_download_and_delete(true);
+    report_.properties["download-and-delete"] = announced ? "announced (EXPIRE 0)" : "not announced";
+    bool silent = preflight_.caps.capa_supported && !announced;
+    CheckResult c = check("a download-and-delete policy is announced with EXPIRE 0", Severity::should, "rfc2449#6.7",
+                          silent ? Outcome::warning : Outcome::passed);
+    c.message = "QUIT removes the messages retrieved with RETR (RFC 1939 #8)" +
+                std::string(silent ? ", and CAPA does not list EXPIRE 0 (RFC 2449 #6.7: \"If a site uses any automatic "
+                                     "deletion policy, it SHOULD use the EXPIRE capability to announce this\")"
+                                   : announced ? ", announced as EXPIRE 0" : " (the server has no CAPA)");
+    c.expected = "EXPIRE 0 in CAPA";
+    c.actual = preflight_.caps.describe();
+    std::cout << (silent ? "WARN rfc2449#6.7 " : "") << "download-and-delete: " << c.message
+              << "; the model follows it\n";
+    policy_check_ = c;
+  }
+
   static CheckResult check(std::string label, Severity sev, std::string rfc, Outcome outcome) {
     CheckResult c;
     c.label = std::move(label);
@@ -319,6 +352,10 @@ class PropSession {
     } else {
       sr.checks.push_back(model);
     }
+    if (policy_check_) {
+      sr.checks.push_back(*policy_check_);
+      warned |= policy_check_->outcome == Outcome::warning;
+    }
     for (const auto& o : r.observations) {
       const Finding& f = o.finding;
       CheckResult c = check(redactor_.apply(f.message), f.severity, f.rfc,
@@ -356,6 +393,7 @@ class PropSession {
   }
 
   PropOptions& o_;
+  std::optional<CheckResult> policy_check_;  // the download-and-delete policy, when the server has one
   asio::io_context ioc_;
   std::atomic<bool> stop_{false};
   InterruptSignals signals_{ioc_, stop_};  // from construction: before the first byte

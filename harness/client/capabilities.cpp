@@ -28,6 +28,11 @@ void Capabilities::read_capa(const Body& listing) {
     std::string_view line = listing.line(i);
     std::string tag = upper(line.substr(0, std::min<std::size_t>(line.find(' '), 64)));
     add(tag);
+    if (tag == "EXPIRE" && line.size() > 7) {
+      // "EXPIRE 0", "EXPIRE 0 USER", "EXPIRE NEVER": the policy, as EXPIRE:<days> (RFC 2449 #6.7).
+      std::string_view arg = line.substr(7);
+      add("EXPIRE:" + upper(arg.substr(0, std::min<std::size_t>(arg.find(' '), 16))));
+    }
     if (tag != "SASL") continue;
     std::string_view rest = line.size() > 5 ? line.substr(5) : std::string_view{};
     for (std::size_t p = 0; p < rest.size();) {

@@ -36,6 +36,9 @@ enum class Fault {
   no_uidl_top,
   slow_auth_failure,
   close_after_auth_failure,
+  download_and_delete,
+  // A SHOULD broken: the harness warns, and fails only with --strict.
+  unannounced_expiry,
   // Protocol violations of every class the harness's verdicts distinguish.
   close_on_error,
   capa_unterminated,

@@ -1,5 +1,6 @@
 #include "model/session.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -192,6 +193,7 @@ Reply Session::capa(const CommandLine&) {
   std::string body = f.has(Fault::no_uidl_top) ? "" : "TOP\r\nUIDL\r\n";
   if (!f.has(Fault::bracket_text)) body += "RESP-CODES\r\nAUTH-RESP-CODE\r\n";
   body += "PIPELINING\r\n";
+  if (f.has(Fault::download_and_delete)) body += "EXPIRE 0\r\n";
   if (state_ == SessionState::authorization) {
     body += "USER\r\nSASL PLAIN\r\n";
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
@@ -287,6 +289,10 @@ Reply Session::quit(const CommandLine&) {
   if (state_ == SessionState::transaction) {
     state_ = SessionState::update;
     auto uids = maildrop_.deleted_uids();
+    // Download-and-delete (RFC 1939 #8): what this session retrieved goes too.
+    if (config_.faults.has(Fault::download_and_delete) || config_.faults.has(Fault::unannounced_expiry))
+      for (const auto& uid : retrieved_)
+        if (std::find(uids.begin(), uids.end(), uid) == uids.end()) uids.push_back(uid);
     r = store_.commit(logged_in_, uids) ? ok("bye, " + std::to_string(uids.size()) + " messages deleted")
                                         : err("[SYS/TEMP] some deleted messages not removed");
   } else {
@@ -364,6 +370,7 @@ Reply Session::retr(const CommandLine& c) {
   auto n = message_arg(c.args[0], e);
   if (!n) return e;
   const auto& m = maildrop_.message(*n);
+  retrieved_.insert(m.uid);
   return multiline(std::to_string(m.size()) + " octets", m.content);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -96,6 +97,7 @@ class Session {
   MaildropStore& store_;
   SessionState state_ = SessionState::authorization;
   std::optional<std::string> user_;  // from USER, awaiting PASS
+  std::set<std::string> retrieved_;  // uids sent by RETR (the download-and-delete faults)
   std::string logged_in_;
   bool awaiting_sasl_ = false;
   Maildrop maildrop_;

@@ -148,7 +148,7 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
   const bool consistent = runner.apop_consistent();
   Logins logins = runner.logins();
   logins.apop = logins.apop && runner.apop_offered() && consistent;
-  const Model initial(fixture, runner.apop_offered() && consistent, consistent, logins);
+  const Model initial(fixture, runner.apop_offered() && consistent, consistent, logins, runner.download_and_delete());
   Sut sut{st};
 
   auto property = [&] {

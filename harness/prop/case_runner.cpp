@@ -175,7 +175,8 @@ std::optional<Finding> CaseRunner::resync(Lane& lane, const Model& state, bool) 
   if (auto f = connect(lane)) return f;
   auto send = [&](const Op& op, bool must_ok) -> std::optional<Finding> {
     std::string digest = lane.timestamp.empty() ? std::string("0") : md5_hex(lane.timestamp + lane.credentials.pass);
-    Exchange x = lane.link->request(command_line(op, lane.credentials.user, lane.credentials.pass, digest), show(op), false);
+    Exchange x = lane.link->request(command_line(op, lane.credentials.user, lane.credentials.pass, digest), show(op),
+                                    multiline_if_ok(op));
     ++commands_;
     Expectation e;
     e.rfc = "rfc1939#7";
@@ -198,6 +199,11 @@ std::optional<Finding> CaseRunner::resync(Lane& lane, const Model& state, bool) 
   } else if (auto f = send(Op{OpKind::pass, {}, {}, true}, true)) {
     return f;
   }
+  // A download-and-delete server removes at QUIT what this session
+  // retrieved: retrieved again, before the marks (RETR of a marked one fails).
+  if (state.download_and_delete())
+    for (auto n : state.retrieved_numbers())
+      if (auto f = send(Op{OpKind::retr, std::to_string(n), {}, true}, true)) return f;
   for (auto n : state.marked_numbers())
     if (auto f = send(Op{OpKind::dele, std::to_string(n), {}, true}, true)) return f;
   return std::nullopt;

@@ -44,6 +44,9 @@ class CaseRunner {
   // Which logins the target takes for the account (the preflight found out).
   void set_logins(Logins logins) { logins_ = logins; }
   const Logins& logins() const { return logins_; }
+  // Whether QUIT also removes the messages retrieved with RETR (policy_probe.hpp).
+  void set_download_and_delete(bool on) { download_and_delete_ = on; }
+  bool download_and_delete() const { return download_and_delete_; }
   // In differential mode: whether every server agrees on offering APOP.
   bool apop_consistent() const {
     for (const auto& lane : lanes_)
@@ -75,6 +78,7 @@ class CaseRunner {
   std::vector<Observation> observations_;
   std::size_t commands_ = 0;
   Logins logins_;
+  bool download_and_delete_ = false;
 };
 
 }  // namespace pop3::prop

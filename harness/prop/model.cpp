@@ -27,14 +27,21 @@ bool is_lines_arg(const std::string& s) {
 }  // namespace
 
 Model::Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable,
-             Logins logins)
+             Logins logins, bool download_and_delete)
     : messages_(std::move(messages)), removed_(messages_->size(), false), apop_(apop_offered),
-      apop_testable_(apop_testable), logins_(logins) {}
+      apop_testable_(apop_testable), logins_(logins), download_and_delete_(download_and_delete) {}
 
 std::vector<unsigned long> Model::marked_numbers() const {
   std::vector<unsigned long> out;
   for (std::size_t i = 0; i < marked_.size(); ++i)
     if (marked_[i]) out.push_back(i + 1);
+  return out;
+}
+
+std::vector<unsigned long> Model::retrieved_numbers() const {
+  std::vector<unsigned long> out;
+  for (std::size_t i = 0; i < retrieved_.size(); ++i)
+    if (retrieved_[i]) out.push_back(i + 1);
   return out;
 }
 
@@ -180,7 +187,11 @@ Expectation Model::transaction_answer(const Op& op) const {
     case OpKind::rset: return answer(Answer::ok, "rfc1939#5", "RSET unmarks every message");
     case OpKind::noop: return answer(Answer::ok, "rfc1939#5", "NOOP");
     case OpKind::quit: {
-      Expectation e = answer(Answer::ok, "rfc1939#6", "QUIT removes the marked messages and ends the session");
+      Expectation e = answer(Answer::ok, "rfc1939#6",
+                             download_and_delete_
+                                 ? "QUIT removes the marked messages, and those retrieved with RETR (the server's "
+                                   "download-and-delete policy, RFC 1939 #8), and ends the session"
+                                 : "QUIT removes the marked messages and ends the session");
       e.closes = true;
       return e;
     }
@@ -201,12 +212,13 @@ Expectation Model::transaction_answer(const Op& op) const {
 void Model::end_session(bool commit) {
   if (commit)
     for (std::size_t i = 0; i < numbering_.size(); ++i)
-      if (marked_[i]) removed_[numbering_[i]] = true;
+      if (marked_[i] || (download_and_delete_ && retrieved_[i])) removed_[numbering_[i]] = true;
   transaction_ = false;
   pending_ = Pending::none;
   pass_failed_ = user_overtaken_ = false;
   numbering_.clear();
   marked_.clear();
+  retrieved_.clear();
 }
 
 void Model::apply(const Op& op) {
@@ -247,11 +259,14 @@ void Model::apply(const Op& op) {
     for (std::size_t i = 0; i < removed_.size(); ++i)
       if (!removed_[i]) numbering_.push_back(i);
     marked_.assign(numbering_.size(), false);
+    retrieved_.assign(numbering_.size(), false);
     return;
   }
   std::string why;
   if (op.kind == OpKind::dele) {
     if (auto entry = resolve(op.number, why)) marked_[entry->number - 1] = true;
+  } else if (op.kind == OpKind::retr) {
+    if (auto entry = resolve(op.number, why)) retrieved_[entry->number - 1] = true;
   } else if (op.kind == OpKind::rset) {
     marked_.assign(marked_.size(), false);
   }

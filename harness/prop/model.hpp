@@ -47,8 +47,11 @@ class Model {
  public:
   // apop_testable: false when servers compared in differential mode
   // disagree on offering APOP, so that no case uses it.
+  // download_and_delete: the server removes the messages retrieved with RETR
+  // at QUIT too, a site policy RFC 1939 #8 allows (announced as EXPIRE 0,
+  // RFC 2449 #6.7); the campaign finds out before the first case.
   Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable = true,
-        Logins logins = {});
+        Logins logins = {}, bool download_and_delete = false);
 
   Expectation expect(const Op& op) const;
   void apply(const Op& op);
@@ -59,10 +62,12 @@ class Model {
   bool apop_offered() const { return apop_; }
   bool apop_testable() const { return apop_testable_; }
   const Logins& logins() const { return logins_; }
+  bool download_and_delete() const { return download_and_delete_; }
   // Message numbers of this session, deleted ones included (zero before login).
   std::size_t numbered() const { return numbering_.size(); }
   bool marked(unsigned long number) const { return marked_[number - 1]; }
   std::vector<unsigned long> marked_numbers() const;
+  std::vector<unsigned long> retrieved_numbers() const;  // RETR'd this session
   // The maildrop as committed, as a second session sees it.
   std::size_t committed_count() const;
   std::size_t committed_octets() const;
@@ -88,8 +93,10 @@ class Model {
   // the USER still stands for a PASS that follows.
   bool user_overtaken_ = false;
   Logins logins_;
+  bool download_and_delete_ = false;
   std::vector<std::size_t> numbering_;  // message number - 1 -> fixture message
   std::vector<bool> marked_;
+  std::vector<bool> retrieved_;  // RETR answered this session (download-and-delete removes them at QUIT)
 };
 
 }  // namespace pop3::prop

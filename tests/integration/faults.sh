@@ -6,7 +6,8 @@
 #   --strict, so its SHOULD checks count);
 # - legal but awkward behaviour (one octet per segment, a slow drip,
 #   70-character unique-ids, text after sizes, bracketed free text, no CAPA,
-#   no UIDL/TOP, a slow or closing answer to a failed login) must pass: exit 0;
+#   no UIDL/TOP, a slow or closing answer to a failed login, download-and-delete
+#   announced or not: RFC 1939 #8 allows it) must pass: exit 0;
 # - a server that refuses every login is not a verdict: exit 3, said once.
 # Proves the verdicts follow the RFCs in both directions.
 set -uo pipefail
@@ -57,6 +58,8 @@ no-capa                  | *                | 0 | -                             
 no-uidl-top              | *                | 0 | -                                                   | -                          | 1
 slow-auth-failure        | *                | 0 | -                                                   | answered PASS *** after 6  | 1
 close-after-auth-failure | *                | 0 | -                                                   | RFC 1939 #4 allows it      | 1
+download-and-delete      | *                | 0 | -                                                   | -                          | 1
+unannounced-expiry       | *                | 0 | -                                                   | -                          | 1
 split-bytes              | *                | 0 | -                                                   | -                          | 5
 drip                     | retr-edge-*      | 0 | -                                                   | -                          | 5
 uid-limits               | tls/*            | 0 | -                                                   | -                          | 1

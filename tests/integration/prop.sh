@@ -86,6 +86,28 @@ rc=$?
 if [ $rc = 0 ]; then ok "differential: two correct servers never differ (exit 0 with --strict)"
 else bad "differential between two correct servers: exit $rc"; sed 's/^/     /' "$tmp/diff2.out" | head -20; fi
 
+# Download-and-delete (RFC 1939 #8) is a legal site policy: the model
+# follows it, announced as EXPIRE 0 (no finding) or not (a SHOULD of RFC 2449
+# #6.7: exit 0, and 1 with --strict). 300 cases make RETR then QUIT certain.
+for fault in download-and-delete unannounced-expiry; do
+  start "$fault" "$fault"
+  for strict in "" --strict; do
+    POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/$fault.md" --seed 1 --runs 300 \
+      $strict --out "$tmp/$fault-out" --junit "$tmp/$fault$strict.xml" >"$tmp/$fault$strict.out" 2>&1
+    rc=$?
+    want=0; [ "$fault$strict" = unannounced-expiry--strict ] && want=1
+    warn=0; grep -q '^WARN rfc2449#6.7 download-and-delete' "$tmp/$fault$strict.out" && warn=1
+    want_warn=0; [ "$fault" = unannounced-expiry ] && want_warn=1
+    if [ $rc = $want ] && [ $warn = $want_warn ] && grep -q 'download-and-delete: QUIT removes' "$tmp/$fault$strict.out" \
+      && ! grep -q '^FAIL' "$tmp/$fault$strict.out" \
+      && xmllint --noout --schema "$(dirname "$0")/../data/jenkins-junit.xsd" "$tmp/$fault$strict.xml" 2>/dev/null; then
+      ok "$fault ${strict:-(default)}: the model follows the policy; exit $rc$([ $warn = 1 ] && echo ', WARN rfc2449#6.7')"
+    else
+      bad "$fault $strict: exit $rc (want $want), warning $warn (want $want_warn)"; sed 's/^/     /' "$tmp/$fault$strict.out" | head -30
+    fi
+  done
+done
+
 # Exit codes: an unreachable target is an environment error (3), a missing
 # reset option a usage error (2); both still name the problem.
 POP3_PASS=p "$bin" prop --target 127.0.0.1:1 --user u --maildir "$tmp/none.md" --junit "$tmp/unreachable.xml" \

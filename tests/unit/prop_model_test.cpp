@@ -59,6 +59,34 @@ TEST(PropModel, PassAfterUserAndRefusedApopsMayGoEitherWay) {
   EXPECT_TRUE(m.in_transaction());
 }
 
+// RFC 1939 #8: "following a POP3 login by a client which was ended by a
+// QUIT, delete all messages downloaded during the session with the RETR
+// command" is a legal site policy; a dropped session deletes nothing.
+TEST(PropModel, ADownloadAndDeleteServerRemovesWhatWasRetrievedAtQuitOnly) {
+  auto fixture = std::make_shared<const std::vector<std::string>>(
+      std::vector<std::string>{"Subject: a\r\n\r\nx\r\n", "Subject: bb\r\n\r\ny\r\n"});
+  Model m(fixture, false, true, {}, true);
+  login(m);
+  m.apply(op(OpKind::retr, "2"));
+  m.apply(op(OpKind::drop));
+  EXPECT_EQ(m.committed_count(), 2u);
+  login(m);
+  m.apply(op(OpKind::retr, "2"));
+  m.apply(op(OpKind::rset));  // RSET unmarks; it does not undo a download
+  EXPECT_EQ(m.retrieved_numbers(), std::vector<unsigned long>{2});
+  m.apply(op(OpKind::quit));
+  EXPECT_EQ(m.committed_count(), 1u);
+  login(m);
+  EXPECT_EQ(m.expect(op(OpKind::stat)).count, 1u);
+  EXPECT_EQ(m.expect(op(OpKind::retr, "2")).answer, Answer::err);
+
+  Model keeps(fixture, false);  // the default: only DELE removes
+  login(keeps);
+  keeps.apply(op(OpKind::retr, "1"));
+  keeps.apply(op(OpKind::quit));
+  EXPECT_EQ(keeps.committed_count(), 2u);
+}
+
 TEST(PropModel, DeleHidesAMessageUntilRset) {
   Model m = model();
   login(m);

@@ -1,0 +1,66 @@
+#include "prop/policy_probe.hpp"
+
+#include <charconv>
+
+#include "prop/op.hpp"
+#include "util/md5_hex.hpp"
+
+namespace pop3::prop {
+
+namespace {
+
+bool ok(const Exchange& x) { return x.response && x.response->parsed && x.response->parsed->status == Status::ok; }
+
+// A logged-in connection, or nothing.
+std::unique_ptr<Link> log_in(Server& server, const Credentials& account, const Logins& logins) {
+  auto link = server.connect();
+  Exchange greeting = link->greeting();
+  if (!ok(greeting)) return nullptr;
+  const std::string& g = greeting.response->status_line;
+  auto lt = g.find('<'), gt = g.find('>', lt == std::string::npos ? 0 : lt);
+  std::string digest = lt == std::string::npos || gt == std::string::npos
+                           ? std::string("0")
+                           : md5_hex(g.substr(lt, gt - lt + 1) + account.pass);
+  auto send = [&](OpKind kind) {
+    Op op{kind, {}, {}, true};
+    return ok(link->request(command_line(op, account.user, account.pass, digest), show(op), false));
+  };
+  bool in = logins.user ? send(OpKind::user) && send(OpKind::pass) : send(OpKind::apop);
+  return in ? std::move(link) : nullptr;
+}
+
+// STAT's message count, or nothing.
+std::optional<std::size_t> count(Link& link) {
+  Exchange x = link.request("STAT", "STAT", false);
+  if (!ok(x)) return std::nullopt;
+  const std::string& text = x.response->parsed->text;
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end == text.data()) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+std::optional<bool> deletes_retrieved_at_quit(Server& server, const Credentials& account, const Logins& logins) {
+  server.reset();
+  std::optional<std::size_t> before;
+  {
+    auto link = log_in(server, account, logins);
+    if (!link) return std::nullopt;
+    before = count(*link);
+    if (!before || *before == 0) return std::nullopt;
+    if (!ok(link->request("RETR 1", "RETR 1", true))) return std::nullopt;
+    if (!ok(link->request("QUIT", "QUIT", false))) return std::nullopt;
+    link->closes();  // the maildrop's lock goes with the session
+  }
+  auto link = log_in(server, account, logins);
+  if (!link) return std::nullopt;
+  auto after = count(*link);
+  link->request("QUIT", "QUIT", false);
+  link->closes();
+  if (!after) return std::nullopt;
+  return *after + 1 == *before;
+}
+
+}  // namespace pop3::prop
