@@ -1,6 +1,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
 #include <atomic>
@@ -212,6 +214,14 @@ class PropSession {
       auto play = [&]() -> asio::awaitable<ScenarioResult> {
         std::string why = co_await provision(ioc_.get_executor(), account_, fixture_);
         if (!why.empty()) throw std::runtime_error("provisioning failed: " + why);
+        // The campaign's last session may still hold the maildrop's lock: an
+        // -ERR [IN-USE] must not pass for the -ERR the scenario expects.
+        auto until = std::chrono::steady_clock::now() + target_.login_timeout;
+        while (!co_await login_works(target_, account_, preflight_.login_method) &&
+               std::chrono::steady_clock::now() < until) {
+          asio::steady_timer pause(ioc_, std::chrono::milliseconds(50));
+          co_await pause.async_wait(asio::use_awaitable);
+        }
         co_return co_await run_scenario(sc, fixture_, target_, account_);
       };
       std::optional<ScenarioResult> out = run_sync(ioc_, play());

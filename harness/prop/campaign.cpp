@@ -154,6 +154,19 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
   auto property = [&] {
     if (st.abort) return;
     ++st.result.cases;
+    // A failing step leaves by RC_FAIL's exception: the case's sessions end
+    // either way, or the last one would hold the maildrop's lock into the
+    // replay (whose PASS then gets -ERR [IN-USE]).
+    struct CaseEnd {
+      State& st;
+      CaseRunner& runner;
+      ~CaseEnd() {
+        runner.end();
+        st.result.commands = runner.commands();
+        if (!st.shrinking) keep_shortest(st.result.observations, runner.observations());
+        else runner.observations().clear();
+      }
+    } case_end{st, runner};
     try {
       auto started = Clock::now();
       auto greeting = runner.begin();
@@ -169,10 +182,6 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
       st.result.environment_error = e.what();
       st.abort = true;
     }
-    runner.end();
-    st.result.commands = runner.commands();
-    if (!st.shrinking) keep_shortest(st.result.observations, runner.observations());
-    else runner.observations().clear();
   };
 
   // Every parameter is explicit. RapidCheck still loads its own configuration
