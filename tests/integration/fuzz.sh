@@ -11,7 +11,12 @@ set -uo pipefail
 bin=$(realpath "${1:?usage: fuzz.sh path/to/pop3-harness}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-port=${FUZZ_PORT:-12110}
+# A port free right now for each --target-cmd server (it restarts on the same
+# one): two runs on one machine must not meet each other's server.
+free_port() {
+  if [ -n "${FUZZ_PORT:-}" ]; then echo "$FUZZ_PORT"; return; fi
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL $*"; }
@@ -27,6 +32,7 @@ while IFS='|' read -r fault oracle evidence; do
   fault=$(echo "$fault" | xargs); oracle=$(echo "$oracle" | xargs); evidence=$(echo "$evidence" | xargs)
   [ -z "$fault" ] && continue
   out="$tmp/$fault"
+  port=$(free_port)
   POP3_PASS=p "$bin" fuzz --target "127.0.0.1:$port" --user u --maildir "$tmp/md-$fault" \
     --target-cmd "$bin serve --listen 127.0.0.1:$port --user u --maildir $tmp/md-$fault --fault $fault" \
     --cases 3000 --seed 1 --out "$out" --junit "$out.xml" >"$out.log" 2>&1
@@ -51,6 +57,7 @@ for seed in 1 2; do
     bad "the correct reference server, seed $seed: exit $?"; tail -n 25 "$tmp/clean-$seed.log" | sed 's/^/     /'
   fi
 done
+port=$(free_port)
 if POP3_PASS=p "$bin" fuzz --target "127.0.0.1:$port" --user u --maildir "$tmp/md-clean" \
     --target-cmd "$bin serve --listen 127.0.0.1:$port --user u --maildir $tmp/md-clean" --tls none \
     --cases 3000 --seed 3 --out "$tmp/clean-cmd" --junit "$tmp/clean-cmd.xml" >"$tmp/clean-cmd.log" 2>&1; then
@@ -74,8 +81,9 @@ while IFS='|' read -r mode want evidence; do
   mode=$(echo "$mode" | xargs); want=$(echo "$want" | xargs); evidence=$(echo "$evidence" | xargs)
   [ -z "$mode" ] && continue
   out="$tmp/client-$mode"
-  "$bin" fuzz --client-cmd "$client $mode {host} {port} {user} {outdir}" --client-timeout 2 --cases 300 --seed 1 \
-    --out "$out" --junit "$out.xml" >"$out.log" 2>&1
+  # TMPDIR: the clients' {outdir} is under $tmp, which tells this run's clients from another's.
+  TMPDIR="$tmp" "$bin" fuzz --client-cmd "$client $mode {host} {port} {user} {outdir}" --client-timeout 2 --cases 300 \
+    --seed 1 --out "$out" --junit "$out.xml" >"$out.log" 2>&1
   rc=$?
   if [ "$rc" = "$want" ] && grep -q -- "$evidence" "$out.log" &&
      { [ "$want" = 0 ] || { grep -q "replay: fails again under run" "$out.log" &&
@@ -88,8 +96,9 @@ while IFS='|' read -r mode want evidence; do
 done <<< "$table"
 # A hung client is killed at its time limit with everything it started (the
 # shell does not exec it): none may outlive the campaigns.
-if pgrep -f "$(dirname "$0")/fuzz_client.py" >/dev/null; then
-  bad "clients left running after the campaigns: $(pgrep -af "$(dirname "$0")/fuzz_client.py" | head -n 3)"
+# This run's clients only: their {outdir} is under $tmp (TMPDIR above).
+if pgrep -f "fuzz_client.py .*$tmp" >/dev/null; then
+  bad "clients left running after the campaigns: $(pgrep -af "fuzz_client.py .*$tmp" | head -n 3)"
 else
   ok "no client left running after the campaigns"
 fi
