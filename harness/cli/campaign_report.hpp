@@ -26,12 +26,12 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
                             const CampaignScenario& what, std::vector<CheckResult> checks, bool environment,
                             const std::string& reason);
 
-// The passed check of an oracle that found nothing ("N cases, seed S: no hang
-// ..."), skipped when the campaign did not finish.
 // The report of a campaign that stopped at its preflight: report.preflight
 // says why, and no scenario is added.
 void write_preflight_reports(RunReport& report, const RunOptions& common, const char* command);
 
+// The passed check of an oracle that found nothing ("N cases, seed S: no hang
+// ..."), skipped when the campaign did not finish.
 CheckResult clean_oracle_check(const std::string& what, unsigned long long cases, std::uint64_t seed, bool unfinished);
 
 // Writes the reports and says how the campaign ended: the exit code (1 with a

@@ -19,6 +19,7 @@
 #include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
+#include "cli/prop_findings.hpp"
 #include "cli/prop_options.hpp"
 #include "cli/run_setup.hpp"
 #include "client/login.hpp"
@@ -42,7 +43,6 @@ namespace pop3 {
 namespace {
 
 using prop::CampaignResult;
-using prop::Finding;
 
 class PropSession {
  public:
@@ -194,19 +194,6 @@ class PropSession {
     return true;
   }
 
-  // Writes a trace as a scenario in --out, with the fixture beside it so
-  // `run` finds it; returns the file's path.
-  std::string write(const std::string& name, const std::vector<prop::TraceItem>& trace, const Finding& f,
-                    const std::vector<std::string>& comments, bool strict_last) {
-    fs::create_directories(fs::path(o_.out) / "fixtures");
-    fs::path fixture_copy = fs::path(o_.out) / "fixtures" / fixture_.name;
-    if (!fs::exists(fixture_copy)) fs::copy(fixture_.dir, fixture_copy, fs::copy_options::recursive);
-    prop::ScenarioHeader h{name, f.rfc, f.severity, fixture_.name, comments};
-    fs::path file = fs::path(o_.out) / (slug(name, 40) + ".pop3");
-    write_atomically(file.string(), prop::write_scenario(trace, h, strict_last));
-    return file.string();
-  }
-
   // Plays the written counterexample as `run` would; it must fail again.
   std::optional<ScenarioResult> replay(const std::string& file) {
     try {
@@ -281,10 +268,6 @@ class PropSession {
     sr.rfc = "rfc1939";
     sr.seconds = seconds;
     sr.exchanges = r.commands;
-    std::string found_by = "pop3-harness prop --seed " + std::to_string(seed) + " --runs " + std::to_string(o_.runs) +
-                           " --max-commands " + std::to_string(o_.max_commands);
-    std::string replay_hint = "Replay: pop3-harness run THIS_FILE --target " + target_.host + ":" + target_.port +
-                              " --user " + account_.user + " --maildir DIR (or --reset-cmd CMD)";
     std::printf("%d cases (%d passed), %zu commands in %.2f s: %.0f cases/s, %.0f commands/s; provisioning %.2f s, "
                 "protocol %.2f s\n",
                 r.cases, r.passed, r.commands, seconds, r.cases / std::max(seconds, 1e-6),
@@ -312,94 +295,36 @@ class PropSession {
       model.outcome = Outcome::error;
       model.message = sr.reason;
     }
-    if (r.failure && !env) {
-      const auto& c = *r.failure;
-      const Finding& f = c.finding;
-      bool difference = f.difference;
-      std::string name = std::string(difference ? "difference" : "must") + " " +
-                         (c.trace.empty() ? "greeting" : prop::keyword(c.trace.back().op.kind)) + " seed " +
-                         std::to_string(seed);
-      std::size_t steps = 0;
-      for (const auto& t : c.trace) steps += t.kind == prop::TraceItem::Kind::op;
-      std::vector<std::string> comments = {
-          "Found by: " + found_by + " (case " + std::to_string(c.failing_case) + "; shrunk from " +
-              std::to_string(c.first_length) + " to " + std::to_string(steps) + " steps in " + std::to_string(c.shrinks) +
-              " shrinks) against " + target_.describe(),
-          "Finding: " + redactor_.apply(f.message), replay_hint};
-      std::string file = write(name, c.trace, f, comments, difference);
-      model.outcome = difference ? Outcome::warning : Outcome::failed;
-      model.rfc = f.rfc;
-      model.severity = difference ? Severity::should : Severity::must;
-      model.message = redactor_.apply(f.message) + " — smallest case: " + std::to_string(steps) + " steps, written to " +
-                      file + " (seed " + std::to_string(seed) + ")";
-      model.expected = f.expected;
-      model.actual = redactor_.apply(f.actual);
-      model.transcript = redactor_.apply(f.transcript);
-      (difference ? warned : failed) = true;
-      std::printf("%s %s\n  %s\n  expected: %s\n  actual:   %s\n  shrunk from %zu to %zu steps (%d shrinks); scenario: %s\n",
-                  difference ? "DIFFERENCE" : "FAIL", f.rfc.c_str(), terminal_text(model.message).c_str(),
-                  terminal_text(f.expected).c_str(), terminal_text(model.actual).c_str(), c.first_length, steps,
-                  c.shrinks, terminal_text(file).c_str());
-      if (!model.transcript.empty()) std::printf("  transcript:\n%s\n", terminal_text(model.transcript, true).c_str());
+    PropFindings findings(o_, fixture_, target_, account_.user, redactor_, seed,
+                          [this](const std::string& file) { return replay(file); });
+    if (r.failure && !env)
+      findings.add_failure(sr, model, *r.failure, failed, warned);
+    else
       sr.checks.push_back(model);
-      // The counterexample must replay: the written scenario fails the same way.
-      CheckResult replayed = check("replay: the smallest case fails again under run", Severity::must, f.rfc, Outcome::passed);
-      replayed.message = file;
-      // A difference is between two behaviours; the scenario states the
-      // model's, which one of the servers may well satisfy.
-      if (!c.trace.empty() && !difference) {
-        auto played = replay(file);
-        bool again = played && played->outcome != Outcome::passed;
-        replayed.outcome = again ? Outcome::passed : Outcome::warning;
-        replayed.severity = Severity::should;
-        if (!again)
-          replayed.message = played ? "the scenario passes when replayed: the failure depends on more than the steps"
-                                    : "the scenario could not be replayed";
-        std::printf("  replay: %s\n", again ? "the scenario fails again under run (deterministic)"
-                                            : replayed.message.c_str());
-        sr.checks.push_back(replayed);
-      }
-    } else {
-      sr.checks.push_back(model);
-    }
     if (policy_check_) {
       sr.checks.push_back(*policy_check_);
       warned |= policy_check_->outcome == Outcome::warning;
     }
-    for (const auto& o : r.observations) {
-      const Finding& f = o.finding;
-      CheckResult c = check(redactor_.apply(f.message), f.severity, f.rfc,
-                            f.severity == Severity::should ? Outcome::warning : Outcome::passed);
-      c.expected = f.expected;
-      c.actual = redactor_.apply(f.actual);
-      c.transcript = redactor_.apply(f.transcript);
-      if (f.severity == Severity::should) {
-        std::string file = write("should " + f.message.substr(0, f.message.find(':')) + " seed " + std::to_string(seed), o.trace, f,
-                                 {"Found by: " + found_by + " against " + target_.describe(),
-                                  "Finding: " + redactor_.apply(f.message), replay_hint}, true);
-        c.message = "shortest case seen: " + file;
-        warned = true;
-      } else {
-        c.message = c.label;
-      }
-      std::printf("%s %s %s\n", f.severity == Severity::should ? "WARN" : "INFO", f.rfc.c_str(),
-                  terminal_text(c.label).c_str());
-      sr.checks.push_back(c);
-    }
+    findings.add_observations(sr, r.observations, warned);
     sr.outcome = summarize(sr);
     report_.scenarios.push_back(sr);
+    if (!write_reports()) return kEnvironment;
+    if (env) return kEnvironment;
+    if (failed || (o_.common.strict && warned)) return kConformance;
+    std::cout << (warned ? "no MUST failure (SHOULD findings above)\n" : "no failure\n");
+    return kPassed;
+  }
+
+  bool write_reports() {
     try {
       write_atomically(o_.common.junit, junit_xml(report_));
       if (!o_.common.report_json.empty()) write_atomically(o_.common.report_json, results_json(report_, "prop"));
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
-      return kEnvironment;
+      return false;
     }
     std::cout << "JUnit report: " << o_.common.junit << "\n";
-    if (env) return kEnvironment;
-    if (failed || (o_.common.strict && warned)) return kConformance;
-    std::cout << (warned ? "no MUST failure (SHOULD findings above)\n" : "no failure\n");
-    return kPassed;
+    return true;
   }
 
   PropOptions& o_;
