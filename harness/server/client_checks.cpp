@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <set>
 
 #include "codec/command_line.hpp"
+#include "server/client_auto_checks.hpp"
 #include "net/transcript.hpp"
 
 namespace pop3 {
@@ -13,20 +13,6 @@ namespace pop3 {
 const char kConnectsLabel[] = "auto: the client connects to the server";
 
 namespace {
-
-// The first line of an ASan, LSan, MSan, TSan or UBSan report in the output.
-std::optional<std::string> sanitizer_report(const std::string& output) {
-  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "WARNING: MemorySanitizer",
-                             "WARNING: ThreadSanitizer", "runtime error: "}) {
-    std::size_t at = output.find(marker);
-    if (at == std::string::npos) continue;
-    std::size_t start = output.rfind('\n', at);
-    start = start == std::string::npos ? 0 : start + 1;
-    std::size_t end = output.find('\n', at);
-    return escape_bytes(output.substr(start, std::min<std::size_t>(end == std::string::npos ? output.size() - start : end - start, 300)), 300);
-  }
-  return std::nullopt;
-}
 
 std::string lf_only(std::string_view s) {
   std::string out;
@@ -284,102 +270,13 @@ class Judge {
   }
 
   void automatic_run() {
-    int line = 1;
-    std::string limit = std::to_string(static_cast<long>(run_->limit_seconds)) + " s";
-    {
-      // No RFC sets a time limit on a client; one that never gives up on a
-      // stalled or endless server hangs its user (CWE-400, uncontrolled
-      // resource consumption). A robustness expectation: SHOULD, and the
-      // limit is --client-timeout.
-      CheckResult& c = add("auto: the client finishes within --client-timeout", line, Severity::should, "");
-      if (run_->timed_out)
-        fail(c, "the client was still running at the time limit (" + limit + ", --client-timeout) and was killed",
-             "exit within " + limit, "timed out");
-    }
-    {
-      // A crash on what a server sent is a memory-safety defect (CWE-119
-      // class): MUST. The harness's own kill at the time limit is no crash.
-      CheckResult& c = add("auto: the client does not crash", line, Severity::must, "");
-      if (run_->timed_out) {
+    for (auto& a : automatic_checks(sc_, *run_, commands_, redactor_)) {
+      CheckResult& c = add(std::move(a.label), 1, a.severity, std::move(a.rfc));
+      if (a.violation) {
+        fail(c, std::move(a.violation->message), std::move(a.violation->expected), std::move(a.violation->actual));
+      } else if (a.skipped) {
         c.outcome = Outcome::skipped;
-        c.message = "not judged: the harness killed the client at the time limit";
-      } else if (run_->signal) {
-        fail(c, "the client was killed by signal " + std::to_string(run_->signal), "a normal exit", "signal " + std::to_string(run_->signal));
-      }
-      // A client built with sanitizers may report and carry on, or exit 1.
-      else if (auto report = sanitizer_report(run_->output); report && !run_->timed_out)
-        fail(c, "the client reported a memory or undefined-behaviour error", "no sanitizer report", *report);
-    }
-    {
-      CheckResult& c = add("auto: nothing after QUIT", line, Severity::must, "rfc1939#6");
-      for (const auto& e : run_->events)
-        if (e.kind == ServerEvent::Kind::after_quit)
-          fail(c, "the client sent more after QUIT", "nothing after QUIT", escape_bytes(e.line, 200));
-    }
-    {
-      // RFC 2449 #3 and #4: a keyword, arguments separated by one space,
-      // printable characters, 255 octets at most with the CRLF. SASL
-      // continuation lines (after a "+ " challenge) are base64, not commands.
-      CheckResult& c = add("auto: every command is well-formed", line, Severity::must, "rfc2449#4");
-      bool continuation = false;
-      for (const auto& e : run_->events) {
-        if (e.kind == ServerEvent::Kind::overlong) {
-          fail(c, "the client sent a command line over 255 octets (CRLF included)", "at most 255 octets",
-               escape_bytes(redactor_.apply(e.line), 80) + "...");
-          break;
-        }
-        if (e.kind != ServerEvent::Kind::command) continue;
-        bool was_continuation = continuation;
-        continuation = e.reply.starts_with("+ ") || e.reply == "+\r\n";
-        if (was_continuation) continue;
-        CommandLineError why;
-        bool printable = std::all_of(e.line.begin(), e.line.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; });
-        if (!parse_command_line(e.line, &why) || !printable) {
-          fail(c, "the client sent a malformed command: " + (printable ? why.reason : std::string("a byte outside printable ASCII")),
-               "KEYWORD [ARG ...], printable ASCII, single spaces", escape_bytes(redactor_.command(e.line), 200));
-          break;
-        }
-      }
-    }
-    {
-      // RFC 2449 #6.6: only a server that lists PIPELINING may be sent several
-      // commands without waiting for each response.
-      CheckResult& c = add("auto: no pipelining unless PIPELINING is advertised", line, Severity::must, "rfc2449#6.6");
-      std::set<unsigned long> pipelining;
-      for (const auto* e : commands_) {
-        if (line_keyword(e->line) == "CAPA" && e->reply.starts_with("+OK") &&
-            (e->reply.find("\r\nPIPELINING\r\n") != std::string::npos || e->reply.find("\r\nPIPELINING ") != std::string::npos))
-          pipelining.insert(e->connection);
-        if (e->pipelined && !pipelining.contains(e->connection)) {
-          fail(c, "the client pipelined a command the server did not allow", "wait for each response",
-               redactor_.command(e->line) + " (sent with the previous command)");
-          break;
-        }
-      }
-    }
-    if (sc_.inject) {
-      // The server held its first answer inside TLS: a client that acted
-      // without it had taken the injected plaintext for that answer.
-      CheckResult& c = add("auto: plaintext injected after +OK to STLS is not taken for a TLS response", line,
-                           Severity::must, "rfc2595#4");
-      for (const auto& e : run_->events)
-        if (e.kind == ServerEvent::Kind::early) {
-          fail(c, "the client used plaintext sent before the handshake as the answer to its first command inside TLS",
-               "wait for the answer inside TLS (or give up)",
-               redactor_.command(e.line) + " answered by the injected bytes; then the client " +
-                   (e.reply == "closed" ? std::string("closed") : "sent " + escape_bytes(redactor_.apply(e.reply), 120)));
-          break;
-        }
-    }
-    if (sc_.tls == "stls") {
-      CheckResult& c = add("auto: no credentials before STLS", line, Severity::must, "rfc2595#4");
-      for (const auto* e : commands_) {
-        std::string k = line_keyword(e->line);
-        if (!e->tls && (k == "USER" || k == "PASS" || k == "APOP" || k == "AUTH")) {
-          fail(c, "the client sent credentials in the clear although told to use STLS", "STLS first",
-               redactor_.command(e->line));
-          break;
-        }
+        c.message = std::move(*a.skipped);
       }
     }
   }
