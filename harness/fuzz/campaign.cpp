@@ -238,20 +238,27 @@ asio::awaitable<void> Campaign::suspect(unsigned k, Lane& lane, const Case& c, c
     co_await retry();
     co_return;
   }
+  if (!process_)
+    unreachable(c, r);
+  else
+    co_await confirm_crash(k, c, r);
+}
+
+void Campaign::unreachable(const Case& c, const CaseResult& r) {
   Finding f;
   f.oracle = Oracle::crash;
   f.rfc = "-";
   f.transcript = r.detail;
   f.expected = "the server keeps answering";
-  if (!process_) {
-    f.message = "the server stopped answering: no connection or greeting within " +
-                std::to_string(lane_config_.target.connect_timeout.count()) + " ms after this case (" + c.mutation + ")";
-    f.actual = r.detail;
-    f.signature = "crash:unreachable:" + features(c);
-    record(std::move(f), c, r.marks);
-    target_gone_ = true;
-    co_return;
-  }
+  f.message = "the server stopped answering: no connection or greeting within " +
+              std::to_string(lane_config_.target.connect_timeout.count()) + " ms after this case (" + c.mutation + ")";
+  f.actual = r.detail;
+  f.signature = "crash:unreachable:" + features(c);
+  record(std::move(f), c, r.marks);
+  target_gone_ = true;
+}
+
+asio::awaitable<void> Campaign::confirm_crash(unsigned k, const Case& c, const CaseResult& r) {
   auto how = co_await process_->wait_exit(exit_wait());
   if (!how) how = "alive but not answering new connections (stopped by the harness)";
   std::string err = process_->new_stderr();
@@ -260,40 +267,47 @@ asio::awaitable<void> Campaign::suspect(unsigned k, Lane& lane, const Case& c, c
   std::vector<InFlight> suspects = {InFlight{c, r.marks}};
   for (unsigned other = 0; other < in_flight_.size(); ++other)
     if (other != k && in_flight_[other]) suspects.push_back(*in_flight_[other]);
-  bool confirmed = false;
-  const Case* culprit = &c;
-  std::vector<unsigned long> culprit_marks = r.marks;
-  for (const auto& s : suspects) {
-    if (!co_await restart()) {
-      environment_error_ = "--target-cmd did not come back after a restart (" + *how + ")";
-      break;
-    }
-    Lane probe(ioc_.get_executor(), probe_config_);
-    CaseResult alone = co_await probe.run(s.kase, s.marks);
-    probe.drop();
-    if (alone.kind != CaseResult::Kind::suspect) continue;
-    if (auto how2 = co_await process_->wait_exit(exit_wait())) {
-      confirmed = true;
-      std::string err2 = process_->new_stderr();
-      if (err.empty()) err = err2;
-      culprit = &s.kase;
-      culprit_marks = s.marks;
-      break;
-    }
-  }
-  if (confirmed && !co_await restart()) environment_error_ = "--target-cmd did not come back after a restart";
-  if (confirmed) {
-    f.message = "the server process died: " + *how + " (" + culprit->mutation + ")";
+  std::optional<InFlight> culprit = co_await find_culprit(std::move(suspects), *how, err);
+  if (culprit) {
+    // Plain statement: GCC 12 miscompiles co_await in a short-circuit operand.
+    bool back = co_await restart();
+    if (!back) environment_error_ = "--target-cmd did not come back after a restart";
+    Finding f;
+    f.oracle = Oracle::crash;
+    f.rfc = "-";
+    f.transcript = r.detail;
+    f.expected = "the server keeps answering";
+    f.message = "the server process died: " + *how + " (" + culprit->kase.mutation + ")";
     f.actual = *how;
     f.process = *how + (err.empty() ? std::string() : "\nstderr:\n" + err);
     f.signature = crash_signature(*how, err);
-    known_bad_.push_back(std::string(to_string(culprit->phase)) + ":" + culprit->mutation);
-    record(std::move(f), *culprit, culprit_marks);
+    known_bad_.push_back(std::string(to_string(culprit->kase.phase)) + ":" + culprit->kase.mutation);
+    record(std::move(f), culprit->kase, culprit->marks);
   } else if (!environment_error_) {
     ++result_.stats.unconfirmed_crashes;
   }
   recovering_ = false;
   gate_->open();
+}
+
+asio::awaitable<std::optional<Campaign::InFlight>> Campaign::find_culprit(std::vector<InFlight> suspects,
+                                                                          const std::string& how, std::string& err) {
+  for (auto& s : suspects) {
+    if (!co_await restart()) {
+      environment_error_ = "--target-cmd did not come back after a restart (" + how + ")";
+      co_return std::nullopt;
+    }
+    Lane probe(ioc_.get_executor(), probe_config_);
+    CaseResult alone = co_await probe.run(s.kase, s.marks);
+    probe.drop();
+    if (alone.kind != CaseResult::Kind::suspect) continue;
+    if (co_await process_->wait_exit(exit_wait())) {
+      std::string err2 = process_->new_stderr();
+      if (err.empty()) err = err2;
+      co_return std::move(s);
+    }
+  }
+  co_return std::nullopt;
 }
 
 void Campaign::record(Finding f, const Case& c, std::vector<unsigned long> marks) {

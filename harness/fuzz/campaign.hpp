@@ -59,6 +59,10 @@ class Campaign {
   boost::asio::awaitable<void> lane_loop(unsigned lane);
   boost::asio::awaitable<void> handle(unsigned k, Lane& lane, const Case& c, const CaseResult& r, bool retried);
   boost::asio::awaitable<void> suspect(unsigned k, Lane& lane, const Case& c, const CaseResult& r, bool retried);
+  // The target stopped answering after case c: a finding (or, for a process
+  // that did not die again, an unconfirmed crash).
+  void unreachable(const Case& c, const CaseResult& r);
+  boost::asio::awaitable<void> confirm_crash(unsigned k, const Case& c, const CaseResult& r);
   // connect and greeting within the timeout
   boost::asio::awaitable<bool> alive();
   // the process restarted and greeting again, or false
@@ -82,6 +86,10 @@ class Campaign {
     Case kase;
     std::vector<unsigned long> marks;
   };
+  // Replays each suspect alone on a fresh process: the first that kills it
+  // is the cause (its stderr added to err), or none.
+  boost::asio::awaitable<std::optional<InFlight>> find_culprit(std::vector<InFlight> suspects, const std::string& how,
+                                                                std::string& err);
   std::vector<std::optional<InFlight>> in_flight_;
   std::vector<std::string> known_bad_;  // phase:mutation of crash and hang findings: not sent again
   std::chrono::steady_clock::time_point started_;
