@@ -112,34 +112,26 @@ BodyVerdict streamed(const std::vector<std::string>& w, const Response& r, const
   return bad("the body is none of the fixture's messages", "a fixture message", got);
 }
 
-}  // namespace
-
-BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, const Fixture& fx, Variables& vars) {
-  vars["body.octets"] = std::to_string(r.body.size());
-  vars["body.lines"] = std::to_string(r.body.lines());
-  std::string_view text = r.body.text();
-  const std::string& kind = w[0];
-  if (!r.body.held() && (kind == "fixture" || kind == "message")) return streamed(w, r, fx);
-  if (!r.body.held() && kind != "lines") return bad("the body (" + std::to_string(r.body.size()) +
-                                                    " octets) was too large to hold for 'body: " + kind + "'");
-  if (kind == "fixture") {
-    for (const auto& m : fx.messages)
-      if (m == text) return {};
-    const std::string* closest = &fx.messages.front();
-    for (const auto& m : fx.messages)
-      if (m.size() == text.size()) closest = &m;
-    return differ("the body is none of the fixture's messages", *closest, text);
-  }
-  if (kind == "message") {
+BodyVerdict fixture_body(const std::vector<std::string>& w, std::string_view text, const Fixture& fx) {
+  if (w[0] == "message") {
     std::size_t n = std::stoul(w[1]);
     if (n == 0 || n > fx.messages.size()) return bad("fixture '" + fx.name + "' has no message " + w[1]);
     if (fx.messages[n - 1] != text) return differ("the body differs from fixture message " + w[1], fx.messages[n - 1], text);
     return {};
   }
-  if (kind == "listing") return listing(r, false, vars);
-  if (kind == "uidl") return listing(r, true, vars);
-  if (kind == "top" && w.size() == 4) {
-    std::size_t n = std::stoul(w[1]), k = std::stoul(w[3]);
+  for (const auto& m : fx.messages)
+    if (m == text) return {};
+  const std::string* closest = &fx.messages.front();
+  for (const auto& m : fx.messages)
+    if (m.size() == text.size()) closest = &m;
+  return differ("the body is none of the fixture's messages", *closest, text);
+}
+
+// "top N of K": exactly that message's; "top N": any message's.
+BodyVerdict top_body(const std::vector<std::string>& w, std::string_view text, const Fixture& fx) {
+  std::size_t n = std::stoul(w[1]);
+  if (w.size() == 4) {
+    std::size_t k = std::stoul(w[3]);
     if (k == 0 || k > fx.messages.size()) return bad("fixture '" + fx.name + "' has no message " + w[3]);
     std::string want = top_lines(fx.messages[k - 1], n);
     if (want != text)
@@ -147,59 +139,76 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
                     want, text);
     return {};
   }
-  if (kind == "entries") return entries(w, r, vars);
-  if (kind == "top") {
-    std::size_t n = std::stoul(w[1]);
-    for (const auto& m : fx.messages)
-      if (top_lines(m, n) == text) return {};
-    // Compare with the message whose headers match, for a useful difference.
-    for (const auto& m : fx.messages) {
-      std::size_t h = m.find("\r\n\r\n");
-      if (h != std::string::npos && text.compare(0, h, m, 0, h) == 0)
-        return differ("TOP " + w[1] + " is not the headers, blank line and " + w[1] + " body lines", top_lines(m, n), text);
-    }
-    return bad("the body does not start with any fixture message's headers", "headers of a fixture message",
-               escape_bytes(text, 200));
+  for (const auto& m : fx.messages)
+    if (top_lines(m, n) == text) return {};
+  // Compare with the message whose headers match, for a useful difference.
+  for (const auto& m : fx.messages) {
+    std::size_t h = m.find("\r\n\r\n");
+    if (h != std::string::npos && text.compare(0, h, m, 0, h) == 0)
+      return differ("TOP " + w[1] + " is not the headers, blank line and " + w[1] + " body lines", top_lines(m, n), text);
   }
+  return bad("the body does not start with any fixture message's headers", "headers of a fixture message",
+             escape_bytes(text, 200));
+}
+
+// A capability-style line: the words, alone or followed by arguments.
+BodyVerdict has_line(const std::vector<std::string>& w, const Response& r) {
+  bool has = w[0] == "has";
+  std::string want;
+  for (std::size_t i = 1; i < w.size(); ++i) want += (i > 1 ? " " : "") + upper(w[i]);
+  bool found = false;
+  for (std::size_t i = 0; i < r.body.lines(); ++i) {
+    std::string u = upper(std::string(r.body.line(i)));
+    found |= u == want || u.starts_with(want + " ");
+  }
+  if (found == has) return {};
+  std::string all;
+  for (std::size_t i = 0; i < r.body.lines() && all.size() < 4096; ++i) all += std::string(r.body.line(i)) + "; ";
+  return has ? bad("no line '" + want + "' in the body", want, escape_bytes(all, 400))
+             : bad("the body has a line '" + want + "'", "no line '" + want + "'", escape_bytes(all, 400));
+}
+
+// Identifies a message by its unique-id, whatever number the server gave it.
+BodyVerdict uid_line(const std::vector<std::string>& w, const Response& r, Variables& vars) {
+  std::string uid;
+  try {
+    uid = substitute(w[1], vars);
+  } catch (const PatternError& e) {
+    return bad(e.what());
+  }
+  std::string number;
+  for (std::size_t i = 0; i < r.body.lines(); ++i) {
+    std::string_view line = r.body.line(i);
+    std::size_t sp = line.find(' ');
+    if (sp != std::string_view::npos && line.substr(sp + 1) == uid) number = line.substr(0, sp);
+  }
+  if (w[0] == "uid" && number.empty()) return bad("the listing has no message with this unique-id", uid, "absent");
+  if (w[0] == "no-uid" && !number.empty())
+    return bad("the listing still has a message with this unique-id", "absent", "message " + number + " " + uid);
+  if (!number.empty()) vars["uid.number"] = number;
+  return {};
+}
+
+}  // namespace
+
+BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, const Fixture& fx, Variables& vars) {
+  vars["body.octets"] = std::to_string(r.body.size());
+  vars["body.lines"] = std::to_string(r.body.lines());
+  const std::string& kind = w[0];
+  if (!r.body.held() && (kind == "fixture" || kind == "message")) return streamed(w, r, fx);
+  if (!r.body.held() && kind != "lines") return bad("the body (" + std::to_string(r.body.size()) +
+                                                    " octets) was too large to hold for 'body: " + kind + "'");
+  if (kind == "fixture" || kind == "message") return fixture_body(w, r.body.text(), fx);
+  if (kind == "listing") return listing(r, false, vars);
+  if (kind == "uidl") return listing(r, true, vars);
+  if (kind == "entries") return entries(w, r, vars);
+  if (kind == "top") return top_body(w, r.body.text(), fx);
   if (kind == "lines") {
     if (std::to_string(r.body.lines()) != w[1]) return bad("wrong number of lines", w[1], std::to_string(r.body.lines()));
     return {};
   }
-  if (kind == "has" || kind == "lacks") {
-    // A capability-style line: the words, alone or followed by arguments.
-    std::string want;
-    for (std::size_t i = 1; i < w.size(); ++i) want += (i > 1 ? " " : "") + upper(w[i]);
-    bool found = false;
-    for (std::size_t i = 0; i < r.body.lines(); ++i) {
-      std::string u = upper(std::string(r.body.line(i)));
-      found |= u == want || u.starts_with(want + " ");
-    }
-    if (found == (kind == "has")) return {};
-    std::string all;
-    for (std::size_t i = 0; i < r.body.lines() && all.size() < 4096; ++i) all += std::string(r.body.line(i)) + "; ";
-    return kind == "has" ? bad("no line '" + want + "' in the body", want, escape_bytes(all, 400))
-                         : bad("the body has a line '" + want + "'", "no line '" + want + "'", escape_bytes(all, 400));
-  }
-  if (kind == "uid" || kind == "no-uid") {
-    // Identifies a message by its unique-id, whatever number the server gave it.
-    std::string uid;
-    try {
-      uid = substitute(w[1], vars);
-    } catch (const PatternError& e) {
-      return bad(e.what());
-    }
-    std::string number;
-    for (std::size_t i = 0; i < r.body.lines(); ++i) {
-      std::string_view line = r.body.line(i);
-      std::size_t sp = line.find(' ');
-      if (sp != std::string_view::npos && line.substr(sp + 1) == uid) number = line.substr(0, sp);
-    }
-    if (kind == "uid" && number.empty()) return bad("the listing has no message with this unique-id", uid, "absent");
-    if (kind == "no-uid" && !number.empty())
-      return bad("the listing still has a message with this unique-id", "absent", "message " + number + " " + uid);
-    if (!number.empty()) vars["uid.number"] = number;
-    return {};
-  }
+  if (kind == "has" || kind == "lacks") return has_line(w, r);
+  if (kind == "uid" || kind == "no-uid") return uid_line(w, r, vars);
   return bad("unknown body check '" + kind + "'");
 }
 
