@@ -1,10 +1,14 @@
 #include "cli/serve_command.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/host_port.hpp"
 #include "cli/run_options.hpp"
@@ -54,11 +58,9 @@ void print_fault_catalog() {
   std::cout << "(the middle column is what the fault breaks; '-' marks legal behaviour a client must cope with)\n";
 }
 
-}  // namespace
-
-int serve_command(const ServeOptions& o) {
-  MaildirStore store;
-  ServerOptions plain, implicit;
+// The faults, accounts and addresses of the options: 0 when they hold, else
+// the exit code (--fault help prints the catalog and exits 0).
+std::optional<int> configure(const ServeOptions& o, MaildirStore& store, ServerOptions& plain, ServerOptions& implicit) {
   for (const auto& name : o.faults) {
     if (name == "help") {
       print_fault_catalog();
@@ -89,8 +91,12 @@ int serve_command(const ServeOptions& o) {
     std::cerr << "pop3-harness serve: " << e.what() << "\n";
     return kUsage;
   }
+  return std::nullopt;
+}
 
-  ServerTls tls;
+// The TLS context from --tls-cert/--tls-key or a generated certificate (none
+// without either), or the exit code.
+std::optional<int> configure_tls(const ServeOptions& o, const ServerOptions& plain, ServerTls& tls) {
   bool legacy = plain.faults.has(Fault::tls_1_0), expired = plain.faults.has(Fault::expired_cert);
   if (expired && o.write_cert.empty()) {
     std::cerr << "pop3-harness serve: --fault expired-cert needs a generated certificate (--write-cert F)\n";
@@ -111,36 +117,62 @@ int serve_command(const ServeOptions& o) {
     std::cerr << "pop3-harness serve: --tls-listen needs --tls-cert/--tls-key or --write-cert\n";
     return kUsage;
   }
-  plain.tls = tls.context;
-  plain.apop = implicit.apop = !o.no_apop;
-  plain.idle_timeout = implicit.idle_timeout =
-      std::chrono::milliseconds(static_cast<long>(o.idle_timeout_seconds * 1000));
-  plain.max_sessions = implicit.max_sessions = o.max_sessions;
-  implicit.tls = tls.context;
-  implicit.implicit_tls = true;
+  return std::nullopt;
+}
 
+// Serves until SIGINT or SIGTERM, then closes every session and waits (a
+// bounded time) for their coroutines to end before the servers go away.
+int listen_until_signal(MaildirStore& store, const ServerOptions& plain, const std::optional<ServerOptions>& implicit) {
   asio::io_context ioc;
   std::vector<std::unique_ptr<ReferenceServer>> servers;
   try {
     servers.push_back(std::make_unique<ReferenceServer>(ioc.get_executor(), store, plain));
-    if (!o.tls_listen.empty()) servers.push_back(std::make_unique<ReferenceServer>(ioc.get_executor(), store, implicit));
+    if (implicit) servers.push_back(std::make_unique<ReferenceServer>(ioc.get_executor(), store, *implicit));
     for (auto& s : servers) s->start();
   } catch (const std::exception& e) {
     std::cerr << "pop3-harness serve: cannot listen: " << e.what() << "\n";
     return kEnvironment;
   }
-  std::cout << "listening " << plain.address << ":" << servers[0]->port() << (tls.context ? " plain+STLS" : " plain")
+  std::cout << "listening " << plain.address << ":" << servers[0]->port() << (plain.tls ? " plain+STLS" : " plain")
             << "\n";
-  if (servers.size() > 1) std::cout << "listening " << implicit.address << ":" << servers[1]->port() << " implicit-TLS\n";
+  if (implicit) std::cout << "listening " << implicit->address << ":" << servers[1]->port() << " implicit-TLS\n";
   std::cout.flush();
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int) {
+  // A session that does not end within 5 s of being closed is left behind
+  // rather than holding the exit.
+  asio::steady_timer backstop(ioc);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
     for (auto& s : servers) s->stop();
-    ioc.stop();
+    backstop.expires_after(std::chrono::seconds(5));
+    backstop.async_wait([&](boost::system::error_code e) {
+      if (!e) ioc.stop();
+    });
+    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+      for (auto& s : servers) co_await s->wait_idle();
+      backstop.cancel();
+    }, asio::detached);
   });
-  ioc.run();
+  ioc.run();  // until the servers stopped and their sessions ended
   return kPassed;
+}
+
+}  // namespace
+
+int serve_command(const ServeOptions& o) {
+  MaildirStore store;
+  ServerOptions plain, implicit;
+  if (auto code = configure(o, store, plain, implicit)) return *code;
+  ServerTls tls;
+  if (auto code = configure_tls(o, plain, tls)) return *code;
+  plain.tls = implicit.tls = tls.context;
+  plain.apop = implicit.apop = !o.no_apop;
+  plain.idle_timeout = implicit.idle_timeout =
+      std::chrono::milliseconds(static_cast<long>(o.idle_timeout_seconds * 1000));
+  plain.max_sessions = implicit.max_sessions = o.max_sessions;
+  implicit.implicit_tls = true;
+  return listen_until_signal(store, plain, o.tls_listen.empty() ? std::nullopt : std::optional(implicit));
 }
 
 }  // namespace pop3
