@@ -35,7 +35,16 @@ namespace {
 
 class RunSession {
  public:
-  explicit RunSession(const RunOptions& o) : o_(o) {}
+  // The signals are caught from construction, before the first byte: one
+  // that arrives while the run is set up ends it as soon as it starts.
+  explicit RunSession(const RunOptions& o) : o_(o) {
+    signals_.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      ledger_.interrupted();
+      interrupt::request();  // every connection closed, every client killed: nothing waits out a deadline
+      ioc_.stop();
+    });
+  }
   ~RunSession() {
     // The built-in server's sessions are coroutines on ioc_: stop them before
     // the server goes away, and the server before the io_context.
@@ -70,14 +79,7 @@ class RunSession {
     std::cout << "pop3-harness " << kVersion << ": " << jobs_.size() << " scenarios against " << terminal_text(against) << " with "
               << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
     ledger_.open_console();
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM, SIGHUP);
-    signals.async_wait([&](boost::system::error_code ec, int) {
-      if (ec) return;
-      ledger_.interrupted();
-      interrupt::request();  // every connection closed, every client killed: nothing waits out a deadline
-      ioc_.stop();
-    });
-    asio::co_spawn(ioc_, main_loop(signals), [&](std::exception_ptr e) {
+    asio::co_spawn(ioc_, main_loop(), [&](std::exception_ptr e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -141,9 +143,9 @@ class RunSession {
     if (o_.target.empty()) {
       embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), std::max(1u, o_.jobs));
       accounts_ = embedded_->accounts();
-      plain_endpoint_ = {target_.host, std::to_string(embedded_->plain_port())};
-      implicit_endpoint_ = {target_.host, std::to_string(embedded_->implicit_port())};
-      target_.port = target_.tls == TlsMode::implicit ? implicit_endpoint_->second : plain_endpoint_->second;
+      endpoints_.plain = {target_.host, std::to_string(embedded_->plain_port())};
+      endpoints_.implicit = {target_.host, std::to_string(embedded_->implicit_port())};
+      target_.port = target_.tls == TlsMode::implicit ? endpoints_.implicit->second : endpoints_.plain->second;
       tls.extra_ca_pem = embedded_->ca_pem();
     } else if (!external_target()) {
       return false;
@@ -160,8 +162,7 @@ class RunSession {
 
   bool external_target() {
     Endpoints e = external_endpoints(o_);
-    plain_endpoint_ = e.plain;
-    implicit_endpoint_ = e.implicit;
+    endpoints_ = e;
     std::tie(target_.host, target_.port) = target_.tls == TlsMode::implicit ? *e.implicit : *e.plain;
     accounts_ = external_accounts(o_);
     if (accounts_.empty()) {
@@ -171,19 +172,19 @@ class RunSession {
     return true;
   }
 
-  asio::awaitable<void> main_loop(asio::signal_set& signals) {
+  asio::awaitable<void> main_loop() {
     bool usable = client_mode() ? co_await client_preflight() : co_await preflight_all();
     if (!usable) {
-      stop(signals);
+      stop();
       co_return;
     }
     if (!client_mode() && !provisioned_) announce_unprovisioned();
     auto ex = co_await asio::this_coro::executor;
     auto running = std::make_shared<std::size_t>(accounts_.size());
     for (const auto& account : accounts_)
-      asio::co_spawn(ex, worker(account), [this, running, &signals](std::exception_ptr e) {
+      asio::co_spawn(ex, worker(account), [this, running](std::exception_ptr e) {
         if (e) ledger_.harness_error();
-        if (--*running == 0) stop(signals);
+        if (--*running == 0) stop();
       });
   }
 
@@ -230,16 +231,16 @@ class RunSession {
   asio::awaitable<void> plaintext_capabilities() {
     bool wants_plain = std::any_of(jobs_.begin(), jobs_.end(),
                                    [](const Job& j) { return j.scenario && j.scenario->connect == "plain"; });
-    if (!wants_plain || !plain_endpoint_) co_return;
+    if (!wants_plain || !endpoints_.plain) co_return;
     if (target_.tls == TlsMode::none) {
-      plain_caps_ = caps_;
+      endpoints_.plain_caps = caps_;
       co_return;
     }
-    Preflight p = co_await preflight(endpoint(*plain_endpoint_), nullptr);
-    if (p.failed()) plain_error_ = "the plaintext endpoint cannot be tested: " + redactor_.apply(p.message);
+    Preflight p = co_await preflight(Endpoints::at(target_, *endpoints_.plain), nullptr);
+    if (p.failed()) endpoints_.plain_error = "the plaintext endpoint cannot be tested: " + redactor_.apply(p.message);
     else {
-      plain_caps_ = p.caps;
-      std::cout << "capabilities before TLS: " << plain_caps_->describe() << "\n";
+      endpoints_.plain_caps = p.caps;
+      std::cout << "capabilities before TLS: " << endpoints_.plain_caps->describe() << "\n";
     }
   }
 
@@ -252,18 +253,9 @@ class RunSession {
                  "to run them\n";
   }
 
-  // The target reached at another endpoint, in plaintext: the scenario does its own TLS.
-  Target endpoint(const Endpoint& host_port) const {
-    Target t = target_;
-    t.host = host_port.first;
-    t.port = host_port.second;
-    t.tls = TlsMode::none;
-    return t;
-  }
-
-  void stop(asio::signal_set& signals) {
+  void stop() {
     boost::system::error_code ignored;
-    signals.cancel(ignored);
+    signals_.cancel(ignored);
     if (embedded_) embedded_->stop();
   }
 
@@ -315,7 +307,7 @@ class RunSession {
     const Scenario& sc = *job.scenario;
     Target target = target_;
     const Capabilities* caps = &caps_;
-    if (auto why = endpoint_for(sc, target, caps)) {
+    if (auto why = endpoints_.place(sc.connect, target_, target, caps)) {
       r.reason = *why;
       r.outcome = Outcome::skipped;
       co_return r;
@@ -364,19 +356,6 @@ class RunSession {
   }
 
   // The endpoint a scenario connects to; why it cannot run, if it cannot.
-  std::optional<std::string> endpoint_for(const Scenario& sc, Target& target, const Capabilities*& caps) const {
-    if (sc.connect == "plain") {
-      if (!plain_endpoint_) return "needs the plaintext/STLS endpoint; with --tls implicit, --target is the implicit-TLS one";
-      if (!plain_error_.empty()) return "not run: " + plain_error_;
-      target = endpoint(*plain_endpoint_);
-      if (plain_caps_) caps = &*plain_caps_;
-    } else if (sc.connect == "implicit") {
-      if (!implicit_endpoint_) return "needs the implicit-TLS endpoint (RFC 8314): give --tls-target HOST:PORT";
-      target = endpoint(*implicit_endpoint_);
-    }
-    return std::nullopt;
-  }
-
   asio::awaitable<ScenarioResult> play_client(const Job& job, const Scenario& sc, const Fixture& fixture,
                                               const std::vector<std::vector<std::string>>& deliveries) {
     std::string slot = job.id;
@@ -390,6 +369,7 @@ class RunSession {
   const RunOptions& o_;
   std::vector<std::string> paths_;
   asio::io_context ioc_;
+  asio::signal_set signals_{ioc_, SIGINT, SIGTERM, SIGHUP};
   std::unique_ptr<EmbeddedTarget> embedded_;  // stopped and drained in ~RunSession, before ioc_ goes
   std::vector<Job> jobs_;
   std::size_t next_ = 0;
@@ -399,9 +379,7 @@ class RunSession {
   Target target_;
   Capabilities caps_;
   // The server's two endpoints, as far as known: plaintext/STLS and implicit TLS.
-  std::optional<Endpoint> plain_endpoint_, implicit_endpoint_;
-  std::optional<Capabilities> plain_caps_;  // before TLS, for 'connect: plain' scenarios
-  std::string plain_error_;
+  Endpoints endpoints_;
   bool provisioned_ = true;    // every account has --maildir or --reset-cmd
   std::string stop_reason_;    // set once a shared failure ends the run (provisioning, a dead server)
   FixtureCache fixtures_;
@@ -410,11 +388,6 @@ class RunSession {
 };
 
 }  // namespace
-
-std::string Target::describe() const {
-  std::string mode = tls == TlsMode::stls ? " (STLS)" : tls == TlsMode::implicit ? " (implicit TLS)" : "";
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port + mode;
-}
 
 int run_command(const RunOptions& options) {
   try {

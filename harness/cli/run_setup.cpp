@@ -114,4 +114,26 @@ std::vector<Account> external_accounts(const RunOptions& o) {
   return accounts;
 }
 
+Target Endpoints::at(const Target& base, const Endpoint& host_port) {
+  Target t = base;
+  t.host = host_port.first;
+  t.port = host_port.second;
+  t.tls = TlsMode::none;
+  return t;
+}
+
+std::optional<std::string> Endpoints::place(const std::string& connect, const Target& base, Target& target,
+                                            const Capabilities*& caps) const {
+  if (connect == "plain") {
+    if (!plain) return "needs the plaintext/STLS endpoint; with --tls implicit, --target is the implicit-TLS one";
+    if (!plain_error.empty()) return "not run: " + plain_error;
+    target = at(base, *plain);
+    if (plain_caps) caps = &*plain_caps;
+  } else if (connect == "implicit") {
+    if (!implicit) return "needs the implicit-TLS endpoint (RFC 8314): give --tls-target HOST:PORT";
+    target = at(base, *implicit);
+  }
+  return std::nullopt;
+}
+
 }  // namespace pop3

@@ -26,6 +26,17 @@ Target target_from_options(const RunOptions& o);
 using Endpoint = std::pair<std::string, std::string>;
 struct Endpoints {
   std::optional<Endpoint> plain, implicit;
+  // What the plaintext endpoint offers before TLS ('connect: plain'
+  // scenarios), or why it cannot be tested.
+  std::optional<Capabilities> plain_caps;
+  std::string plain_error;
+
+  // base, at host_port, in plaintext.
+  static Target at(const Target& base, const Endpoint& host_port);
+  // Points target (and caps, when known) at the endpoint a scenario's
+  // 'connect:' names; or why it cannot run.
+  std::optional<std::string> place(const std::string& connect, const Target& base, Target& target,
+                                   const Capabilities*& caps) const;
 };
 
 // The endpoints of an external --target (and --tls-target) in the TLS mode

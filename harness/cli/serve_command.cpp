@@ -124,6 +124,9 @@ std::optional<int> configure_tls(const ServeOptions& o, const ServerOptions& pla
 // bounded time) for their coroutines to end before the servers go away.
 int listen_until_signal(MaildirStore& store, const ServerOptions& plain, const std::optional<ServerOptions>& implicit) {
   asio::io_context ioc;
+  // Caught before "listening" is said: a signal from whoever waits for it
+  // must not find the default action.
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
   std::vector<std::unique_ptr<ReferenceServer>> servers;
   try {
     servers.push_back(std::make_unique<ReferenceServer>(ioc.get_executor(), store, plain));
@@ -138,7 +141,6 @@ int listen_until_signal(MaildirStore& store, const ServerOptions& plain, const s
   if (implicit) std::cout << "listening " << implicit->address << ":" << servers[1]->port() << " implicit-TLS\n";
   std::cout.flush();
 
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
   // A session that does not end within 5 s of being closed is left behind
   // rather than holding the exit.
   asio::steady_timer backstop(ioc);
