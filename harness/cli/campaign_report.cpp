@@ -25,13 +25,26 @@ std::string slug(const std::string& text, std::size_t max) {
   return out.empty() ? "finding" : out;
 }
 
-CheckResult campaign_check(std::string label, std::string rfc, Outcome outcome, std::string message) {
+CheckResult campaign_check(std::string label, std::string rfc, Outcome outcome, std::string message,
+                           Severity severity) {
   CheckResult c;
+  c.severity = severity;
   c.label = std::move(label);
   c.rfc = std::move(rfc);
   c.outcome = outcome;
   c.message = std::move(message);
   return c;
+}
+
+CheckResult replay_check(const std::string& label, const std::string& rfc, const std::string& file,
+                         std::optional<bool> again, const std::string& differs) {
+  bool failed_again = again && *again;
+  CheckResult rc = campaign_check(label, rfc, failed_again ? Outcome::passed : Outcome::warning, file, Severity::should);
+  if (!failed_again)
+    rc.message = again ? "the reproducer passes under run: " + differs + " (" + file + ")"
+                       : "the reproducer could not be replayed (" + file + ")";
+  std::printf("  replay: %s\n", failed_again ? "fails again under run" : rc.message.c_str());
+  return rc;
 }
 
 void write_campaign_reports(RunReport& report, const RunOptions& common, const char* command,

@@ -15,7 +15,14 @@ namespace pop3 {
 // A file name from a finding's words: lower case, dashes, at most max octets.
 std::string slug(const std::string& text, std::size_t max = 48);
 
-CheckResult campaign_check(std::string label, std::string rfc, Outcome outcome, std::string message = {});
+CheckResult campaign_check(std::string label, std::string rfc, Outcome outcome, std::string message = {},
+                           Severity severity = Severity::must);
+
+// The SHOULD check that a finding's reproducer fails again under `run`
+// (again: whether it did; none when it could not be replayed), also said on
+// the console. differs: why a reproducer may pass, for the message.
+CheckResult replay_check(const std::string& label, const std::string& rfc, const std::string& file,
+                         std::optional<bool> again, const std::string& differs);
 
 // The one scenario a campaign reports (fuzz/server, fuzz/client), added to
 // the report, which is then written as JUnit and, when asked, results JSON.

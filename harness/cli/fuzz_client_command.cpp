@@ -182,15 +182,8 @@ class ClientFuzzSession {
                   terminal_text(f.actual).c_str(), terminal_text(file).c_str());
       checks.push_back(c);
       auto again = replay(f);
-      CheckResult rc = campaign_check("replay: " + c.label + " fails again under run", f.rfc,
-                                      again && *again ? Outcome::passed : Outcome::warning);
-      rc.severity = Severity::should;
-      rc.message = file;
-      if (!again || !*again)
-        rc.message = again ? "the reproducer passes under run: the client did not fail the same way again (" + file + ")"
-                           : "the reproducer could not be replayed (" + file + ")";
-      std::printf("  replay: %s\n", again && *again ? "fails again under run" : rc.message.c_str());
-      checks.push_back(rc);
+      checks.push_back(replay_check("replay: " + c.label + " fails again under run", f.rfc, file, again,
+                                    "the client did not fail the same way again"));
     }
     for (Oracle o : {Oracle::crash, Oracle::hang, Oracle::violation}) {
       if (std::any_of(r.findings.begin(), r.findings.end(), [&](const ClientFinding& f) { return f.oracle == o; }))

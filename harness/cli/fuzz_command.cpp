@@ -330,15 +330,9 @@ class FuzzSession {
         std::printf("  process: %s\n", terminal_text(redactor_.apply(f.process.substr(0, 600)), true).c_str());
       checks.push_back(c);
       auto again = replay(f);
-      CheckResult rc = campaign_check("replay: " + redactor_.apply(f.signature) + " fails again under run",
-                                      f.rfc == "-" ? "" : f.rfc, again && *again ? Outcome::passed : Outcome::warning);
-      rc.severity = Severity::should;
-      rc.message = file;
-      if (!again || !*again)
-        rc.message = again ? "the reproducer passes under run: the finding depends on more than its bytes (" + file + ")"
-                           : "the reproducer could not be replayed (" + file + ")";
-      std::printf("  replay: %s\n", again && *again ? "fails again under run" : rc.message.c_str());
-      checks.push_back(rc);
+      checks.push_back(replay_check("replay: " + redactor_.apply(f.signature) + " fails again under run",
+                                    f.rfc == "-" ? "" : f.rfc, file, again,
+                                    "the finding depends on more than its bytes"));
     }
     for (Oracle o : {Oracle::crash, Oracle::hang, Oracle::violation}) {
       bool any = false;

@@ -237,8 +237,8 @@ class PropSession {
     runner.set_download_and_delete(true);
     report_.properties["download-and-delete"] = announced ? "announced (EXPIRE 0)" : "not announced";
     bool silent = preflight_.caps.capa_supported && !announced;
-    CheckResult c = check("a download-and-delete policy is announced with EXPIRE 0", Severity::should, "rfc2449#6.7",
-                          silent ? Outcome::warning : Outcome::passed);
+    CheckResult c = campaign_check("a download-and-delete policy is announced with EXPIRE 0", "rfc2449#6.7",
+                                   silent ? Outcome::warning : Outcome::passed, {}, Severity::should);
     c.message = "QUIT removes the messages retrieved with RETR (RFC 1939 #8)" +
                 std::string(silent ? ", and CAPA does not list EXPIRE 0 (RFC 2449 #6.7: \"If a site uses any automatic "
                                      "deletion policy, it SHOULD use the EXPIRE capability to announce this\")"
@@ -248,15 +248,6 @@ class PropSession {
     std::cout << (silent ? "WARN rfc2449#6.7 " : "") << "download-and-delete: " << c.message
               << "; the model follows it\n";
     policy_check_ = c;
-  }
-
-  static CheckResult check(std::string label, Severity sev, std::string rfc, Outcome outcome) {
-    CheckResult c;
-    c.label = std::move(label);
-    c.severity = sev;
-    c.rfc = std::move(rfc);
-    c.outcome = outcome;
-    return c;
   }
 
   int finish(const CampaignResult& r, std::uint64_t seed, double seconds) {
@@ -284,7 +275,7 @@ class PropSession {
       env = true;
     }
     // A stable name (no counts, no seed: they are properties), the numbers in its message.
-    CheckResult model = check("every response as the maildrop model predicts", Severity::must, "rfc1939", Outcome::passed);
+    CheckResult model = campaign_check("every response as the maildrop model predicts", "rfc1939", Outcome::passed);
     model.message = std::to_string(r.cases) + " cases of up to " + std::to_string(o_.max_commands) + " steps, seed " +
                     std::to_string(seed);
     if (r.interrupted) {

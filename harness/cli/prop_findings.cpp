@@ -13,15 +13,6 @@ namespace fs = std::filesystem;
 namespace pop3 {
 namespace {
 
-CheckResult check(std::string label, Severity sev, std::string rfc, Outcome outcome) {
-  CheckResult c;
-  c.label = std::move(label);
-  c.severity = sev;
-  c.rfc = std::move(rfc);
-  c.outcome = outcome;
-  return c;
-}
-
 std::size_t steps_in(const std::vector<prop::TraceItem>& trace) {
   std::size_t steps = 0;
   for (const auto& t : trace) steps += t.kind == prop::TraceItem::Kind::op;
@@ -93,17 +84,11 @@ void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop
 
 // The counterexample must replay: the written scenario fails the same way.
 CheckResult PropFindings::replay_check(const std::string& file, const std::string& rfc) {
-  CheckResult replayed = check("replay: the smallest case fails again under run", Severity::should, rfc, Outcome::passed);
-  replayed.message = file;
   auto played = replay_(file);
-  bool again = played && played->outcome != Outcome::passed;
-  if (!again) {
-    replayed.outcome = Outcome::warning;
-    replayed.message = played ? "the scenario passes when replayed: the failure depends on more than the steps"
-                              : "the scenario could not be replayed";
-  }
-  std::printf("  replay: %s\n", again ? "the scenario fails again under run (deterministic)" : replayed.message.c_str());
-  return replayed;
+  std::optional<bool> again;
+  if (played) again = played->outcome != Outcome::passed;
+  return pop3::replay_check("replay: the smallest case fails again under run", rfc, file, again,
+                            "the failure depends on more than the steps");
 }
 
 void PropFindings::add_observations(ScenarioResult& sr, const std::vector<prop::Observation>& observations,
@@ -111,7 +96,8 @@ void PropFindings::add_observations(ScenarioResult& sr, const std::vector<prop::
   for (const auto& o : observations) {
     const prop::Finding& f = o.finding;
     bool should = f.severity == Severity::should;
-    CheckResult c = check(redactor_.apply(f.message), f.severity, f.rfc, should ? Outcome::warning : Outcome::passed);
+    CheckResult c = campaign_check(redactor_.apply(f.message), f.rfc, should ? Outcome::warning : Outcome::passed, {},
+                                   f.severity);
     c.expected = f.expected;
     c.actual = redactor_.apply(f.actual);
     c.transcript = redactor_.apply(f.transcript);
