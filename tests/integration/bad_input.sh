@@ -27,7 +27,7 @@ mkdir -p "$tmp/suite/fixtures/basic" "$tmp/suite/s" "$tmp/md"
 printf 'Subject: x\r\n\r\nbody\r\n' > "$tmp/suite/fixtures/basic/01.eml"
 printf 'scenario: broken\nrfc: rfc1939#5\n\nC: STAT\nS: +OK {count\n' > "$tmp/suite/s/a-broken.pop3"
 printf 'scenario: fine\nrfc: rfc1939#5\nmailbox: any\n\nS: +OK {*}\nC: QUIT\nS: +OK {*}\n' > "$tmp/suite/s/b-fine.pop3"
-printf 'scenario: retr\nrfc: rfc1939#5\n\nS: +OK {*}\nC: USER u\nS: +OK {*}\nC: RETR 1\nS: +OK {*}\nbody: fixture\n' > "$tmp/suite/s/c-retr.pop3"
+printf 'scenario: retr\nrfc: rfc1939#5\n\nS: +OK {*}\nlogin:\nC: STAT\nS: +OK {*}\nC: RETR 1\nS: +OK {*}\nbody: fixture\nC: QUIT\nS: +OK {*}\n' > "$tmp/suite/s/c-retr.pop3"
 
 # Scenario mistakes: compiler-style errors (file:line:col, the line, a caret), exit 2.
 expect "parse error: file:line:col and caret, exit 2, the run goes on" 2 "a-broken.pop3:5:8: error: unterminated" -- \
@@ -120,9 +120,9 @@ kill "$serve"; wait "$serve" 2>/dev/null; serve=""
 # The server breaks the protocol: a FAIL (exit 1) naming it, and the next scenario still runs.
 for mode in endless-body:"was not terminated" close-mid:"in the middle of its answer" endless-line:"exceeds 512 octets"; do
   what=${mode#*:}; mode=${mode%%:*}
-  coproc HOSTILE { /usr/bin/python3 "$here/hostile_server.py" "$mode"; }
+  coproc HOSTILE { POP3_PASS=p exec /usr/bin/python3 "$here/hostile_pop3.py" "$mode" "$tmp/md" u; }
   hostile=$HOSTILE_PID
-  read -r port <&"${HOSTILE[0]}"
+  read -r _ port <&"${HOSTILE[0]}"  # "port N"
   expect "hostile server ($mode): a FAIL naming it, exit 1" 1 "$what" -- \
     "$bin" run "$tmp/suite/s/c-retr.pop3" "$tmp/suite/s/b-fine.pop3" --target "127.0.0.1:$port" --user u --pass p \
     --maildir "$tmp/md" --timeout 1 --junit "$tmp/h-$mode.xml"
