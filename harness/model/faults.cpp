@@ -26,6 +26,8 @@ constexpr FaultInfo kCatalog[] = {
      "unique-ids are exactly 70 characters, drawn from all of 0x21-0x7E ('/', '\\', '.', quotes, ...)"},
     {Fault::phantom_message, "phantom-message", "rfc1939#5",
      "LIST and UIDL listings end with message 18446744073709551617 (2^64+1), which does not exist"},
+    {Fault::listing_shows_deleted, "listing-shows-deleted", "rfc1939#5",
+     "LIST and UIDL listings still list the messages marked as deleted"},
     {Fault::login_in_use, "login-in-use", "-", "every login is refused with -ERR [IN-USE] (RFC 2449 #8.1.2)"},
     {Fault::login_delay, "login-delay", "-", "every login is refused with -ERR [LOGIN-DELAY] (RFC 2449 #8.1.1)"},
     {Fault::login_sys_temp, "login-sys-temp", "-", "every login is refused with -ERR [SYS/TEMP] (RFC 3206)"},

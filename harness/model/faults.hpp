@@ -26,6 +26,7 @@ enum class Fault {
   uid_too_long,
   uid_limits,
   phantom_message,
+  listing_shows_deleted,
   login_in_use,
   login_delay,
   login_sys_temp,

@@ -94,7 +94,7 @@ std::string Session::listing(Value value) const {
   std::string body;
   unsigned long shown = 0;
   for (unsigned long i = 1; i <= maildrop_.total(); ++i) {
-    if (maildrop_.deleted(i)) continue;
+    if (maildrop_.deleted(i) && !config_.faults.has(Fault::listing_shows_deleted)) continue;
     ++shown;
     unsigned long number = config_.faults.has(Fault::renumber_after_dele) ? shown : i;
     body += std::to_string(number) + " " + value(maildrop_.message(i)) + "\r\n";

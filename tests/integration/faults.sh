@@ -31,7 +31,8 @@ unstable-uids            | *                | 1 | uidl-stable-across-sessions ui
 renumber-after-dele      | *                | 1 | numbers-stable-after-dele                           | -                          | 1
 commit-on-drop           | *                | 1 | drop-commits-nothing                                | -                          | 1
 list-size-lf             | *                | 1 | stat-basic list-one-size retr-all-sizes-match-list  | -                          | 1
-retr-deleted-ok          | *                | 1 | retr-deleted                                        | -                          | 1
+retr-deleted-ok          | *                | 1 | retr-deleted top-deleted                            | -                          | 1
+listing-shows-deleted    | *                | 1 | list-deleted uidl-omits-deleted                     | -                          | 1
 no-dot-stuffing          | *                | 1 | retr-dot-lines-on-the-wire top-dot-stuffed retr-edge-1 | -                       | 1
 ok-unknown-command       | *                | 1 | unknown-command-authorization unknown-command       | -                          | 1
 lowercase-status         | *                | 1 | preflight                                           | not a status line          | 1
