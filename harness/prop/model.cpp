@@ -131,7 +131,6 @@ Expectation Model::authorization_answer(const Op& op) const {
 }
 
 Expectation Model::transaction_answer(const Op& op) const {
-  std::string why;
   switch (op.kind) {
     case OpKind::user:
     case OpKind::pass:
@@ -147,43 +146,10 @@ Expectation Model::transaction_answer(const Op& op) const {
       return e;
     }
     case OpKind::list:
-    case OpKind::uidl: {
-      bool uidl = op.kind == OpKind::uidl;
-      if (!op.number) {
-        Expectation e = answer(Answer::ok, uidl ? "rfc1939#7" : "rfc1939#5",
-                               uidl ? "UIDL lists every message not marked as deleted, ids stable across sessions"
-                                    : "LIST lists every message not marked as deleted with its exact size");
-        e.data = uidl ? Data::uid_listing : Data::scan_listing;
-        e.entries = undeleted();
-        return e;
-      }
-      auto entry = resolve(op.number, why);
-      if (!entry) return answer(Answer::err, uidl ? "rfc1939#7" : "rfc1939#5", std::string(keyword(op.kind)) + ": " + why);
-      Expectation e = answer(Answer::ok, uidl ? "rfc1939#7" : "rfc1939#5",
-                             uidl ? "UIDL n: the message's unique-id, stable across sessions"
-                                  : "LIST n: the message's exact size");
-      e.data = uidl ? Data::unique_id : Data::scan;
-      e.entries = {*entry};
-      return e;
-    }
+    case OpKind::uidl: return listing_answer(op);
     case OpKind::retr:
     case OpKind::top:
-    case OpKind::dele: {
-      bool top = op.kind == OpKind::top;
-      const char* rfc = top ? "rfc1939#7" : "rfc1939#5";
-      auto entry = resolve(op.number, why);
-      if (!entry) return answer(Answer::err, rfc, std::string(keyword(op.kind)) + ": " + why);
-      if (top && !is_lines_arg(op.lines))
-        return answer(Answer::err, rfc, "TOP: '" + op.lines + "' is not a non-negative number of lines");
-      if (op.kind == OpKind::dele) return answer(Answer::ok, rfc, "DELE marks the message as deleted");
-      Expectation e = answer(Answer::ok, rfc,
-                             top ? "TOP n k: the headers, the blank line and k body lines of that message"
-                                 : "RETR n: that message, byte for byte");
-      e.data = top ? Data::top : Data::message;
-      e.entries = {*entry};
-      if (top) e.lines = std::stoul(op.lines);
-      return e;
-    }
+    case OpKind::dele: return message_answer(op);
     case OpKind::rset: return answer(Answer::ok, "rfc1939#5", "RSET unmarks every message");
     case OpKind::noop: return answer(Answer::ok, "rfc1939#5", "NOOP");
     case OpKind::quit: {
@@ -207,6 +173,45 @@ Expectation Model::transaction_answer(const Op& op) const {
     case OpKind::drop: break;
   }
   return answer(Answer::ok, "rfc1939#6", "");
+}
+
+Expectation Model::listing_answer(const Op& op) const {
+  bool uidl = op.kind == OpKind::uidl;
+  const char* rfc = uidl ? "rfc1939#7" : "rfc1939#5";
+  if (!op.number) {
+    Expectation e = answer(Answer::ok, rfc,
+                           uidl ? "UIDL lists every message not marked as deleted, ids stable across sessions"
+                                : "LIST lists every message not marked as deleted with its exact size");
+    e.data = uidl ? Data::uid_listing : Data::scan_listing;
+    e.entries = undeleted();
+    return e;
+  }
+  std::string why;
+  auto entry = resolve(op.number, why);
+  if (!entry) return answer(Answer::err, rfc, std::string(keyword(op.kind)) + ": " + why);
+  Expectation e = answer(Answer::ok, rfc,
+                         uidl ? "UIDL n: the message's unique-id, stable across sessions" : "LIST n: the message's exact size");
+  e.data = uidl ? Data::unique_id : Data::scan;
+  e.entries = {*entry};
+  return e;
+}
+
+Expectation Model::message_answer(const Op& op) const {
+  bool top = op.kind == OpKind::top;
+  const char* rfc = top ? "rfc1939#7" : "rfc1939#5";
+  std::string why;
+  auto entry = resolve(op.number, why);
+  if (!entry) return answer(Answer::err, rfc, std::string(keyword(op.kind)) + ": " + why);
+  if (top && !is_lines_arg(op.lines))
+    return answer(Answer::err, rfc, "TOP: '" + op.lines + "' is not a non-negative number of lines");
+  if (op.kind == OpKind::dele) return answer(Answer::ok, rfc, "DELE marks the message as deleted");
+  Expectation e = answer(Answer::ok, rfc,
+                         top ? "TOP n k: the headers, the blank line and k body lines of that message"
+                             : "RETR n: that message, byte for byte");
+  e.data = top ? Data::top : Data::message;
+  e.entries = {*entry};
+  if (top) e.lines = std::stoul(op.lines);
+  return e;
 }
 
 void Model::end_session(bool commit) {

@@ -78,6 +78,8 @@ class Model {
   // The session's message for a number argument, unless it names none (or a deleted one).
   std::optional<Expectation::Entry> resolve(const std::optional<std::string>& number, std::string& why) const;
   Expectation transaction_answer(const Op& op) const;
+  Expectation listing_answer(const Op& op) const;  // LIST and UIDL, with or without a number
+  Expectation message_answer(const Op& op) const;  // RETR, TOP and DELE
   Expectation authorization_answer(const Op& op) const;
   std::vector<Expectation::Entry> undeleted() const;
   void end_session(bool commit);
