@@ -61,6 +61,7 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
   sr.reason = reason;
   sr.outcome = environment ? Outcome::error : summarize(sr);
   report.scenarios.push_back(sr);
+  report.strict = common.strict;  // a SHOULD finding that fails the run is a <failure>
   try {
     fs::path junit(common.junit);
     if (junit.has_parent_path()) fs::create_directories(junit.parent_path());
@@ -72,6 +73,7 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
 }
 
 void write_preflight_reports(RunReport& report, const RunOptions& common, const char* command) {
+  report.strict = common.strict;
   try {
     write_atomically(common.junit, junit_xml(report));
     if (!common.report_json.empty()) write_atomically(common.report_json, results_json(report, command));
@@ -96,11 +98,13 @@ int conclude_campaign(RunReport& report, const RunOptions& common, const Campaig
                        : end.interrupted    ? "interrupted (SIGINT or SIGTERM) after " + std::to_string(end.cases) + " cases"
                                             : "";
   if (env) std::cerr << "pop3-harness: " << reason << "\n";
+  // Under --strict a SHOULD finding fails the run, as it is a <failure> in the report.
+  bool warned = std::any_of(checks.begin(), checks.end(), [](const CheckResult& c) { return c.outcome == Outcome::warning; });
   write_campaign_reports(report, common, "fuzz", what, std::move(checks), env && !end.failed, reason);
   std::cout << "JUnit report: " << common.junit << "\n";
   // As the README says, and as run does: an interrupted campaign exits 3, findings or not.
   if (end.interrupted) return kEnvironment;
-  if (end.failed) return kConformance;
+  if (end.failed || (common.strict && warned && !env)) return kConformance;
   if (env) return kEnvironment;
   std::cout << "no finding\n";
   return kPassed;

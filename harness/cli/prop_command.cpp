@@ -307,6 +307,7 @@ class PropSession {
   }
 
   bool write_reports() {
+    report_.strict = o_.common.strict;  // a SHOULD finding that fails the run is a <failure>
     try {
       write_atomically(o_.common.junit, junit_xml(report_));
       if (!o_.common.report_json.empty()) write_atomically(o_.common.report_json, results_json(report_, "prop"));

@@ -89,21 +89,26 @@ else bad "differential between two correct servers: exit $rc"; sed 's/^/     /' 
 # Download-and-delete (RFC 1939 #8) is a legal site policy: the model
 # follows it, announced as EXPIRE 0 (no finding) or not (a SHOULD of RFC 2449
 # #6.7: exit 0, and 1 with --strict). 300 cases make RETR then QUIT certain.
+# The reports agree with the exit code: under --strict the SHOULD finding is a
+# <failure> in JUnit and "failed" in the results JSON.
 for fault in download-and-delete unannounced-expiry; do
   start "$fault" "$fault"
   for strict in "" --strict; do
     POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/$fault.md" --seed 1 --runs 300 \
-      $strict --out "$tmp/$fault-out" --junit "$tmp/$fault$strict.xml" >"$tmp/$fault$strict.out" 2>&1
+      $strict --out "$tmp/$fault-out" --junit "$tmp/$fault$strict.xml" --report-json "$tmp/$fault$strict.json" \
+      >"$tmp/$fault$strict.out" 2>&1
     rc=$?
     want=0; [ "$fault$strict" = unannounced-expiry--strict ] && want=1
     warn=0; grep -q '^WARN rfc2449#6.7 download-and-delete' "$tmp/$fault$strict.out" && warn=1
     want_warn=0; [ "$fault" = unannounced-expiry ] && want_warn=1
-    if [ $rc = $want ] && [ $warn = $want_warn ] && grep -q 'download-and-delete: QUIT removes' "$tmp/$fault$strict.out" \
+    failures=$(grep -c '<failure' "$tmp/$fault$strict.xml"); json_failed=$(grep -Ec '"outcome": *"failed"' "$tmp/$fault$strict.json")
+    agree=0; { [ $want = 1 ] && [ "$failures" -gt 0 ] && [ "$json_failed" -gt 0 ]; } || { [ $want = 0 ] && [ "$failures" = 0 ] && [ "$json_failed" = 0 ]; } && agree=1
+    if [ $rc = $want ] && [ $warn = $want_warn ] && [ $agree = 1 ] && grep -q 'download-and-delete: QUIT removes' "$tmp/$fault$strict.out" \
       && ! grep -q '^FAIL' "$tmp/$fault$strict.out" \
       && xmllint --noout --schema "$(dirname "$0")/../data/jenkins-junit.xsd" "$tmp/$fault$strict.xml" 2>/dev/null; then
-      ok "$fault ${strict:-(default)}: the model follows the policy; exit $rc$([ $warn = 1 ] && echo ', WARN rfc2449#6.7')"
+      ok "$fault ${strict:-(default)}: the model follows the policy; exit $rc$([ $warn = 1 ] && echo ', WARN rfc2449#6.7'), $failures <failure> in JUnit, $json_failed failed in JSON"
     else
-      bad "$fault $strict: exit $rc (want $want), warning $warn (want $want_warn)"; sed 's/^/     /' "$tmp/$fault$strict.out" | head -30
+      bad "$fault $strict: exit $rc (want $want), warning $warn (want $want_warn), $failures <failure> in JUnit and $json_failed failed in JSON (want them only with exit 1)"; sed 's/^/     /' "$tmp/$fault$strict.out" | head -30
     fi
   done
 done
