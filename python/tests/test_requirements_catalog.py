@@ -1,0 +1,53 @@
+"""The requirement catalog (requirements/catalog.tsv) quotes the RFCs
+faithfully: every row's quote is the RFC's own words, found in the stored
+RFC text, and every row is well formed."""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "requirements"))
+import catalog  # noqa: E402
+
+ROWS = catalog.load()
+ID = re.compile(r"^(\d{4})-(\d+)-[A-Z]+-\d+$")
+
+
+def test_the_catalog_has_rows_and_unique_ids():
+    assert len(ROWS) >= 100
+    ids = [r["id"] for r in ROWS]
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_a_row_is_well_formed_and_quotes_its_rfc(row):
+    assert list(row) == catalog.COLUMNS
+    m = ID.match(row["id"])
+    assert m, "id NNNN-SECTION-TOPIC-N"
+    assert row["rfc"] == "rfc" + m.group(1) and row["section"] == m.group(2)
+    assert row["level"] in catalog.LEVELS
+    assert row["binds"] in catalog.BINDS
+    assert row["testable"] in catalog.TESTABLE
+    if row["testable"] == "no":
+        assert row["note"], "say why it cannot be tested"
+    text = catalog.rfc_text(m.group(1))
+    assert catalog.quote_found(text, row["quote"]), f"not in RFC {m.group(1)}: {row['quote']}"
+
+
+def test_a_quote_that_is_not_the_rfcs_words_is_refused():
+    text = catalog.rfc_text("1939")
+    assert catalog.quote_found(text, "Servers MUST send the \"+OK\" and \"-ERR\" in upper case.")
+    assert not catalog.quote_found(text, "Servers SHOULD send the \"+OK\" and \"-ERR\" in upper case.")
+    # The parts of an elided quote must come in the RFC's order.
+    assert catalog.quote_found(text, "STAT Arguments: none ... may only be given in the TRANSACTION state")
+    assert not catalog.quote_found(text, "may only be given in the UPDATE state ... STAT Arguments: none")
+
+
+def test_page_breaks_and_hyphenated_line_ends_do_not_hide_a_quote():
+    text = catalog.rfc_text("1939")
+    # "exclusive-" ends a line of RFC 1939 #4; "shared ... secret" spans a page break in #7.
+    assert "exclusive-access lock on the maildrop" in text
+    assert "followed by a shared secret." in text
