@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "requirements"))
 import catalog  # noqa: E402
 
 ROWS = catalog.load()
-ID = re.compile(r"^(\d{4})-(\d+)-[A-Z]+-\d+$")
+ID = re.compile(r"^(\d{4})-(\d+(?:\.\d+)*)-[A-Z0-9]+-\d+$")
 
 
 def test_the_catalog_has_rows_and_unique_ids():
@@ -35,6 +35,20 @@ def test_a_row_is_well_formed_and_quotes_its_rfc(row):
         assert row["note"], "say why it cannot be tested"
     text = catalog.rfc_text(m.group(1))
     assert catalog.quote_found(text, row["quote"]), f"not in RFC {m.group(1)}: {row['quote']}"
+
+
+KEYWORD = re.compile(r"\b(MUST NOT|SHOULD NOT|SHALL NOT|MUST|SHOULD|SHALL|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b")
+SAME = {"SHALL": "MUST", "REQUIRED": "MUST", "SHALL NOT": "MUST NOT", "RECOMMENDED": "SHOULD", "OPTIONAL": "MAY"}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_a_quoted_keyword_in_capitals_gives_the_level(row):
+    # "Never softer, never stricter": a quoted MUST NOT is a MUST NOT. A
+    # level the quote's keywords do not give (a client's duty derived from a
+    # server's MAY) says why in its note.
+    keywords = {SAME.get(k, k) for k in KEYWORD.findall(row["quote"])}
+    if keywords and row["level"] not in keywords:
+        assert row["note"], f"level {row['level']} but the quote says {sorted(keywords)}"
 
 
 def test_a_quote_that_is_not_the_rfcs_words_is_refused():
