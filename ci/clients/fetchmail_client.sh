@@ -32,7 +32,9 @@ poll $host service $port protocol POP3 $uidl timeout 10
   $retention
   mda "$mda '$outdir'"
 RC
-HOME=$home fetchmail --nosyslog --nodetach -f "$home/fetchmailrc" -i "$statedir/fetchids"
+# As root, fetchmail locks /var/run/fetchmail.pid: two runs on one machine
+# (two CI checkouts at once) would refuse each other.
+HOME=$home fetchmail --nosyslog --nodetach --pidfile "$home/fetchmail.pid" -f "$home/fetchmailrc" -i "$statedir/fetchids"
 rc=$?
 # 1 is fetchmail's "no new mail": a success when nothing was new.
 [ $rc = 1 ] && exit 0
