@@ -58,8 +58,8 @@ void print_fault_catalog() {
   std::cout << "(the middle column is what the fault breaks; '-' marks legal behaviour a client must cope with)\n";
 }
 
-// The faults, accounts and addresses of the options: 0 when they hold, else
-// the exit code (--fault help prints the catalog and exits 0).
+// The faults, accounts and addresses of the options: nothing when they hold,
+// else the exit code to end with (--fault help prints the catalog: 0).
 std::optional<int> configure(const ServeOptions& o, MaildirStore& store, ServerOptions& plain, ServerOptions& implicit) {
   for (const auto& name : o.faults) {
     if (name == "help") {
