@@ -9,7 +9,6 @@ A quote is the RFC's own words: compared with the RFC text after page
 headers and footers are removed, hyphenated line breaks joined and white
 space folded; " ... " marks an elision, each part found in order.
 """
-import csv
 import re
 from pathlib import Path
 
@@ -47,5 +46,7 @@ def quote_found(text, quote):
 
 
 def load(path=HERE / "catalog.tsv"):
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+    """The rows: plain tab-separated text, one row per line, no quoting or escapes."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:] if line]

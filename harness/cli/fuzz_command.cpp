@@ -322,9 +322,11 @@ class FuzzSession {
       c.expected = f.expected;
       c.actual = redactor_.apply(f.actual);
       c.transcript = redactor_.apply(f.transcript + (f.process.empty() ? std::string() : "\n" + f.process));
+      c.requirements = f.requirements;
       failed = true;
+      std::string cited = f.rfc + (f.requirements.empty() ? "" : " " + requirements_text(f.requirements));
       std::printf("FAIL %s %s\n  %s\n  expected: %s\n  actual:   %s\n  reproducer: %s\n", to_string(f.oracle),
-                  f.rfc.c_str(), terminal_text(c.message).c_str(), terminal_text(f.expected).c_str(),
+                  cited.c_str(), terminal_text(c.message).c_str(), terminal_text(f.expected).c_str(),
                   terminal_text(c.actual).c_str(), terminal_text(file).c_str());
       if (!f.process.empty())
         std::printf("  process: %s\n", terminal_text(redactor_.apply(f.process.substr(0, 600)), true).c_str());

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "cli/coverage_command.hpp"
 #include "cli/fuzz_options.hpp"
 #include "cli/prop_options.hpp"
 #include "cli/run_options.hpp"
@@ -176,6 +177,11 @@ int main(int argc, char** argv) {
   pop3::ServeOptions so;
   auto* serve = add_serve(app, so);
 
+  pop3::CoverageOptions co;
+  auto* coverage = app.add_subcommand("coverage", "Which catalog requirements the scenarios verify, and which not");
+  coverage->add_option("paths", co.paths, "Scenario folders (default: scenarios)");
+  coverage->add_option("--catalog", co.catalog, "The requirement catalog (default: requirements/catalog.tsv)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -194,5 +200,6 @@ int main(int argc, char** argv) {
   if (*prop) return pop3::prop_command(po);
   if (*fuzz) return pop3::fuzz_command(fo);
   if (*serve) return pop3::serve_command(so);
+  if (*coverage) return pop3::coverage_command(co);
   return pop3::kUsage;
 }

@@ -42,7 +42,7 @@ std::string PropFindings::write(const std::string& name, const std::vector<prop:
   fs::create_directories(fs::path(o_.out) / "fixtures");
   fs::path fixture_copy = fs::path(o_.out) / "fixtures" / fixture_.name;
   if (!fs::exists(fixture_copy)) fs::copy(fixture_.dir, fixture_copy, fs::copy_options::recursive);
-  prop::ScenarioHeader h{name, f.rfc, f.severity, fixture_.name, comments};
+  prop::ScenarioHeader h{name, f.rfc, f.severity, fixture_.name, comments, f.requirements};
   fs::path file = fs::path(o_.out) / (slug(name, 40) + ".pop3");
   write_atomically(file.string(), prop::write_scenario(trace, h, strict_last));
   return file.string();
@@ -64,6 +64,7 @@ void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop
   std::string file = write(name, c.trace, f, comments, difference);
   model.outcome = difference ? Outcome::warning : Outcome::failed;
   model.rfc = f.rfc;
+  model.requirements = f.requirements;
   model.severity = difference ? Severity::should : Severity::must;
   model.message = redactor_.apply(f.message) + " — smallest case: " + std::to_string(steps) + " steps, written to " +
                   file + " (seed " + std::to_string(seed_) + ")";
@@ -71,8 +72,9 @@ void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop
   model.actual = redactor_.apply(f.actual);
   model.transcript = redactor_.apply(f.transcript);
   (difference ? warned : failed) = true;
+  std::string cited = f.rfc + (f.requirements.empty() ? "" : " " + requirements_text(f.requirements));
   std::printf("%s %s\n  %s\n  expected: %s\n  actual:   %s\n  shrunk from %zu to %zu steps (%d shrinks); scenario: %s\n",
-              difference ? "DIFFERENCE" : "FAIL", f.rfc.c_str(), terminal_text(model.message).c_str(),
+              difference ? "DIFFERENCE" : "FAIL", cited.c_str(), terminal_text(model.message).c_str(),
               terminal_text(f.expected).c_str(), terminal_text(model.actual).c_str(), c.first_length, steps,
               c.shrinks, terminal_text(file).c_str());
   if (!model.transcript.empty()) std::printf("  transcript:\n%s\n", terminal_text(model.transcript, true).c_str());
@@ -101,6 +103,7 @@ void PropFindings::add_observations(ScenarioResult& sr, const std::vector<prop::
     c.expected = f.expected;
     c.actual = redactor_.apply(f.actual);
     c.transcript = redactor_.apply(f.transcript);
+    c.requirements = f.requirements;
     c.message = c.label;
     if (should) {
       std::string name = "should " + f.message.substr(0, f.message.find(':')) + " seed " + std::to_string(seed_);

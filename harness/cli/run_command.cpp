@@ -13,6 +13,7 @@
 #include "cli/host_port.hpp"
 #include "cli/run_ledger.hpp"
 #include "cli/run_options.hpp"
+#include "cli/requirement_citations.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/scenario_discovery.hpp"
 #include "cli/users_file.hpp"
@@ -121,12 +122,28 @@ class RunSession {
     ledger_.report().properties["corpus.version"] = corpus_version(paths_);
     ledger_.report().properties["harness.version"] = kVersion;
     parse_jobs(jobs_, client_mode());
+    if (!citations_hold()) return kUsage;
     if (jobs_.empty()) {
       std::cerr << "pop3-harness: no " << (client_mode() ? "server-role (role: server)" : "client-role")
                 << " scenarios in the given paths" << (client_mode() ? " (try scenarios/clients)" : "") << "\n";
       return kUsage;
     }
     return -1;
+  }
+
+  // A scenario citing a requirement the catalog does not have is a mistake
+  // in the scenario: said before anything runs, like a parse error.
+  bool citations_hold() {
+    try {
+      auto catalog = load_catalog();
+      if (!catalog) return true;  // no checkout around the binary: nothing to check against
+      auto unknown = unknown_citations(*catalog, jobs_);
+      for (const auto& u : unknown) std::cerr << u << "\n";
+      return unknown.empty();
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
+      return false;
+    }
   }
 
   bool setup() {

@@ -58,6 +58,11 @@ std::string corpus_version(const std::vector<std::string>& paths) {
 }
 
 void parse_jobs(std::vector<Job>& jobs, bool clients) {
+  parse_all(jobs);
+  std::erase_if(jobs, [clients](const Job& j) { return j.scenario && j.scenario->server_role != clients; });
+}
+
+void parse_all(std::vector<Job>& jobs) {
   for (auto& j : jobs) {
     try {
       j.scenario = parse_scenario(j.file, j.id);
@@ -66,7 +71,6 @@ void parse_jobs(std::vector<Job>& jobs, bool clients) {
       std::cerr << e.what();
     }
   }
-  std::erase_if(jobs, [clients](const Job& j) { return j.scenario && j.scenario->server_role != clients; });
 }
 
 }  // namespace pop3

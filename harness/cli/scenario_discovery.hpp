@@ -27,6 +27,8 @@ std::vector<Job> discover(const std::vector<std::string>& paths, const std::stri
 // role under test: server-role scenarios for a client, the others for a
 // server (and every job that did not parse).
 void parse_jobs(std::vector<Job>& jobs, bool clients);
+// Parses every job, whatever its role.
+void parse_all(std::vector<Job>& jobs);
 
 // The corpus version: the first line of VERSION in the nearest folder above
 // the paths that holds VERSION and fixtures/.

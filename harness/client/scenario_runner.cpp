@@ -116,7 +116,7 @@ class Execution {
       c.message = redactor_.apply(e.what());
       return;
     }
-    violation(c, e.rfc, e.what());
+    violation(c, e.rfc, e.what(), e.check);
     if (e.kind == K::closed || e.kind == K::closed_mid) dropped(result);
   }
 
@@ -134,7 +134,7 @@ class Execution {
       return;
     }
     if (e.kind() == NetError::Kind::certificate) {
-      violation(c, "rfc8314#4.4", e.what());
+      violation(c, "rfc8314#4.4", e.what(), Builtin::certificate);
       return;
     }
     // The preflight reached this server; now it does not answer a new connection (or a write).
@@ -142,10 +142,13 @@ class Execution {
     dropped(result);
   }
 
-  void violation(CheckResult& c, const std::string& rfc, const std::string& what) {
+  void violation(CheckResult& c, const std::string& rfc, const std::string& what,
+                 Builtin check = Builtin::answers_each_command) {
     c.outcome = Outcome::failed;
     c.severity = Severity::must;
     c.rfc = rfc;
+    c.requirements.emplace();
+    for (auto id : requirements_of(check)) c.requirements->emplace_back(id);
     c.message = "protocol violation: " + redactor_.apply(what);
   }
 

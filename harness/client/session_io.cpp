@@ -146,7 +146,8 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
     if (auto e = reader_.error(); e != ResponseReader::Error::none) {
       std::string why = std::string(ResponseReader::describe(e)) + ", answering " + what + "; received: " +
                         escape_bytes(conn_->transcript().scrub(reader_.pending().substr(0, 4096)), 160);
-      if (ResponseReader::is_violation(e)) throw ProtocolError(ProtocolError::Kind::violation, why, ResponseReader::rfc_of(e));
+      if (ResponseReader::is_violation(e)) throw ProtocolError(ProtocolError::Kind::violation, why, ResponseReader::rfc_of(e),
+                                                                  ResponseReader::check_of(e));
       // Past the most the harness reads of one answer (4 GiB), a body that
       // has not ended is judged as one that never ends, like one past its deadline.
       if (e == ResponseReader::Error::body_too_large)

@@ -8,6 +8,7 @@
 
 #include "client/target.hpp"
 #include "codec/response_reader.hpp"
+#include "requirements/builtin_checks.hpp"
 
 namespace pop3 {
 
@@ -22,10 +23,12 @@ struct ProtocolError : std::runtime_error {
     violation,     // the bytes break the framing (bare LF, CR CR LF, a line over 512 octets)
     limit,         // the answer is beyond what the harness holds
   };
-  ProtocolError(Kind kind, const std::string& what, std::string rfc = "rfc1939#3")
-      : std::runtime_error(what), kind(kind), rfc(std::move(rfc)) {}
+  ProtocolError(Kind kind, const std::string& what, std::string rfc = "rfc1939#3",
+                Builtin check = Builtin::answers_each_command)
+      : std::runtime_error(what), kind(kind), rfc(std::move(rfc)), check(check) {}
   Kind kind;
-  std::string rfc;  // the requirement the server broke
+  std::string rfc;  // the section the server broke
+  Builtin check;    // the built-in check that found it, and so the requirement ids
 };
 
 // The client side of one connection: sends lines, and hands back the server's

@@ -36,6 +36,10 @@ bool ResponseReader::is_violation(Error e) {
          e == Error::body_bare_lf_terminator;
 }
 
+Builtin ResponseReader::check_of(Error e) {
+  return e == Error::status_line_too_long ? Builtin::status_line_length : Builtin::line_ends;
+}
+
 const char* ResponseReader::rfc_of(Error e) { return e == Error::status_line_too_long ? "rfc2449#4" : "rfc1939#3"; }
 
 namespace {

@@ -8,6 +8,7 @@
 #include "codec/line_framer.hpp"
 #include "codec/multiline.hpp"
 #include "codec/status_line.hpp"
+#include "requirements/builtin_checks.hpp"
 
 namespace pop3 {
 
@@ -64,6 +65,7 @@ class ResponseReader {
   // and the RFC section it breaks.
   static bool is_violation(Error e);
   static const char* rfc_of(Error e);
+  static Builtin check_of(Error e);
   bool in_body() const { return state_ == State::body; }
   // Octets of the current response received so far (status line and body).
   std::size_t received() const { return received_; }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "requirements/builtin_checks.hpp"
 #include "prop/op.hpp"
 
 namespace pop3::fuzz {
@@ -21,6 +22,7 @@ struct Unit {
   // Otherwise: what a conformant server must answer, with the rule.
   enum class Expect { any, err } expect = Expect::any;
   std::string rule, rfc;
+  std::optional<Builtin> check;  // the declared oracle the rule belongs to, for its requirement ids
   bool multiline_if_ok = false;
   bool continuation = false;     // AUTH: a "+ " challenge may come instead of a status
   bool secret = false;           // PASS, APOP, AUTH data: never shown

@@ -28,6 +28,7 @@ struct Finding {
   std::size_t original_bytes = 0;     // the case's size before minimization
   int attempts = 0;                   // minimization replays
   std::string file;                   // the reproducer scenario
+  std::vector<std::string> requirements;  // the catalog ids of the broken rule
 };
 
 }  // namespace pop3::fuzz

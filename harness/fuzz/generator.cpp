@@ -34,6 +34,11 @@ const char* to_string(Phase p) { return p == Phase::authorization ? "authorizati
 
 namespace {
 
+Unit with_check(Unit u, Builtin check) {
+  u.check = check;
+  return u;
+}
+
 class Generator {
  public:
   Generator(std::uint64_t seed, std::uint64_t index, const GenContext& ctx) : rng_(seed ^ (index * 0xd1b54a32d192ed03ull)), ctx_(ctx) {
@@ -139,7 +144,8 @@ class Generator {
     // USER may be answered +OK whatever the name (RFC 1939 #7), an empty
     // PASS is a wrong password: only a missing message number is judged.
     bool numbered = c.op && (c.op->kind == OpKind::retr || c.op->kind == OpKind::top || c.op->kind == OpKind::dele);
-    out.units.push_back(numbered ? judged(c, Unit::Expect::err, c.keyword + " without its required argument", "rfc1939#5")
+    out.units.push_back(numbered ? with_check(judged(c, Unit::Expect::err, c.keyword + " without its required argument", "rfc1939#5"),
+                                            Builtin::fuzz_missing_argument)
                                  : judged(c, Unit::Expect::any, "", ""));
     return true;
   }
@@ -225,7 +231,8 @@ class Generator {
     out.mutation = "unknown-keyword";
     Command u = pick_.unknown();
     out.keyword = u.keyword;
-    out.units.push_back(judged(u, Unit::Expect::err, "an unknown command is answered -ERR", "rfc1939#3"));
+    out.units.push_back(with_check(judged(u, Unit::Expect::err, "an unknown command is answered -ERR", "rfc1939#3"),
+                                   Builtin::fuzz_unknown_command));
   }
 
   // Boundary numbers in a message-number or line-count argument.

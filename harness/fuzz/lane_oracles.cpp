@@ -13,6 +13,7 @@ CaseResult Lane::violation(const Violation& v, const std::string& keyword, std::
   Finding f;
   f.oracle = Oracle::violation;
   f.rfc = v.rfc;
+  f.requirements = v.requirements;
   f.message = v.rule;
   f.expected = v.expected;
   f.actual = redactor_.apply(v.actual);
@@ -37,10 +38,12 @@ CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) 
   CaseResult r;
   std::string what = redactor_.apply(e.what());
   std::string transcript = recent();
-  auto finding = [&](Oracle o, std::string rfc, std::string message, std::string key) {
+  auto finding = [&](Oracle o, std::string rfc, std::string message, std::string key,
+                     Builtin check = Builtin::answers_each_command) {
     Finding f;
     f.oracle = o;
     f.rfc = std::move(rfc);
+    f.requirements = requirement_ids(check);
     f.message = std::move(message);
     f.expected = "a complete answer within " + std::to_string(config_.target.read_timeout.count()) + " ms";
     f.actual = what;
@@ -59,9 +62,9 @@ CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) 
         break;
       case K::unterminated:
         finding(Oracle::violation, "rfc1939#3", "a multi-line response ends with a line holding only '.'",
-                "unterminated-body:" + line_keyword(c.keyword));
+                "unterminated-body:" + line_keyword(c.keyword), Builtin::line_ends);
         break;
-      case K::violation: finding(Oracle::violation, p->rfc, what, "framing:" + line_keyword(c.keyword)); break;
+      case K::violation: finding(Oracle::violation, p->rfc, what, "framing:" + line_keyword(c.keyword), p->check); break;
       case K::closed_mid:
         // Crashed mid-answer, or cut its own answer short: the campaign
         // checks which; the finding stands when the server is still up.

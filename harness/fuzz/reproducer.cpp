@@ -75,6 +75,7 @@ std::string write_reproducer(const Finding& f, const ReproducerHeader& h,
   for (const auto& line : h.comments) out << "# " << line << "\n";
   out << "scenario: " << h.name << "\n"
       << "rfc: " << (f.rfc == "-" ? "rfc1939#3" : f.rfc) << "\n"
+      << prop::requirements_header(f.requirements)
       << "severity: MUST\n"
       << "group: fuzz\n"
       << "fixture: " << h.fixture << "\n\n"

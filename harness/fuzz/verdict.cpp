@@ -18,8 +18,15 @@ const char* to_string(Oracle o) {
 
 namespace {
 
-Violation violation(std::string rfc, std::string rule, std::string expected, std::string actual, std::string key) {
-  return {std::move(rfc), std::move(rule), std::move(expected), std::move(actual), std::move(key)};
+Violation violation(std::string rfc, std::string rule, std::string expected, std::string actual, std::string key,
+                    std::vector<std::string> requirements) {
+  return {std::move(rfc), std::move(rule), std::move(expected), std::move(actual), std::move(key), std::move(requirements)};
+}
+
+Violation violation(std::string rfc, std::string rule, std::string expected, std::string actual, std::string key,
+                    std::optional<Builtin> check) {
+  return violation(std::move(rfc), std::move(rule), std::move(expected), std::move(actual), std::move(key),
+                   check ? requirement_ids(*check) : std::vector<std::string>{});
 }
 
 }  // namespace
@@ -29,16 +36,18 @@ std::optional<Violation> judge_response(const Unit& unit, const Response& respon
   std::string shown = escape_bytes(response.status_line, 200);
   if (!response.parsed)
     return violation("rfc1939#3", "a status line starts with +OK or -ERR (" + response.parse_error + ")",
-                     "+OK or -ERR", shown, "malformed-status");
+                     "+OK or -ERR", shown, "malformed-status", Builtin::status_line);
   if (response.parsed->status == Status::continuation && !unit.continuation)
-    return violation("rfc5034#4", "a '+ ' continuation answers only AUTH", "+OK or -ERR", shown, "stray-continuation");
+    return violation("rfc5034#4", "a '+ ' continuation answers only AUTH", "+OK or -ERR", shown, "stray-continuation",
+                     Builtin::fuzz_continuation);
   if (response.body.unstuffed_dot_lines() > 0)
     return violation("rfc1939#3", "a body line starting with '.' is byte-stuffed", "'..' at the start of the line",
                      escape_bytes(response.body.wire_line(response.body.first_unstuffed_dot_line()), 200),
-                     "unstuffed-body");
+                     "unstuffed-body", Builtin::fuzz_byte_stuffing);
   if (unit.op) {
     if (response.parsed->status == Status::continuation)
-      return violation("rfc1939#3", "a status line starts with +OK or -ERR", "+OK or -ERR", shown, "stray-continuation");
+      return violation("rfc1939#3", "a status line starts with +OK or -ERR", "+OK or -ERR", shown, "stray-continuation",
+                       Builtin::fuzz_continuation);
     prop::Expectation e = model.expect(*unit.op);
     // Where the RFC leaves the choice, the property test reconnects; the
     // fuzzer only takes the answer.
@@ -46,11 +55,11 @@ std::optional<Violation> judge_response(const Unit& unit, const Response& respon
         (e.resync_on_err && response.parsed->status == Status::err))
       return std::nullopt;
     if (auto f = prop::judge(e, response, model, uids))
-      return violation(f->rfc, f->message, f->expected, f->actual, "model:" + e.rule);
+      return violation(f->rfc, f->message, f->expected, f->actual, "model:" + e.rule, f->requirements);
     return std::nullopt;
   }
   if (unit.expect == Unit::Expect::err && response.parsed->status == Status::ok)
-    return violation(unit.rfc, unit.rule, "-ERR", shown, "must-err:" + unit.rule);
+    return violation(unit.rfc, unit.rule, "-ERR", shown, "must-err:" + unit.rule, unit.check);
   return std::nullopt;
 }
 
@@ -59,18 +68,19 @@ std::optional<Violation> judge_first_line(std::string_view data) {
   if (end == std::string_view::npos) {
     if (data.size() + 2 > limits::kStatusLine)
       return violation("rfc2449#4", "a response's first line is at most 512 octets", "at most 512 octets",
-                       std::to_string(data.size()) + " octets without CRLF", "status-line-too-long");
+                       std::to_string(data.size()) + " octets without CRLF", "status-line-too-long",
+                       Builtin::status_line_length);
     return std::nullopt;  // the server closed mid-line: the hang and crash oracles judge that
   }
   if (end + 2 > limits::kStatusLine)
     return violation("rfc2449#4", "a response's first line is at most 512 octets", "at most 512 octets",
-                     std::to_string(end + 2) + " octets", "status-line-too-long");
+                     std::to_string(end + 2) + " octets", "status-line-too-long", Builtin::status_line_length);
   StatusLineError why;
   std::string_view line = data.substr(0, end);
   auto parsed = parse_status_line(line, &why);
   if (!parsed || parsed->status == Status::continuation)
     return violation("rfc1939#3", "a status line starts with +OK or -ERR" + (parsed ? std::string() : " (" + why.reason + ")"),
-                     "+OK or -ERR", escape_bytes(line, 200), "malformed-status");
+                     "+OK or -ERR", escape_bytes(line, 200), "malformed-status", Builtin::status_line);
   return std::nullopt;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "codec/response_reader.hpp"
 #include "fuzz/case.hpp"
@@ -12,6 +13,7 @@ namespace pop3::fuzz {
 struct Violation {
   std::string rfc, rule, expected, actual;
   std::string key;  // the rule, short, for the finding's signature
+  std::vector<std::string> requirements;  // the catalog ids of the rule
 };
 
 // The protocol-violation oracle for one unit's complete response: the status

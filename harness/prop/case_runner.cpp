@@ -32,6 +32,7 @@ CaseRunner::CaseRunner(Server& target, Credentials credentials, Server* referenc
 Finding CaseRunner::problem(const Lane& lane, const Expectation& e, const std::string& what, const Exchange& x) const {
   Finding f;
   f.rfc = e.rfc.empty() ? "rfc1939#3" : e.rfc;
+  f.requirements = requirement_ids(Builtin::answers_each_command);
   f.message = what + (x.detail.empty() ? "" : ": " + x.detail);
   f.expected = e.answer == Answer::err ? "-ERR ..." : "+OK ...";
   f.actual = x.failure == Exchange::Failure::timeout ? "no answer" : "the connection closed";
@@ -56,7 +57,7 @@ std::optional<Finding> CaseRunner::connect(Lane& lane) {
   if (!x.response) return problem(lane, greeting, "no greeting", x);
   if (!x.response->parsed || x.response->parsed->status != Status::ok) {
     Finding f{Severity::must, "rfc1939#4", "the greeting is not +OK", "+OK ...", x.response->status_line,
-              lane.link->recent(), false};
+              lane.link->recent(), false, requirement_ids(Builtin::greeting)};
     return f;
   }
   lane.timestamp = timestamp_of(x.response->status_line);
@@ -133,7 +134,7 @@ std::optional<Finding> CaseRunner::play(Lane& lane, const Op& op, const Expectat
   if (goodbye) {
     if (primary)
       observe({Severity::info, "rfc1939#3", "the server closes the connection after some -ERR answers", "", "",
-               lane.link->recent(), false});
+               lane.link->recent(), false, {}});
     TraceItem item{TraceItem::Kind::resync, {}, {}, before.in_transaction(), before.pending(), before.marked_numbers()};
     if (primary) trace_.insert(trace_.end() - 1, item);
     if (auto f = resync(lane, before, primary)) return f;
@@ -157,7 +158,8 @@ std::optional<Finding> CaseRunner::play(Lane& lane, const Op& op, const Expectat
   if (e.closes) {
     if (!lane.link->closes())
       return Finding{Severity::must, "rfc1939#6", "QUIT: the server answered but left the connection open",
-                     "the connection closed", "still open", lane.link->recent(), false};
+                     "the connection closed", "still open", lane.link->recent(), false,
+                     requirement_ids(Builtin::prop_update)};
     return connect(lane);
   }
   if ((ok && e.resync_on_ok) || (!ok && e.answer == Answer::either && e.resync_on_err)) {
@@ -185,7 +187,8 @@ std::optional<Finding> CaseRunner::resync(Lane& lane, const Model& state, bool) 
     bool ok = x.response->parsed && x.response->parsed->status == Status::ok;
     if (must_ok && !ok)
       return Finding{Severity::must, "rfc1939#7", "while restoring the session: " + show(op) + " refused",
-                     "+OK ...", x.response->status_line, lane.link->recent(), false};
+                     "+OK ...", x.response->status_line, lane.link->recent(), false,
+                     requirement_ids(Builtin::prop_authorization)};
     return std::nullopt;
   };
   if ((state.in_transaction() && logins_.user) || state.pending() == Model::Pending::good_user)
@@ -238,7 +241,7 @@ std::optional<Finding> CaseRunner::second_session(Lane& lane, const Expectation&
   if (primary)
     observe({Severity::should, "rfc1939#4",
              "no exclusive-access lock: a second session logged in while the first held the maildrop",
-             "-ERR ([IN-USE], RFC 2449 #8)", pass.response->status_line, other.link->recent(), false});
+             "-ERR ([IN-USE], RFC 2449 #8)", pass.response->status_line, other.link->recent(), false, {}});
   Exchange stat = other.link->request("STAT", "STAT", false);
   ++commands_;
   if (!stat.response) return problem(other, e, "STAT in the second session got no answer", stat);

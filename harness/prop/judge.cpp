@@ -40,9 +40,22 @@ std::vector<std::string> words(std::string_view text) {
 Finding fail(const Expectation& e, std::string message, std::string expected, std::string actual) {
   Finding f;
   f.rfc = e.rfc;
+  f.requirements = requirement_ids(e.check);
   f.message = std::move(message) + " (" + e.rule + ")";
   f.expected = std::move(expected);
   f.actual = escape_bytes(actual, 400);
+  return f;
+}
+
+// A status line that is no status line breaks the framing every reader checks.
+Finding framing(Finding f) {
+  f.requirements = requirement_ids(Builtin::status_line);
+  return f;
+}
+
+// Stability and uniqueness of the ids is its own declared check.
+Finding unique_ids(Finding f) {
+  f.requirements = requirement_ids(Builtin::prop_unique_ids);
   return f;
 }
 
@@ -75,7 +88,7 @@ std::optional<Finding> check_listing(const Expectation& e, const Response& r, Ui
     if (with_uids) {
       if (w.size() != 2) return fail(e, "malformed unique-id listing line", want, line);
       if (auto why = uids.observe(entry.message, w[1]))
-        return fail(e, "message " + w[0] + ": " + *why, want, listing_text(r));
+        return unique_ids(fail(e, "message " + w[0] + ": " + *why, want, listing_text(r)));
     } else if (w[1] != number_of(entry.octets)) {
       return fail(e, "message " + w[0] + " is listed with " + w[1] + " octets, not " +
                          number_of(entry.octets), want, listing_text(r));
@@ -87,9 +100,11 @@ std::optional<Finding> check_listing(const Expectation& e, const Response& r, Ui
 }  // namespace
 
 std::optional<Finding> judge(const Expectation& e, const Response& r, const Model& m, UidBook& uids) {
-  if (!r.parsed) return fail(e, "malformed status line", e.answer == Answer::err ? "-ERR ..." : "+OK ...", r.status_line);
+  if (!r.parsed)
+    return framing(fail(e, "malformed status line", e.answer == Answer::err ? "-ERR ..." : "+OK ...", r.status_line));
   bool ok = r.parsed->status == Status::ok;
-  if (r.parsed->status == Status::continuation) return fail(e, "a SASL continuation answers a POP3 command", "+OK or -ERR", r.status_line);
+  if (r.parsed->status == Status::continuation)
+    return framing(fail(e, "a SASL continuation answers a POP3 command", "+OK or -ERR", r.status_line));
   if (e.answer == Answer::either) return std::nullopt;
   if (ok != (e.answer == Answer::ok))
     return fail(e, std::string("answered ") + (ok ? "+OK" : "-ERR") + " where a conformant server says " +
@@ -117,7 +132,7 @@ std::optional<Finding> judge(const Expectation& e, const Response& r, const Mode
       const auto& entry = e.entries.front();
       std::string want = "+OK " + number_of(entry.number) + " <uid of message " + number_of(entry.message + 1) + ">";
       if (w.size() != 2 || w[0] != number_of(entry.number)) return fail(e, "wrong unique-id listing", want, r.status_line);
-      if (auto why = uids.observe(entry.message, w[1])) return fail(e, *why, want, r.status_line);
+      if (auto why = uids.observe(entry.message, w[1])) return unique_ids(fail(e, *why, want, r.status_line));
       return std::nullopt;
     }
     case Data::scan_listing:

@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "codec/response_reader.hpp"
 #include "prop/model.hpp"
@@ -16,6 +17,7 @@ struct Finding {
   std::string expected, actual;
   std::string transcript;   // the exchanges around it, escaped and redacted
   bool difference = false;  // differential mode: the target and the reference disagree
+  std::vector<std::string> requirements;  // the catalog ids the broken rule belongs to
 };
 
 // Unique-ids as the server has shown them, per fixture message: they must stay

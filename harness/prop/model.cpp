@@ -86,8 +86,19 @@ std::optional<Expectation::Entry> Model::resolve(const std::optional<std::string
 }
 
 Expectation Model::expect(const Op& op) const {
-  if (op.kind == OpKind::drop) return answer(Answer::ok, "rfc1939#6", "an abrupt disconnect");
-  return transaction_ ? transaction_answer(op) : authorization_answer(op);
+  Expectation e = op.kind == OpKind::drop ? answer(Answer::ok, "rfc1939#6", "an abrupt disconnect")
+                  : transaction_          ? transaction_answer(op)
+                                          : authorization_answer(op);
+  e.check = check_of(op);
+  return e;
+}
+
+// Which declared check of the model judges the answer to this command now.
+Builtin Model::check_of(const Op& op) const {
+  bool login = op.kind == OpKind::user || op.kind == OpKind::pass || op.kind == OpKind::apop;
+  if (op.kind == OpKind::drop || op.kind == OpKind::quit || op.kind == OpKind::second_session) return Builtin::prop_update;
+  if (transaction_) return login ? Builtin::prop_state : Builtin::prop_maildrop;
+  return login ? Builtin::prop_authorization : Builtin::prop_state;
 }
 
 Expectation Model::authorization_answer(const Op& op) const {

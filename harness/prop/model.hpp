@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "requirements/builtin_checks.hpp"
 #include "prop/op.hpp"
 
 namespace pop3::prop {
@@ -30,6 +31,7 @@ struct Expectation {
   bool resync_on_ok = false, resync_on_err = false;
   std::string rfc;  // where the rule is, e.g. "rfc1939#5"
   std::string rule; // the rule in words, for reports
+  Builtin check = Builtin::prop_maildrop;  // which of the model's declared checks, for the requirement ids
 };
 
 // The maildrop as a conformant server must present it, across sessions: the
@@ -81,6 +83,7 @@ class Model {
   Expectation listing_answer(const Op& op) const;  // LIST and UIDL, with or without a number
   Expectation message_answer(const Op& op) const;  // RETR, TOP and DELE
   Expectation authorization_answer(const Op& op) const;
+  Builtin check_of(const Op& op) const;
   std::vector<Expectation::Entry> undeleted() const;
   void end_session(bool commit);
 

@@ -4,6 +4,12 @@
 
 namespace pop3::prop {
 
+std::string requirements_header(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += " " + id;
+  return out.empty() ? out : "requirements:" + out + "\n";
+}
+
 using Answer = Expectation::Answer;
 using Data = Expectation::Data;
 
@@ -103,6 +109,7 @@ std::string write_scenario(const std::vector<TraceItem>& trace, const ScenarioHe
   for (const auto& c : h.comments) out << "# " << c << "\n";
   out << "scenario: " << h.name << "\n"
       << "rfc: " << h.rfc << "\n"
+      << requirements_header(h.requirements)
       << "severity: " << to_string(h.severity) << "\n"
       << "group: prop\n"
       << "fixture: " << h.fixture << "\n\n";

@@ -22,12 +22,16 @@ struct TraceItem {
   std::vector<unsigned long> marked;
 };
 
+// A scenario's "requirements: ID ..." header line, or nothing for no ids.
+std::string requirements_header(const std::vector<std::string>& ids);
+
 struct ScenarioHeader {
   std::string name;
   std::string rfc;
   Severity severity = Severity::must;
   std::string fixture;
   std::vector<std::string> comments;  // "# ..." lines: seed, how it was found, how to replay
+  std::vector<std::string> requirements;  // the catalog ids the finding broke
 };
 
 // The trace as a scenario file `pop3-harness run` replays: each step's

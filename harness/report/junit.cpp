@@ -39,11 +39,12 @@ std::string classname_of(const ScenarioResult& s) {
   return "pop3." + dir + "." + (s.classname.empty() ? "scenario" : s.classname);
 }
 
-std::string check_text(const CheckResult& c) {
+std::string check_text(const CheckResult& c, const std::vector<std::string>& requirements) {
   std::string out = c.message + "\n";
   out += "check: " + c.label + "\n";
   if (!c.file.empty()) out += "at: " + c.file + (c.line ? ":" + std::to_string(c.line) : "") + "\n";
   out += "severity: " + std::string(to_string(c.severity)) + (c.rfc.empty() ? "" : "  rfc: " + c.rfc) + "\n";
+  if (!requirements.empty()) out += "requirements: " + requirements_text(requirements) + "\n";
   if (!c.expected.empty() || !c.actual.empty()) out += "expected: " + c.expected + "\nactual:   " + c.actual + "\n";
   if (!c.transcript.empty()) out += "transcript:\n" + c.transcript;
   return out;
@@ -55,8 +56,9 @@ struct Suite {
 };
 
 // The element inside a testcase for one check's outcome.
-std::string outcome_element(const CheckResult& c, bool strict, Suite& counts, std::size_t& skipped) {
-  std::string text = check_text(c);
+std::string outcome_element(const CheckResult& c, const std::vector<std::string>& requirements, bool strict,
+                            Suite& counts, std::size_t& skipped) {
+  std::string text = check_text(c, requirements);
   std::string first = c.message.substr(0, c.message.find('\n'));
   bool fails = c.outcome == Outcome::failed || (strict && c.outcome == Outcome::warning);
   switch (c.outcome) {
@@ -109,7 +111,7 @@ Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::str
   for (const auto& c : s.checks) {
     std::string name = stem + ": " + c.label;
     if (int n = ++seen[name]; n > 1) name += " (" + std::to_string(n) + ")";
-    testcase(name, c.seconds, outcome_element(c, strict, suite, skipped));
+    testcase(name, c.seconds, outcome_element(c, cited_requirements(s, c), strict, suite, skipped));
   }
   std::string props = "    <properties>\n";
   auto prop = [&](const std::string& k, const std::string& v) {
@@ -122,6 +124,7 @@ Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::str
     prop("file", s.file);
     prop("rfc", s.rfc);
     prop("severity", to_string(s.severity));
+    if (!s.requirements.empty()) prop("requirements", requirements_text(s.requirements));
     prop("fixture", s.fixture);
     prop("outcome", to_string(s.outcome));
   }

@@ -29,6 +29,16 @@ Outcome summarize(const ScenarioResult& r) {
   return Outcome::passed;
 }
 
+const std::vector<std::string>& cited_requirements(const ScenarioResult& s, const CheckResult& c) {
+  return c.requirements ? *c.requirements : s.requirements;
+}
+
+std::string requirements_text(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + id;
+  return out;
+}
+
 ScenarioResult result_for(const Scenario& sc) {
   ScenarioResult r;
   r.id = sc.id;
@@ -36,6 +46,7 @@ ScenarioResult result_for(const Scenario& sc) {
   r.name = sc.name;
   r.rfc = sc.rfc;
   r.severity = sc.severity;
+  r.requirements = sc.requirements;
   r.classname = sc.group;
   r.fixture = sc.fixture;
   return r;

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct CheckResult {
   std::string file;
   Severity severity = Severity::must;
   std::string rfc;
+  // The catalog ids this check verifies when it names its own (the automatic
+  // checks, possibly none); otherwise it verifies its scenario's.
+  std::optional<std::vector<std::string>> requirements;
   Outcome outcome = Outcome::passed;
   std::string message;   // why it failed, was skipped or errored
   std::string expected;
@@ -26,6 +30,7 @@ struct CheckResult {
 struct ScenarioResult {
   std::string id, file, name, rfc, classname, fixture;
   Severity severity = Severity::must;
+  std::vector<std::string> requirements;  // the catalog ids the scenario cites
   Outcome outcome = Outcome::passed;
   // For a scenario-level skip or error (missing capability, parse error,
   // provisioning failure, unreachable target).
@@ -45,6 +50,11 @@ struct ScenarioResult {
 // A result for this scenario, nothing run yet: its id, file, name, RFC
 // section, severity, group and fixture filled in.
 ScenarioResult result_for(const Scenario& scenario);
+
+// The catalog ids a check verifies: its own, or else its scenario's.
+const std::vector<std::string>& cited_requirements(const ScenarioResult& s, const CheckResult& c);
+// "1939-5-DELE-2 1939-5-DELE-8", or "" for none.
+std::string requirements_text(const std::vector<std::string>& ids);
 
 // The worst of a scenario's checks decides its outcome.
 Outcome summarize(const ScenarioResult& r);

@@ -67,19 +67,25 @@ std::string outcome_name(Outcome o) {
 // Under --strict a SHOULD finding fails the run: it is "failed" here too.
 Outcome effective(Outcome o, bool strict) { return strict && o == Outcome::warning ? Outcome::failed : o; }
 
-std::string check_json(const CheckResult& c, bool strict) {
+std::string ids_json(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + str(id);
+  return "[" + out + "]";
+}
+
+std::string check_json(const CheckResult& c, const std::vector<std::string>& requirements, bool strict) {
   return "{\"label\": " + str(c.label) + ", \"file\": " + str(c.file) + ", \"line\": " + std::to_string(c.line) +
          ", \"severity\": " + str(lower(to_string(c.severity))) + ", \"rfc\": " + str(c.rfc) +
-         ", \"outcome\": " + outcome_name(effective(c.outcome, strict)) + ", \"message\": " + str(c.message) + ", \"expected\": " +
+         ", \"requirements\": " + ids_json(requirements) + ", \"outcome\": " + outcome_name(effective(c.outcome, strict)) + ", \"message\": " + str(c.message) + ", \"expected\": " +
          str(c.expected) + ", \"actual\": " + str(c.actual) + ", \"transcript\": " + str(c.transcript) +
          ", \"seconds\": " + number(c.seconds) + "}";
 }
 
 std::string scenario_json(const ScenarioResult& s, bool strict) {
   std::string checks;
-  for (const auto& c : s.checks) checks += std::string(checks.empty() ? "" : ",\n      ") + check_json(c, strict);
+  for (const auto& c : s.checks) checks += std::string(checks.empty() ? "" : ",\n      ") + check_json(c, cited_requirements(s, c), strict);
   return "    {\"id\": " + str(s.id) + ", \"file\": " + str(s.file) +
-                 ", \"name\": " + str(s.name) + ", \"rfc\": " + str(s.rfc) + ", \"severity\": " +
+                 ", \"name\": " + str(s.name) + ", \"rfc\": " + str(s.rfc) + ", \"requirements\": " + ids_json(s.requirements) + ", \"severity\": " +
                  str(lower(to_string(s.severity))) + ", \"group\": " + str(s.classname) + ", \"fixture\": " +
                  str(s.fixture) + ", \"outcome\": " + outcome_name(effective(s.outcome, strict)) + ", \"reason\": " + str(s.reason) +
                  ", \"parse_error\": " + boolean(s.parse_error) + ", \"environment_error\": " +

@@ -95,6 +95,10 @@ struct Scenario {
   std::string rfc;
   Severity severity = Severity::must;
   std::vector<std::string> requires_caps;
+  // The catalog ids of the requirements the scenario verifies
+  // ('requirements:'), and where they are cited, for a diagnostic.
+  std::vector<std::string> requirements;
+  int requirements_line = 0;
   // "mailbox: any": the checks hold whatever mail the mailbox holds, so the
   // scenario runs against a target the harness cannot reset.
   bool mailbox_any = false;

@@ -1,9 +1,11 @@
 #include "scenario/parser.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
 
+#include "requirements/catalog.hpp"
 #include "scenario/parser_impl.hpp"
 
 namespace fs = std::filesystem;
@@ -76,8 +78,8 @@ std::optional<Severity> parse_severity(std::string_view s) {
   return std::nullopt;
 }
 
-const std::vector<std::string> kHeaders = {"scenario", "rfc", "severity", "group", "fixture", "requires",
-                                           "role", "connect", "keep", "mailbox", "tls"};
+const std::vector<std::string> kHeaders = {"scenario", "rfc",  "severity", "group", "fixture", "requires",
+                                           "requirements", "role", "connect", "keep", "mailbox", "tls"};
 
 }  // namespace
 
@@ -154,6 +156,7 @@ bool Parser::header(const Where& at, const std::string& key, std::string_view va
     fixture_col_ = col;
   } else if (key == "group") sc_.group = value;
   else if (key == "requires") requires_header(at, value, col);
+  else if (key == "requirements") requirements_header(at, value, col);
   else if (key == "mailbox") {
     if (value != "any" && value != "fixture") fail(at, col, "mailbox must be 'fixture' (the default) or 'any'");
     sc_.mailbox_any = value == "any";
@@ -194,6 +197,22 @@ void Parser::requires_header(const Where& at, std::string_view value, std::size_
     }
     offset += tag.size();
   }
+}
+
+// Ids of the requirement catalog; whether each exists is checked against
+// the catalog when the scenarios run (the parser reads no files).
+void Parser::requirements_header(const Where& at, std::string_view value, std::size_t col) {
+  std::string words(value);
+  std::replace(words.begin(), words.end(), ',', ' ');
+  std::size_t offset = 0;
+  for (const auto& id : split_words(words)) {
+    offset = value.find(id, offset);
+    if (!valid_requirement_id(id))
+      fail(at, col + offset, "'" + id + "' is not a requirement id (RFC-SECTION-TOPIC-N, e.g. 1939-5-DELE-2)");
+    sc_.requirements.push_back(id);
+    offset += id.size();
+  }
+  sc_.requirements_line = at.line;
 }
 
 void Parser::step(const Where& at, const std::string& key, std::string_view value, std::size_t col, int depth) {

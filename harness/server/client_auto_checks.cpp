@@ -56,7 +56,7 @@ AutoCheck no_crash(const ClientRun& run) {
 }
 
 AutoCheck nothing_after_quit(const ClientRun& run) {
-  AutoCheck c{"auto: nothing after QUIT", Severity::must, "rfc1939#6"};
+  AutoCheck c{"auto: nothing after QUIT", Severity::must, "rfc1939#6", Builtin::client_nothing_after_quit};
   for (const auto& e : run.events)
     if (e.kind == ServerEvent::Kind::after_quit) {
       c.violation = Violation{"the client sent more after QUIT", "nothing after QUIT", escape_bytes(e.line, 200)};
@@ -69,7 +69,7 @@ AutoCheck nothing_after_quit(const ClientRun& run) {
 // characters, 255 octets at most with the CRLF. SASL continuation lines
 // (after a "+ " challenge) are base64, not commands.
 AutoCheck well_formed(const ClientRun& run, const Redactor& redactor) {
-  AutoCheck c{"auto: every command is well-formed", Severity::must, "rfc2449#4"};
+  AutoCheck c{"auto: every command is well-formed", Severity::must, "rfc2449#4", Builtin::client_well_formed};
   bool continuation = false;
   for (const auto& e : run.events) {
     if (e.kind == ServerEvent::Kind::overlong) {
@@ -101,7 +101,7 @@ bool lists_pipelining(const std::string& capa_reply) {
 // RFC 2449 #6.6: only a server that lists PIPELINING may be sent several
 // commands without waiting for each response.
 AutoCheck pipelining(const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
-  AutoCheck c{"auto: no pipelining unless PIPELINING is advertised", Severity::must, "rfc2449#6.6"};
+  AutoCheck c{"auto: no pipelining unless PIPELINING is advertised", Severity::must, "rfc2449#6.6", Builtin::client_pipelining};
   std::set<unsigned long> allowed;
   for (const auto* e : commands) {
     if (line_keyword(e->line) == "CAPA" && lists_pipelining(e->reply)) allowed.insert(e->connection);
@@ -117,7 +117,7 @@ AutoCheck pipelining(const std::vector<const ServerEvent*>& commands, const Reda
 // The server held its first answer inside TLS: a client that acted without
 // it had taken the injected plaintext for that answer.
 AutoCheck injection(const ClientRun& run, const Redactor& redactor) {
-  AutoCheck c{"auto: plaintext injected after +OK to STLS is not taken for a TLS response", Severity::must, "rfc2595#4"};
+  AutoCheck c{"auto: plaintext injected after +OK to STLS is not taken for a TLS response", Severity::must, "rfc2595#4", Builtin::client_injection};
   for (const auto& e : run.events)
     if (e.kind == ServerEvent::Kind::early) {
       std::string then = e.reply == "closed" ? std::string("closed") : "sent " + escape_bytes(redactor.apply(e.reply), 120);
@@ -130,7 +130,7 @@ AutoCheck injection(const ClientRun& run, const Redactor& redactor) {
 }
 
 AutoCheck credentials_after_stls(const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
-  AutoCheck c{"auto: no credentials before STLS", Severity::must, "rfc2595#4"};
+  AutoCheck c{"auto: no credentials before STLS", Severity::must, "rfc2595#4", Builtin::client_credentials_after_stls};
   for (const auto* e : commands) {
     std::string k = line_keyword(e->line);
     if (!e->tls && (k == "USER" || k == "PASS" || k == "APOP" || k == "AUTH")) {

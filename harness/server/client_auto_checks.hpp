@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "report/redact.hpp"
+#include "requirements/builtin_checks.hpp"
 #include "report/result.hpp"
 #include "scenario/ast.hpp"
 #include "server/client_checks.hpp"
@@ -14,11 +15,15 @@ namespace pop3 {
 // What every run of every client must do, judged without I/O. Each check
 // says whether it holds; the caller turns it into a report check.
 struct AutoCheck {
-  AutoCheck(std::string label, Severity severity, std::string rfc)
-      : label(std::move(label)), severity(severity), rfc(std::move(rfc)) {}
+  AutoCheck(std::string label, Severity severity, std::string rfc, std::optional<Builtin> check = std::nullopt)
+      : label(std::move(label)), severity(severity), rfc(std::move(rfc)) {
+    if (check)
+      for (auto id : requirements_of(*check)) requirements.emplace_back(id);
+  }
   std::string label;
   Severity severity;
   std::string rfc;
+  std::vector<std::string> requirements;  // the catalog ids it verifies
   struct Violation {
     std::string message, expected, actual;
   };

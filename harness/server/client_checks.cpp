@@ -272,6 +272,7 @@ class Judge {
   void automatic_run() {
     for (auto& a : automatic_checks(sc_, *run_, commands_, redactor_)) {
       CheckResult& c = add(std::move(a.label), 1, a.severity, std::move(a.rfc));
+      c.requirements = std::move(a.requirements);
       if (a.violation) {
         fail(c, std::move(a.violation->message), std::move(a.violation->expected), std::move(a.violation->actual));
       } else if (a.skipped) {

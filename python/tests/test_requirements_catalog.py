@@ -65,3 +65,29 @@ def test_page_breaks_and_hyphenated_line_ends_do_not_hide_a_quote():
     # "exclusive-" ends a line of RFC 1939 #4; "shared ... secret" spans a page break in #7.
     assert "exclusive-access lock on the maildrop" in text
     assert "followed by a shared secret." in text
+
+
+def harness():
+    import os
+    return os.environ["POP3_HARNESS"]
+
+
+def test_coverage_counts_the_project_checks_and_ends_with_the_summary_line():
+    import subprocess
+    out = subprocess.run([harness(), "coverage"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    last = out.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"servers: \d+/\d+ testable MUST\+SHOULD covered \(\d+%\); clients: \d+/\d+ covered \(\d+%\)",
+                        last), last
+
+
+def test_coverage_refuses_a_scenario_citing_an_id_the_catalog_lacks(tmp_path):
+    import subprocess
+    (tmp_path / "typo.pop3").write_text(
+        "scenario: a typo in an id\nrfc: rfc1939#5\nseverity: MUST\nrequirements: 1939-5-DELE-99\n\n"
+        "S: +OK {*}\nC: QUIT\nS: +OK {*}\n")
+    out = subprocess.run([harness(), "coverage", str(tmp_path), "--catalog", str(ROOT / "requirements/catalog.tsv")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2, out
+    assert "1939-5-DELE-99" in out.stderr and "typo.pop3" in out.stderr, out.stderr
+    assert out.stderr.count("1939-5-DELE-99") == out.stderr.count("typo.pop3:") == 1, out.stderr

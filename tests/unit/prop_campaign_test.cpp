@@ -52,7 +52,7 @@ TEST(PropCampaign, TheSameSeedGivesTheSameCounterexample) {
   auto a = server_with(Fault::rset_keeps_deletions), b = server_with(Fault::rset_keeps_deletions);
   auto ra = campaign(a, 7), rb = campaign(b, 7);
   ASSERT_TRUE(ra.failure && rb.failure);
-  ScenarioHeader h{"x", "rfc1939#5", Severity::must, "basic", {}};
+  ScenarioHeader h{"x", "rfc1939#5", Severity::must, "basic", {}, {}};
   EXPECT_EQ(write_scenario(ra.failure->trace, h, false), write_scenario(rb.failure->trace, h, false));
   EXPECT_EQ(ra.cases, rb.cases);
 }
@@ -72,7 +72,7 @@ TEST_P(PropFinds, EachModelFaultShrunkToAFewSteps) {
     EXPECT_EQ(r.failure->finding.severity, Severity::must);
     EXPECT_LE(steps(r.failure->trace), GetParam().max_steps)
         << info(GetParam().fault).name << ":\n"
-        << write_scenario(r.failure->trace, {"x", "r", Severity::must, "f", {}}, false);
+        << write_scenario(r.failure->trace, {"x", "r", Severity::must, "f", {}, {}}, false);
   }
 }
 

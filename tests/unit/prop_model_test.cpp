@@ -147,7 +147,9 @@ TEST(PropTrace, AWrittenCounterexampleParsesAsAScenario) {
     m.apply(o);
   }
   trace.push_back({TraceItem::Kind::resync, {}, {}, true, Model::Pending::none, {2}});
-  std::string text = write_scenario(trace, {"found", "rfc1939#5", Severity::must, "basic", {"seed 1"}}, false);
+  std::string text =
+      write_scenario(trace, {"found", "rfc1939#5", Severity::must, "basic", {"seed 1"}, {"1939-7-UIDL-8"}}, false);
+  EXPECT_NE(text.find("\nrequirements: 1939-7-UIDL-8\n"), std::string::npos) << text;
   EXPECT_NE(text.find("body: entries 2 {uid2} 3 {uid3}"), std::string::npos) << text;
   EXPECT_NE(text.find("body: top 1 message 2"), std::string::npos) << text;
   EXPECT_NE(text.find("expect: closed\nconn: session2"), std::string::npos) << text;
