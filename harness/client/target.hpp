@@ -49,7 +49,8 @@ struct Capabilities {
   std::set<std::string> tags;
   std::size_t dropped = 0;
   bool capa_supported = false;
-  bool has(const std::string& tag) const { return tags.contains(tag); }
+  // "CAPA" asks whether the server answered CAPA at all (RFC 2449 is an extension).
+  bool has(const std::string& tag) const { return tag == "CAPA" ? capa_supported : tags.contains(tag); }
   // Adds the tags of a CAPA listing's lines, and "SASL:MECH" per mechanism.
   void read_capa(const Body& listing);
   void add(std::string tag);

@@ -40,7 +40,16 @@ enum class Fault {
   download_and_delete,
   // A SHOULD broken: the harness warns, and fails only with --strict.
   unannounced_expiry,
-  // Protocol violations of every class the harness's verdicts distinguish.
+  // Protocol violations: RFC 2449 (CAPA, response codes), RFC 5034 (AUTH),
+  // then every class the harness's verdicts distinguish.
+  capa_forgets_after_login,
+  bad_resp_code,
+  in_use_on_bad_password,
+  fixed_apop_timestamp,
+  auth_after_login,
+  lenient_base64,
+  auth_case_sensitive,
+  challenge_text,
   close_on_error,
   capa_unterminated,
   long_response,

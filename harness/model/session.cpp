@@ -42,7 +42,8 @@ Reply Session::ok(std::string text) const {
 
 Reply Session::err(std::string text) const {
   // Without RESP-CODES in CAPA, a bracket is free text (RFC 2449 #8).
-  if (config_.faults.has(Fault::bracket_text) && !text.starts_with("[")) text = "[" + text + "] see RFC 2449 #8";
+  if ((config_.faults.has(Fault::bracket_text) || config_.faults.has(Fault::bad_resp_code)) && !text.starts_with("["))
+    text = "[" + text + "] see RFC 2449 #8";
   return {(config_.faults.has(Fault::lowercase_status) ? "-err " : "-ERR ") + text + "\r\n"};
 }
 
@@ -119,7 +120,7 @@ const Session::CommandSpec Session::kCommands[] = {
     {"USER", kAuth, 1, 1, &Session::user},
     {"PASS", kAuth, 1, 1, &Session::pass},
     {"APOP", kAuth, 2, 2, &Session::apop},
-    {"AUTH", kAuth, 1, 2, &Session::auth},
+    {"AUTH", kAuth | kTrans, 1, 2, &Session::auth},
     {"STLS", kAuth, 0, 0, &Session::stls},
     {"QUIT", kAuth | kTrans, 0, 0, &Session::quit},
     {"STAT", kTrans, 0, 0, &Session::stat},
@@ -194,8 +195,12 @@ Reply Session::capa(const CommandLine&) {
   if (!f.has(Fault::bracket_text)) body += "RESP-CODES\r\nAUTH-RESP-CODE\r\n";
   body += "PIPELINING\r\n";
   if (f.has(Fault::download_and_delete)) body += "EXPIRE 0\r\n";
-  if (state_ == SessionState::authorization) {
+  // RFC 2449 #5: what AUTHORIZATION announces, TRANSACTION announces too
+  // (USER and SASL are "announced states: both"); STLS is only permitted,
+  // and so only listed, before login (RFC 2595 #4).
+  if (state_ == SessionState::authorization || !f.has(Fault::capa_forgets_after_login))
     body += "USER\r\nSASL PLAIN\r\n";
+  if (state_ == SessionState::authorization) {
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
       body += "STLS\r\n";
   }
@@ -219,7 +224,9 @@ Reply Session::pass(const CommandLine& c) {
   std::string name = *user_;
   user_.reset();
   auto secret = store_.secret(name);
-  if (!secret || !constant_time_equal(*secret, c.args[0])) return login_failed("[AUTH] invalid user name or password");
+  if (!secret || !constant_time_equal(*secret, c.args[0]))
+    return login_failed(config_.faults.has(Fault::in_use_on_bad_password) ? "[IN-USE] maildrop already locked"
+                                                                         : "[AUTH] invalid user name or password");
   return login(name);
 }
 
@@ -234,18 +241,27 @@ Reply Session::apop(const CommandLine& c) {
 }
 
 Reply Session::auth(const CommandLine& c) {
+  // RFC 5034 #4: AUTH only in the AUTHORIZATION state (the table lets it
+  // through in TRANSACTION for the fault alone).
+  if (state_ == SessionState::transaction)
+    return config_.faults.has(Fault::auth_after_login) ? ok("already authenticated") : refuse("already authenticated");
   std::string mech = c.args[0];
-  for (auto& ch : mech) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (!config_.faults.has(Fault::auth_case_sensitive))
+    for (auto& ch : mech) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (mech != "PLAIN") return err("unsupported SASL mechanism");
   if (c.args.size() == 2) return sasl_response(c.args[1] == "=" ? std::string_view{} : std::string_view{c.args[1]});
   awaiting_sasl_ = true;
-  return {"+ \r\n"};
+  return {config_.faults.has(Fault::challenge_text) ? "+ go ahead\r\n" : "+ \r\n"};
 }
 
 Reply Session::sasl_response(std::string_view line) {
   awaiting_sasl_ = false;
   if (line == "*") return err("authentication cancelled");
-  auto decoded = base64_decode(line);
+  std::string lenient;
+  if (config_.faults.has(Fault::lenient_base64))
+    for (char ch : line)
+      if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '/' || ch == '=') lenient += ch;
+  auto decoded = base64_decode(config_.faults.has(Fault::lenient_base64) ? std::string_view{lenient} : line);
   if (!decoded) return err("invalid base64");
   // RFC 4616: [authzid] NUL authcid NUL passwd
   std::size_t a = decoded->find('\0');

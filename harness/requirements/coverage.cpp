@@ -28,7 +28,7 @@ Coverage compute_coverage(const Catalog& catalog, const std::set<std::string>& c
     auto& side = r.binds == "client" ? c.clients : c.servers;
     ++side.testable;
     side.covered += covered;
-    if (!covered) c.uncovered.push_back(&r);
+    if (!covered) c.uncovered.push_back(r);
   }
   return c;
 }
@@ -44,7 +44,7 @@ std::string render_coverage(const Coverage& c) {
   }
   if (!c.uncovered.empty()) {
     out += "\nnot covered (testable MUST and SHOULD):\n";
-    for (const auto* r : c.uncovered) out += "  " + r->id + " " + r->level + " (" + r->binds + "): " + r->quote + "\n";
+    for (const auto& r : c.uncovered) out += "  " + r.id + " " + r.level + " (" + r.binds + "): " + r.quote + "\n";
   }
   out += "\nservers: " + std::to_string(c.servers.covered) + "/" + std::to_string(c.servers.testable) +
          " testable MUST+SHOULD covered (" + percent(c.servers) + "); clients: " + std::to_string(c.clients.covered) +

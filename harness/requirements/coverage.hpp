@@ -17,7 +17,9 @@ struct Coverage {
   };
   // (rfc, binds, level) -> counts; testable counts "yes" and "partly" rows.
   std::map<std::tuple<std::string, std::string, std::string>, Cell> cells;
-  std::vector<const Requirement*> uncovered;  // testable MUST/SHOULD (and NOT) rows no check cites
+  // Testable MUST/SHOULD (and NOT) rows no check cites: copies, so the
+  // coverage outlives the catalog it was computed from.
+  std::vector<Requirement> uncovered;
   Cell servers, clients;                      // testable MUST/SHOULD (and NOT) rows, by whom they bind
 };
 

@@ -42,6 +42,7 @@ const std::vector<std::string>& registered_capabilities() {
       "AUTH-RESP-CODE",  // RFC 3206
       "UTF8", "LANG",    // RFC 6856
       "APOP",            // the harness's own: the greeting carries a timestamp (RFC 1939 #7)
+      "CAPA",            // the harness's own: the server answers CAPA (RFC 2449 #5)
   };
   return tags;
 }

@@ -22,8 +22,10 @@ SessionConfig session_config(const ServerOptions& o, unsigned long id) {
   config.tls_active = o.implicit_tls;
   config.faults = o.faults;
   if (o.apop)
-    config.apop_timestamp = "<" + std::to_string(::getpid()) + "." + std::to_string(id) + "." +
-                            std::to_string(std::time(nullptr)) + "@pop3-harness>";
+    config.apop_timestamp = o.faults.has(Fault::fixed_apop_timestamp)
+                                ? std::string("<1.1@pop3-harness>")
+                                : "<" + std::to_string(::getpid()) + "." + std::to_string(id) + "." +
+                                      std::to_string(std::time(nullptr)) + "@pop3-harness>";
   if (o.script && o.script->greeting) {
     // APOP digests are checked against the timestamp the client was shown.
     const std::string& g = *o.script->greeting;

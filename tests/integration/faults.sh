@@ -34,6 +34,14 @@ list-size-lf             | *                | 1 | stat-basic list-one-size retr-
 retr-deleted-ok          | *                | 1 | retr-deleted top-deleted                            | -                          | 1
 listing-shows-deleted    | *                | 1 | list-deleted uidl-omits-deleted                     | -                          | 1
 no-dot-stuffing          | *                | 1 | retr-dot-lines-on-the-wire top-dot-stuffed retr-edge-1 | -                       | 1
+capa-forgets-after-login | *                | 1 | capa-keeps-user-after-login capa-keeps-sasl-after-login auth-keeps-sasl-after-auth | - | 1
+bad-resp-code            | *                | 1 | resp-codes-well-formed                              | -                          | 1
+in-use-on-bad-password   | *                | 1 | in-use-only-after-login                             | -                          | 1
+fixed-apop-timestamp     | *                | 1 | apop-timestamp-differs                              | -                          | 1
+auth-after-login         | *                | 1 | auth-after-login                                    | -                          | 1
+lenient-base64           | *                | 1 | auth-bad-base64                                     | -                          | 1
+auth-case-sensitive      | *                | 1 | auth-mechanism-lower-case                           | -                          | 1
+challenge-text           | *                | 1 | auth-empty-challenge                                | -                          | 1
 ok-unknown-command       | *                | 1 | unknown-command-authorization unknown-command       | -                          | 1
 lowercase-status         | *                | 1 | preflight                                           | not a status line          | 1
 uid-too-long             | *                | 1 | uidl-listing uidl-one                               | -                          | 1

@@ -70,7 +70,7 @@ TEST(Coverage, CountsTestableMustAndShouldRowsTheChecksCite) {
   EXPECT_EQ(c.clients.testable, 1);
   EXPECT_EQ(c.clients.covered, 0);
   ASSERT_EQ(c.uncovered.size(), 1u);
-  EXPECT_EQ(c.uncovered[0]->id, "1939-3-CMD-2");
+  EXPECT_EQ(c.uncovered[0].id, "1939-3-CMD-2");
   std::string text = render_coverage(c);
   EXPECT_NE(text.find("servers: 1/1 testable MUST+SHOULD covered (100%); clients: 0/1 covered (0%)"), std::string::npos);
   EXPECT_NE(text.find("1939-3-CMD-2 MUST (client)"), std::string::npos);

@@ -188,3 +188,22 @@ TEST_F(SessionTest, CapaListsTheRfc2449Capabilities) {
     EXPECT_NE(capa.find(tag), std::string::npos) << tag;
   EXPECT_TRUE(capa.ends_with("\r\n.\r\n"));
 }
+
+// RFC 2449 #5: what AUTHORIZATION announces, TRANSACTION announces too (USER
+// and SASL are "announced states: both"); STLS is only permitted, and listed,
+// before login (RFC 2595 #4).
+TEST_F(SessionTest, CapaAfterLoginKeepsUserAndSasl) {
+  Session s({}, store);
+  login(s);
+  std::string capa = send(s, "CAPA");
+  for (auto tag : {"USER\r\n", "SASL PLAIN\r\n", "TOP\r\n", "UIDL\r\n"}) EXPECT_NE(capa.find(tag), std::string::npos) << tag;
+  EXPECT_EQ(capa.find("STLS"), std::string::npos);
+}
+
+// RFC 5034 #4: AUTH only before login; mechanism names in any case (#5).
+TEST_F(SessionTest, AuthIsRefusedAfterLoginAndTakesTheMechanismInAnyCase) {
+  Session s({}, store);
+  EXPECT_EQ(send(s, "AUTH plain AGFsaWNlAHNlY3JldA==").substr(0, 3), "+OK");
+  EXPECT_TRUE(err(send(s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")));
+  EXPECT_EQ(send(s, "NOOP").substr(0, 3), "+OK");
+}
