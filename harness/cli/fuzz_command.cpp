@@ -324,7 +324,7 @@ class FuzzSession {
       c.transcript = redactor_.apply(f.transcript + (f.process.empty() ? std::string() : "\n" + f.process));
       c.requirements = f.requirements;
       failed = true;
-      std::string cited = f.rfc + (f.requirements.empty() ? "" : " " + requirements_text(f.requirements));
+      std::string cited = citation(f.rfc, f.requirements);
       std::printf("FAIL %s %s\n  %s\n  expected: %s\n  actual:   %s\n  reproducer: %s\n", to_string(f.oracle),
                   cited.c_str(), terminal_text(c.message).c_str(), terminal_text(f.expected).c_str(),
                   terminal_text(c.actual).c_str(), terminal_text(file).c_str());

@@ -72,7 +72,7 @@ void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop
   model.actual = redactor_.apply(f.actual);
   model.transcript = redactor_.apply(f.transcript);
   (difference ? warned : failed) = true;
-  std::string cited = f.rfc + (f.requirements.empty() ? "" : " " + requirements_text(f.requirements));
+  std::string cited = citation(f.rfc, f.requirements);
   std::printf("%s %s\n  %s\n  expected: %s\n  actual:   %s\n  shrunk from %zu to %zu steps (%d shrinks); scenario: %s\n",
               difference ? "DIFFERENCE" : "FAIL", cited.c_str(), terminal_text(model.message).c_str(),
               terminal_text(f.expected).c_str(), terminal_text(model.actual).c_str(), c.first_length, steps,

@@ -61,8 +61,7 @@ void Console::details(const ScenarioResult& r) {
       std::fprintf(out_, "      SKIP %s: %s\n", terminal_text(c.label).c_str(), terminal_text(c.message).c_str());
     if (c.outcome == Outcome::passed || c.outcome == Outcome::skipped) continue;
     std::string at = c.file + (c.line ? ":" + std::to_string(c.line) : "");
-    std::string cited = c.rfc;
-    if (auto ids = requirements_text(cited_requirements(r, c)); !ids.empty()) cited += (cited.empty() ? "" : " ") + ids;
+    std::string cited = citation(c.rfc, cited_requirements(r, c));
     std::fprintf(out_, "      %s: %s [%s%s%s] %s\n", terminal_text(at).c_str(), paint(c.outcome, to_string(c.outcome)).c_str(),
                  to_string(c.severity), cited.empty() ? "" : " ", terminal_text(cited).c_str(),
                  terminal_text(c.message).c_str());

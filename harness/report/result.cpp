@@ -39,6 +39,11 @@ std::string requirements_text(const std::vector<std::string>& ids) {
   return out;
 }
 
+std::string citation(const std::string& rfc, const std::vector<std::string>& ids) {
+  std::string text = requirements_text(ids);
+  return rfc.empty() || text.empty() ? rfc + text : rfc + " " + text;
+}
+
 ScenarioResult result_for(const Scenario& sc) {
   ScenarioResult r;
   r.id = sc.id;

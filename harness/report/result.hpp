@@ -55,6 +55,9 @@ ScenarioResult result_for(const Scenario& scenario);
 const std::vector<std::string>& cited_requirements(const ScenarioResult& s, const CheckResult& c);
 // "1939-5-DELE-2 1939-5-DELE-8", or "" for none.
 std::string requirements_text(const std::vector<std::string>& ids);
+// What a failure line cites: the RFC section, then the ids ("rfc1939#5
+// 1939-5-LIST-2"); either may be empty.
+std::string citation(const std::string& rfc, const std::vector<std::string>& ids);
 
 // The worst of a scenario's checks decides its outcome.
 Outcome summarize(const ScenarioResult& r);
