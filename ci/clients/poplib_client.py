@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A small mail retriever on Python's poplib, as a real client for the
-server-role suite: log in (STLS or implicit TLS when asked), list with UIDL,
+server-role suite: log in (STLS or implicit TLS when asked; USER/PASS, or
+AUTH PLAIN when USER is refused and CAPA lists SASL PLAIN), list with UIDL,
 RETR every message not seen before, save each as OUTDIR/<uid>.eml byte for
 byte (CRLF), DELE it unless told to keep mail on the server, QUIT.
 
@@ -12,10 +13,37 @@ is skipped and left on the server; the run then exits 1 after QUIT.
 Usage: poplib_client.py HOST PORT USER TLS CAFILE OUTDIR KEEP STATEDIR
        (POP3_PASS: password; KEEP: yes or no)
 """
+import base64
+import binascii
 import os
 import poplib
 import ssl
 import sys
+
+
+def login(box, user, password):
+    """USER/PASS; when USER is refused and CAPA lists SASL PLAIN, AUTH PLAIN
+    (RFC 5034), which poplib has no method for."""
+    try:
+        box.user(user)
+    except poplib.error_proto:
+        caps = {name.upper(): args for name, args in box.capa().items()}
+        if "PLAIN" not in [m.upper() for m in caps.get("SASL", [])]:
+            raise
+        token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+        box._putcmd("AUTH PLAIN")
+        reply, _ = box._getline()
+        if reply.startswith(b"+ ") or reply == b"+":
+            try:  # RFC 5034 #4: a challenge that is not base64 is cancelled
+                base64.b64decode(reply[2:], validate=True)
+                box._putcmd(token)
+            except binascii.Error:
+                box._putcmd("*")
+            reply, _ = box._getline()
+        if not reply.startswith(b"+OK"):
+            raise poplib.error_proto(reply)
+        return
+    box.pass_(password)
 
 
 def main():
@@ -33,8 +61,7 @@ def main():
             # RFC 2595 #4: capabilities from before TLS are stale (poplib's
             # stls() does not ask again by itself).
             box.capa()
-    box.user(user)
-    box.pass_(password)
+    login(box, user, password)
     try:
         _, listing, _ = box.uidl()
     except poplib.error_proto:

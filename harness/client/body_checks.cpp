@@ -4,6 +4,7 @@
 #include <set>
 
 #include <openssl/evp.h>
+#include <re2/re2.h>
 
 #include "codec/command_line.hpp"
 #include "model/maildrop.hpp"
@@ -189,7 +190,49 @@ BodyVerdict uid_line(const std::vector<std::string>& w, const Response& r, Varia
   return {};
 }
 
+// RFC 2449 #3: capability = capa-tag *(SP param) CRLF, 512 octets at most;
+// capa-tag = 1*cchar (%x21-2D / %x2F-7F: printable ASCII without "."),
+// param = 1*pchar (%x21-7F).
+BodyVerdict capability_lines(const Response& r) {
+  auto cchar = [](unsigned char c) { return c >= 0x21 && c <= 0x7F && c != '.'; };
+  auto pchar = [](unsigned char c) { return c >= 0x21 && c <= 0x7F; };
+  for (std::size_t i = 0; i < r.body.lines(); ++i) {
+    std::string wire = r.body.wire_line(i);
+    std::string why;
+    if (wire.size() + 2 > 512) why = "longer than 512 octets with its CRLF";
+    std::size_t sp = wire.find(' ');
+    std::string_view tag = std::string_view(wire).substr(0, sp);
+    if (why.empty() && tag.empty()) why = "an empty capability tag";
+    for (unsigned char c : tag)
+      if (why.empty() && !cchar(c)) why = "a capability tag holds a character outside %x21-2D / %x2F-7F";
+    for (std::size_t j = tag.size(); why.empty() && j < wire.size(); ++j) {
+      unsigned char c = static_cast<unsigned char>(wire[j]);
+      if (c == ' ' && (j + 1 == wire.size() || wire[j + 1] == ' ')) why = "an empty parameter (two spaces, or a trailing one)";
+      else if (c != ' ' && !pchar(c)) why = "a parameter holds a character outside %x21-7F";
+    }
+    if (!why.empty())
+      return bad("capability line " + std::to_string(i + 1) + ": " + why + " (RFC 2449 #3)",
+                 "capa-tag *(SP param), at most 512 octets", escape_bytes(wire, 200));
+  }
+  return {};
+}
+
 }  // namespace
+
+BodyVerdict check_body_lines(const re2::RE2& regex, bool wanted, const Response& r) {
+  if (!r.body.held()) return bad("the body was too large to hold for a line check");
+  std::string all;
+  for (std::size_t i = 0; i < r.body.lines(); ++i) {
+    std::string_view line = r.body.line(i);
+    bool match = re2::RE2::FullMatch(re2::StringPiece(line.data(), line.size()), regex);
+    if (match && !wanted) return bad("body line " + std::to_string(i + 1) + " matches", "no line matching " + regex.pattern(),
+                                     escape_bytes(line, 200));
+    if (match) return {};
+    if (all.size() < 4096) all += std::string(line) + "; ";
+  }
+  if (wanted) return bad("no body line matches", regex.pattern(), escape_bytes(all, 400));
+  return {};
+}
 
 BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, const Fixture& fx, Variables& vars) {
   vars["body.octets"] = std::to_string(r.body.size());
@@ -209,6 +252,7 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
   }
   if (kind == "has" || kind == "lacks") return has_line(w, r);
   if (kind == "uid" || kind == "no-uid") return uid_line(w, r, vars);
+  if (kind == "capabilities") return capability_lines(r);
   return bad("unknown body check '" + kind + "'");
 }
 

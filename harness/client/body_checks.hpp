@@ -6,6 +6,10 @@
 #include "scenario/fixture.hpp"
 #include "scenario/pattern.hpp"
 
+namespace re2 {
+class RE2;
+}
+
 namespace pop3 {
 
 struct BodyVerdict {
@@ -30,7 +34,12 @@ struct BodyVerdict {
 //   uid ID      a listing line has unique-id ID (after {var} substitution);
 //               binds uid.number
 //   no-uid ID   no listing line has unique-id ID
+//   capabilities  every line is a well-formed RFC 2449 capability line
 // Every check also binds body.octets and body.lines.
+// "body: any-line RE" (wanted) / "body: no-line RE": some line, or no line,
+// of the body matches the RE2 expression as a whole.
+BodyVerdict check_body_lines(const re2::RE2& regex, bool wanted, const Response& response);
+
 BodyVerdict check_body(const std::vector<std::string>& words, const Response& response, const Fixture& fixture,
                        Variables& vars);
 

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "client/body_checks.hpp"
+#include "util/sasl_plain.hpp"
 #include "client/check_eval.hpp"
 #include "client/login.hpp"
 #include "client/probes.hpp"
@@ -265,7 +266,8 @@ class Execution {
       fail(step, c, "no multi-line response has been received on this connection");
       return;
     }
-    BodyVerdict v = check_body(step.words, *r, fx_, vars_);
+    BodyVerdict v = step.regex ? check_body_lines(*step.regex, step.words[0] == "any-line", *r)
+                               : check_body(step.words, *r, fx_, vars_);
     if (!v.ok) fail(step, c, v.message, v.expected, v.actual);
   }
 
@@ -370,7 +372,7 @@ Variables initial_variables(const Account& account, const Fixture& fixture) {
   Variables v;
   v["user"] = account.user;
   v["pass"] = account.pass;
-  v["plain"] = base64_encode(std::string(1, '\0') + account.user + std::string(1, '\0') + account.pass);
+  for (auto& [name, message] : sasl_plain_messages(account.user, account.pass)) v[name] = message;
   v["fixture.count"] = std::to_string(fixture.messages.size());
   v["fixture.octets"] = std::to_string(fixture.octets());
   for (std::size_t i = 0; i < fixture.messages.size(); ++i)

@@ -16,6 +16,7 @@ enum class Fault {
   stat_counts_deleted,
   rset_keeps_deletions,
   unstable_uids,
+  positional_uids,
   renumber_after_dele,
   commit_on_drop,
   list_size_lf,
@@ -48,6 +49,11 @@ enum class Fault {
   fixed_apop_timestamp,
   auth_after_login,
   lenient_base64,
+  lenient_plain,
+  plain_in_clear,
+  bad_capa_line,
+  no_cram_md5,
+  cram_md5_initial_response,
   auth_case_sensitive,
   challenge_text,
   close_on_error,
@@ -77,6 +83,7 @@ enum class Fault {
   nul_stall,
   top_negative_crash,
   pipeline_first_only,
+  short_command_lines,
   crash_on,  // crash-on=KEYWORD
   count_
 };

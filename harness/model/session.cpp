@@ -5,7 +5,7 @@
 #include <string>
 
 #include "codec/multiline.hpp"
-#include "util/base64.hpp"
+#include "util/constant_time.hpp"
 #include "util/md5_hex.hpp"
 
 namespace pop3 {
@@ -18,13 +18,6 @@ unsigned mask(SessionState s) {
   if (s == SessionState::authorization) return kAuth;
   if (s == SessionState::transaction) return kTrans;
   return 0;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 std::size_t count_crlf(std::string_view s) {
@@ -74,6 +67,9 @@ Reply Session::multiline(std::string first, std::string_view body) const {
 std::string Session::shown_uid(const Message& m) const {
   std::string uid = m.uid;
   if (config_.faults.has(Fault::unstable_uids)) uid += "-" + std::to_string(session_number_);
+  if (config_.faults.has(Fault::positional_uids))
+    for (unsigned long i = 1; i <= maildrop_.total(); ++i)
+      if (maildrop_.message(i).uid == m.uid) uid = "position-" + std::to_string(i);
   if (config_.faults.has(Fault::uid_too_long)) uid = (uid + std::string(71, 'x')).substr(0, 71);
   if (config_.faults.has(Fault::uid_limits)) {
     // Characters that trouble clients which use unique-ids as file names or
@@ -153,7 +149,7 @@ Reply Session::line_too_long() const { return err("command line too long (RFC 24
 void Session::tls_started() {
   config_.tls_active = true;
   if (!config_.faults.has(Fault::stls_keeps_user)) user_.reset();
-  awaiting_sasl_ = false;
+  sasl_mechanism_.clear();
 }
 
 void Session::connection_lost() {
@@ -164,7 +160,7 @@ void Session::connection_lost() {
 }
 
 Reply Session::handle(std::string_view line) {
-  if (awaiting_sasl_) return sasl_response(line);
+  if (!sasl_mechanism_.empty()) return sasl_response(line);
   CommandLineError why;
   auto command = parse_command_line(line, &why);
   if (!command) return refuse("malformed command: " + why.reason);
@@ -198,8 +194,13 @@ Reply Session::capa(const CommandLine&) {
   // RFC 2449 #5: what AUTHORIZATION announces, TRANSACTION announces too
   // (USER and SASL are "announced states: both"); STLS is only permitted,
   // and so only listed, before login (RFC 2595 #4).
+  // RFC 2595 #6 and RFC 4616 #1: PLAIN is not advertised in the clear when
+  // TLS is to be had.
+  bool plain = config_.tls_active || !config_.stls_offered || f.has(Fault::plain_in_clear);
+  bool cram = !f.has(Fault::no_cram_md5);
   if (state_ == SessionState::authorization || !f.has(Fault::capa_forgets_after_login))
-    body += "USER\r\nSASL PLAIN\r\n";
+    body += std::string("USER\r\n") + (plain && cram ? "SASL PLAIN CRAM-MD5\r\n" : plain ? "SASL PLAIN\r\n" : cram ? "SASL CRAM-MD5\r\n" : "");
+  if (f.has(Fault::bad_capa_line)) body += "X-HARNESS.FAULT  two-spaces\r\n";
   if (state_ == SessionState::authorization) {
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
       body += "STLS\r\n";
@@ -238,41 +239,6 @@ Reply Session::apop(const CommandLine& c) {
   if (!secret || !constant_time_equal(md5_hex(config_.apop_timestamp + *secret), digest))
     return login_failed("[AUTH] authentication failed");
   return login(c.args[0]);
-}
-
-Reply Session::auth(const CommandLine& c) {
-  // RFC 5034 #4: AUTH only in the AUTHORIZATION state (the table lets it
-  // through in TRANSACTION for the fault alone).
-  if (state_ == SessionState::transaction)
-    return config_.faults.has(Fault::auth_after_login) ? ok("already authenticated") : refuse("already authenticated");
-  std::string mech = c.args[0];
-  if (!config_.faults.has(Fault::auth_case_sensitive))
-    for (auto& ch : mech) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (mech != "PLAIN") return err("unsupported SASL mechanism");
-  if (c.args.size() == 2) return sasl_response(c.args[1] == "=" ? std::string_view{} : std::string_view{c.args[1]});
-  awaiting_sasl_ = true;
-  return {config_.faults.has(Fault::challenge_text) ? "+ go ahead\r\n" : "+ \r\n"};
-}
-
-Reply Session::sasl_response(std::string_view line) {
-  awaiting_sasl_ = false;
-  if (line == "*") return err("authentication cancelled");
-  std::string lenient;
-  if (config_.faults.has(Fault::lenient_base64))
-    for (char ch : line)
-      if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '/' || ch == '=') lenient += ch;
-  auto decoded = base64_decode(config_.faults.has(Fault::lenient_base64) ? std::string_view{lenient} : line);
-  if (!decoded) return err("invalid base64");
-  // RFC 4616: [authzid] NUL authcid NUL passwd
-  std::size_t a = decoded->find('\0');
-  std::size_t b = a == std::string::npos ? a : decoded->find('\0', a + 1);
-  if (b == std::string::npos) return err("malformed PLAIN response");
-  std::string authzid = decoded->substr(0, a), authcid = decoded->substr(a + 1, b - a - 1);
-  std::string password = decoded->substr(b + 1);
-  if (!authzid.empty() && authzid != authcid) return err("[AUTH] authorization identity not permitted");
-  auto secret = store_.secret(authcid);
-  if (!secret || !constant_time_equal(*secret, password)) return login_failed("[AUTH] authentication failed");
-  return login(authcid);
 }
 
 Reply Session::login(const std::string& name) {

@@ -72,6 +72,8 @@ class Session {
   Reply rset(const CommandLine&);
 
   Reply sasl_response(std::string_view line);
+  Reply sasl_plain(std::string_view line);
+  Reply sasl_cram_md5(std::string_view line);
   Reply login(const std::string& user);
   // Resolves a message-number argument, or explains why it names no message.
   std::optional<unsigned long> message_arg(const std::string& arg, Reply& error) const;
@@ -99,7 +101,8 @@ class Session {
   std::optional<std::string> user_;  // from USER, awaiting PASS
   std::set<std::string> retrieved_;  // uids sent by RETR (the download-and-delete faults)
   std::string logged_in_;
-  bool awaiting_sasl_ = false;
+  std::string sasl_mechanism_;  // the AUTH under way, awaiting the client's response
+  std::string cram_challenge_;
   Maildrop maildrop_;
   unsigned long session_number_ = 0;  // makes unique-ids unstable under that fault
 };

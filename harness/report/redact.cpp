@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "util/base64.hpp"
+#include "util/sasl_plain.hpp"
 
 namespace pop3 {
 
@@ -16,7 +17,7 @@ Redactor Redactor::for_login(std::string_view user, std::string_view pass) {
 void Redactor::add_login(std::string_view user, std::string_view pass) {
   std::string u(user), p(pass);
   add_secret(p);
-  add_secret(base64_encode(std::string(1, '\0') + u + std::string(1, '\0') + p));
+  for (auto& [name, message] : sasl_plain_messages(user, pass)) add_secret(message);
   add_secret(base64_encode(u + std::string(1, '\0') + u + std::string(1, '\0') + p));
 }
 

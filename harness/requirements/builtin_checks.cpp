@@ -14,7 +14,7 @@ const std::vector<BuiltinCheck>& builtin_checks() {
       {B::line_ends, "every line ends with CRLF; only '.' CRLF ends a multi-line body", "run, prop, fuzz",
        {"1939-3-RESP-2", "1939-3-ML-1", "1939-3-ML-2"}},
       {B::status_line_length, "a status line (the greeting included) is at most 512 octets", "run, prop, fuzz",
-       {"1939-3-RESP-3", "2449-4-LEN-3"}},
+       {"1939-3-RESP-3", "2449-4-LEN-3", "2449-3-GRAM-2"}},
       {B::answers_each_command, "every command is answered within the deadline, the connection kept", "run, prop, fuzz",
        {"1939-5-RESP-1"}},
       {B::greeting, "a positive one-line greeting", "run, prop", {"1939-3-GREET-1", "1939-4-GREET-2"}},
@@ -44,12 +44,21 @@ const std::vector<BuiltinCheck>& builtin_checks() {
       // test's own premise (the session is over) and cites nothing.
       {B::client_nothing_after_quit, "auto: nothing after QUIT", "client role", {}},
       {B::client_well_formed, "auto: every command is well-formed", "client role",
-       {"1939-3-CMD-3", "1939-3-CMD-4", "1939-3-CMD-5", "2449-3-GRAM-1", "2449-4-LEN-4"}},
+       {"1939-3-CMD-2", "1939-3-CMD-3", "1939-3-CMD-4", "1939-3-CMD-5", "2449-3-GRAM-1", "2449-4-LEN-4"}},
       {B::client_pipelining, "auto: no pipelining unless PIPELINING is advertised", "client role", {"2449-6.6-PIPE-5"}},
       {B::client_injection, "auto: plaintext injected after +OK to STLS is not taken for a TLS response", "client role",
        {"2595-4-STLS-10"}},
       {B::client_credentials_after_stls, "auto: no credentials before STLS", "client role",
        {"2595-2.2-PRIV-2", "8314-5.2-MIN-1"}},
+      {B::client_login_sequence, "auto: PASS only right after +OK to USER; after a refused login, a new one or QUIT",
+       "client role", {"1939-7-USER-2", "1939-7-USER-3", "1939-4-RETRY-2"}},
+      {B::client_sasl, "auto: AUTH's initial response is base64 or '=', none without SASL in CAPA; '*' to a challenge that is not base64",
+       "client role", {"5034-4-IR-1", "5034-3-CAP-2", "5034-4-B64-2", "5034-4-B64-4"}},
+      {B::client_auth_needs_sasl, "auto: no AUTH unless CAPA lists SASL", "client role", {"5034-3-CAP-1"}},
+      {B::client_stls_rules, "auto: nothing after STLS until the handshake; no STLS after UTF8", "client role",
+       {"2595-4-STLS-4", "6856-2.1-UTF8-7"}},
+      {B::client_deletions_committed, "auto: a session that marked messages with DELE ends with QUIT", "client role",
+       {"1939-6-QUIT-5"}},
   };
   return checks;
 }

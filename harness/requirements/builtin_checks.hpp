@@ -36,6 +36,11 @@ enum class Builtin {
   client_pipelining,
   client_injection,
   client_credentials_after_stls,
+  client_login_sequence,  // PASS only after +OK to USER; after a refused login, a new one or QUIT
+  client_sasl,            // AUTH's initial response and the "*" cancellation (RFC 5034)
+  client_auth_needs_sasl, // no AUTH unless CAPA lists SASL
+  client_stls_rules,      // nothing after STLS before the handshake; no STLS after UTF8
+  client_deletions_committed,  // a session with messages marked by DELE ends with QUIT
 };
 
 struct BuiltinCheck {

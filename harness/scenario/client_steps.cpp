@@ -66,7 +66,18 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
   } else if (key == "body") {
     s.kind = Step::Kind::body;
     s.words = split_words(value);
-    check_body(at, s.words, col);
+    if (!s.words.empty() && (s.words[0] == "any-line" || s.words[0] == "no-line")) {
+      std::string_view re = value.substr(std::min(value.size(), value.find(s.words[0]) + s.words[0].size()));
+      while (!re.empty() && re.front() == ' ') re.remove_prefix(1);
+      RE2::Options options;
+      options.set_log_errors(false);
+      s.regex = std::make_shared<RE2>(std::string(re), options);
+      if (re.empty() || !s.regex->ok())
+        fail(at, col, "write 'body: " + s.words[0] + " RE' with a valid RE2 expression" +
+                          (re.empty() ? std::string() : ": " + s.regex->error()));
+    } else {
+      check_body(at, s.words, col);
+    }
   } else if (key == "check") {
     s.kind = Step::Kind::check;
     s.expression = parse_expression(at, value, col);
@@ -189,11 +200,11 @@ void Parser::check_body(const Where& at, const std::vector<std::string>& w, std:
              (w[0] == "top" && w.size() == 4 && is_num(w[1]) && w[2] == "message" && is_num(w[3])) ||
              (w[0] == "entries" && w.size() % 2 == 1 && numbered()) ||
              ((w[0] == "has" || w[0] == "lacks") && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
-             ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2));
+             ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2) || (w[0] == "capabilities" && w.size() == 1));
   if (!ok)
     fail(at, col,
          "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N [message K]', 'lines N', 'entries [N VALUE]...', "
-         "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID' or 'save NAME'");
+         "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID', 'capabilities', 'any-line RE', 'no-line RE' or 'save NAME'");
 }
 
 Expression Parser::parse_expression(const Where& at, std::string_view v, std::size_t col) {

@@ -69,7 +69,9 @@ std::optional<std::string> closest(std::string_view name, const std::vector<std:
 }
 
 Bindings::Bindings() {
-  for (const char* n : {"user", "pass", "plain", "apop", "fixture.count", "fixture.octets"}) bound_.insert(n);
+  for (const char* n : {"user", "pass", "plain", "apop", "fixture.count", "fixture.octets", "plain.as-postmaster",
+                        "plain.authzid-soft-hyphen", "plain.empty-authcid", "plain.nul-in-password"})
+    bound_.insert(n);
 }
 
 bool Bindings::has(const std::string& name) const {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "codec/command_line.hpp"
+#include "server/client_protocol_checks.hpp"
 #include "net/transcript.hpp"
 
 namespace pop3 {
@@ -72,6 +73,11 @@ AutoCheck well_formed(const ClientRun& run, const Redactor& redactor) {
   AutoCheck c{"auto: every command is well-formed", Severity::must, "rfc2449#4", Builtin::client_well_formed};
   bool continuation = false;
   for (const auto& e : run.events) {
+    if (e.kind == ServerEvent::Kind::unterminated) {
+      c.violation = Violation{"the client ended a command line with LF alone, not CRLF (RFC 1939 #3)", "KEYWORD [ARG ...] CRLF",
+                              escape_bytes(redactor.apply(e.line), 200)};
+      break;
+    }
     if (e.kind == ServerEvent::Kind::overlong) {
       c.violation = Violation{"the client sent a command line over 255 octets (CRLF included)", "at most 255 octets",
                               escape_bytes(redactor.apply(e.line), 80) + "..."};
@@ -93,18 +99,13 @@ AutoCheck well_formed(const ClientRun& run, const Redactor& redactor) {
   return c;
 }
 
-bool lists_pipelining(const std::string& capa_reply) {
-  return capa_reply.starts_with("+OK") && (capa_reply.find("\r\nPIPELINING\r\n") != std::string::npos ||
-                                           capa_reply.find("\r\nPIPELINING ") != std::string::npos);
-}
-
 // RFC 2449 #6.6: only a server that lists PIPELINING may be sent several
 // commands without waiting for each response.
 AutoCheck pipelining(const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
   AutoCheck c{"auto: no pipelining unless PIPELINING is advertised", Severity::must, "rfc2449#6.6", Builtin::client_pipelining};
   std::set<unsigned long> allowed;
   for (const auto* e : commands) {
-    if (line_keyword(e->line) == "CAPA" && lists_pipelining(e->reply)) allowed.insert(e->connection);
+    if (line_keyword(e->line) == "CAPA" && capa_lists(e->reply, "PIPELINING")) allowed.insert(e->connection);
     if (e->pipelined && !allowed.contains(e->connection)) {
       c.violation = Violation{"the client pipelined a command the server did not allow", "wait for each response",
                               redactor.command(e->line) + " (sent with the previous command)"};
@@ -150,6 +151,7 @@ std::vector<AutoCheck> automatic_checks(const Scenario& scenario, const ClientRu
                                    pipelining(commands, redactor)};
   if (scenario.inject) checks.push_back(injection(run, redactor));
   if (scenario.tls == "stls") checks.push_back(credentials_after_stls(commands, redactor));
+  for (auto& c : protocol_checks(scenario, run, commands, redactor)) checks.push_back(std::move(c));
   return checks;
 }
 

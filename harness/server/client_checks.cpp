@@ -118,6 +118,13 @@ class Judge {
         case ServerEvent::Kind::after_quit:
           out += conn + "-- after QUIT the client also sent: " + escape_bytes(e.line, 200) + "\n";
           break;
+        case ServerEvent::Kind::after_stls:
+          out += conn + "-- after STLS, before the handshake, the client sent: " + escape_bytes(redactor_.apply(e.line), 200) +
+                 "   (discarded)\n";
+          break;
+        case ServerEvent::Kind::unterminated:
+          out += conn + "-- left without CRLF when the connection closed: " + escape_bytes(redactor_.apply(e.line), 200) + "\n";
+          break;
         case ServerEvent::Kind::command: {
           // A SASL response is credentials (AUTH PLAIN's is the password in base64): never shown.
           std::string line = sasl ? std::string("*** (a SASL response)") : redactor_.command(e.line);

@@ -19,7 +19,10 @@ struct ServerEvent {
   // early: the client sent its next command, or closed, while the answer to
   // its first command inside TLS was held back, so it took something else
   // (plaintext injected before the handshake) for that answer.
-  enum class Kind { connected, command, overlong, after_quit, early, closed } kind;
+  // after_stls: plaintext the client sent after STLS, before the handshake;
+  // unterminated: bytes left when the connection closed that hold an LF
+  // without its CR (a command ended by LF alone), up to that LF.
+  enum class Kind { connected, command, overlong, after_quit, early, after_stls, unterminated, closed } kind;
   unsigned long connection = 0;
   // The client's line (command), the start of a line over the limit
   // (overlong, refused with -ERR), or bytes left after QUIT.

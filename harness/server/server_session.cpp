@@ -82,6 +82,12 @@ asio::awaitable<void> ServerSession::run() {
   } catch (const std::exception&) {
     // Timeouts, resets, failed handshakes and an abort end the session like a drop.
   }
+  std::string_view left = framer_.pending();
+  for (std::size_t lf = left.find('\n'); lf != std::string_view::npos; lf = left.find('\n', lf + 1))
+    if (lf == 0 || left[lf - 1] != '\r') {
+      observe(ServerEvent::Kind::unterminated, std::string(left.substr(0, std::min<std::size_t>(lf + 1, 80))));
+      break;
+    }
   session_.connection_lost();
   conn_.close();
   observe(ServerEvent::Kind::closed);
@@ -112,6 +118,11 @@ asio::awaitable<bool> ServerSession::answer_lines() {
         if (parsed && parsed->args.size() == 2 && parsed->args[1].starts_with("-")) crash("top-negative-crash", *line);
       }
       if (faults_.has(Fault::crash_on) && keyword == faults_.crash_keyword()) crash("crash-on", *line);
+      if (faults_.has(Fault::short_command_lines) && line->size() > kShortCommandLine) {
+        if (!co_await answer(line->substr(0, kShortCommandLine), same_read)) co_return false;
+        line->erase(0, kShortCommandLine);
+        same_read = true;
+      }
       if (line->size() + 2 > limits::kCommandLine) {
         co_await conn_.write(session_.line_too_long().bytes, options_.io_timeout);
         continue;
@@ -172,7 +183,7 @@ asio::awaitable<bool> ServerSession::after_reply(const std::string&, const Reply
     co_return false;
   }
   if (reply.close) {
-    if (!framer_.pending().empty()) observe(ServerEvent::Kind::after_quit, std::string(framer_.pending()));
+    if (!framer_.pending().empty()) observe(ServerEvent::Kind::after_quit, framer_.take_pending());
     co_return false;
   }
   if (!reply.start_tls) co_return true;
@@ -186,8 +197,10 @@ asio::awaitable<void> ServerSession::upgrade(bool inject_separately) {
   // never protected, so it is dropped, not executed inside TLS.
   if (!faults_.has(Fault::stls_injection)) {
     std::string injected = framer_.take_pending();
-    if (!injected.empty())
+    if (!injected.empty()) {
       conn_.transcript().note("discarded " + std::to_string(injected.size()) + " plaintext octets sent after STLS");
+      observe(ServerEvent::Kind::after_stls, injected.substr(0, 80));
+    }
   }
   if (inject_separately) co_await conn_.write(options_.script->inject->bytes, options_.io_timeout);
   if (faults_.has(Fault::stls_no_handshake)) {

@@ -45,6 +45,7 @@ class ServerSession {
   std::string line_ending(std::string_view bytes) const;
 
   static constexpr std::size_t kCrashLineOctets = 300;
+  static constexpr std::size_t kShortCommandLine = 128;  // short-command-lines
   Connection conn_;
   const ServerOptions& options_;
   const FaultSet& faults_;

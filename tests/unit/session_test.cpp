@@ -161,7 +161,35 @@ TEST_F(SessionTest, SaslCancelAndGarbageAreRefused) {
   EXPECT_TRUE(err(send(s, "*")));
   send(s, "AUTH PLAIN");
   EXPECT_TRUE(err(send(s, "!!!")));
-  EXPECT_TRUE(err(send(s, "AUTH CRAM-MD5")));
+  EXPECT_TRUE(err(send(s, "AUTH X-UNKNOWN")));
+}
+
+// RFC 4616 #2: the account's own password does not make these acceptable.
+TEST_F(SessionTest, SaslPlainRefusesAnotherAuthzidAnEmptyAuthcidAndTrailingNul) {
+  for (std::string message : {std::string("bob\0alice\0secret", 17), std::string("alice\0\0secret", 14),
+                              std::string("\0alice\0secret\0x", 15)}) {
+    Session s({}, store);
+    EXPECT_TRUE(err(send(s, "AUTH PLAIN " + base64_encode(message)))) << message.size();
+    EXPECT_TRUE(err(send(s, "STAT")));
+  }
+}
+
+// RFC 2195 #2 (the example's key and challenge); RFC 5034 #4: CRAM-MD5 has
+// the server speak first, so an initial response is refused.
+TEST_F(SessionTest, CramMd5ChecksTheHmacOfItsOwnChallenge) {
+  EXPECT_EQ(hmac_md5_hex("tanstaaftanstaaf", "<1896.697170952@postoffice.reston.mci.net>"),
+            "b913a602c7eda7a495b4e6e7334d3890");
+  Session s({}, store);
+  EXPECT_TRUE(err(send(s, "AUTH CRAM-MD5 dGVzdA==")));
+  std::string challenge = send(s, "AUTH CRAM-MD5");
+  ASSERT_TRUE(challenge.starts_with("+ ") && challenge.ends_with("\r\n"));
+  auto stamp = base64_decode(std::string_view(challenge).substr(2, challenge.size() - 4));
+  ASSERT_TRUE(stamp && stamp->starts_with("<") && stamp->ends_with(">"));
+  EXPECT_TRUE(err(send(s, base64_encode("alice " + hmac_md5_hex("wrong", *stamp)))));
+  send(s, "AUTH CRAM-MD5");
+  EXPECT_TRUE(err(send(s, base64_encode("alice " + hmac_md5_hex("secret", *stamp))))) << "a challenge is used once";
+  stamp = base64_decode(std::string_view(challenge = send(s, "AUTH CRAM-MD5")).substr(2, challenge.size() - 4));
+  EXPECT_TRUE(ok(send(s, base64_encode("alice " + hmac_md5_hex("secret", *stamp)))));
 }
 
 TEST_F(SessionTest, StlsOnlyWhenOfferedAndNotTwice) {
@@ -183,10 +211,22 @@ TEST_F(SessionTest, StlsOnlyWhenOfferedAndNotTwice) {
 TEST_F(SessionTest, CapaListsTheRfc2449Capabilities) {
   Session s({}, store);
   std::string capa = send(s, "CAPA");
-  for (auto tag : {"TOP\r\n", "UIDL\r\n", "USER\r\n", "RESP-CODES\r\n", "PIPELINING\r\n", "SASL PLAIN\r\n",
-                   "IMPLEMENTATION "})
+  for (auto tag : {"TOP\r\n", "UIDL\r\n", "USER\r\n", "RESP-CODES\r\n", "PIPELINING\r\n",
+                   "SASL PLAIN CRAM-MD5\r\n", "IMPLEMENTATION "})
     EXPECT_NE(capa.find(tag), std::string::npos) << tag;
   EXPECT_TRUE(capa.ends_with("\r\n.\r\n"));
+}
+
+// RFC 2595 #6, RFC 4616 #1: no PLAIN in the clear while TLS is to be had.
+TEST_F(SessionTest, PlainIsListedOnlyOnceTlsIsActiveWhenStlsIsOffered) {
+  SessionConfig cfg;
+  cfg.stls_offered = true;
+  Session s(cfg, store);
+  std::string capa = send(s, "CAPA");
+  EXPECT_NE(capa.find("SASL CRAM-MD5\r\n"), std::string::npos) << capa;
+  s.handle("STLS");
+  s.tls_started();
+  EXPECT_NE(send(s, "CAPA").find("SASL PLAIN CRAM-MD5\r\n"), std::string::npos);
 }
 
 // RFC 2449 #5: what AUTHORIZATION announces, TRANSACTION announces too (USER
@@ -196,7 +236,7 @@ TEST_F(SessionTest, CapaAfterLoginKeepsUserAndSasl) {
   Session s({}, store);
   login(s);
   std::string capa = send(s, "CAPA");
-  for (auto tag : {"USER\r\n", "SASL PLAIN\r\n", "TOP\r\n", "UIDL\r\n"}) EXPECT_NE(capa.find(tag), std::string::npos) << tag;
+  for (auto tag : {"USER\r\n", "SASL PLAIN CRAM-MD5\r\n", "TOP\r\n", "UIDL\r\n"}) EXPECT_NE(capa.find(tag), std::string::npos) << tag;
   EXPECT_EQ(capa.find("STLS"), std::string::npos);
 }
 
