@@ -98,6 +98,12 @@ TestCredentials make_test_credentials(TestCert kind) {
     case TestCert::wrong_host:
       leaf = issue("wrong-host.invalid", "DNS:wrong-host.invalid", false, -3600, 7 * kDay, &ca);
       break;
+    case TestCert::san_not_cn: leaf = issue("localhost", "DNS:wrong-host.invalid", false, -3600, 7 * kDay, &ca); break;
+    case TestCert::upper_case_name: leaf = issue("LOCALHOST", "DNS:LOCALHOST", false, -3600, 7 * kDay, &ca); break;
+    case TestCert::wildcard_only: leaf = issue("*.localhost", "DNS:*.localhost", false, -3600, 7 * kDay, &ca); break;
+    case TestCert::many_names:
+      leaf = issue("a.invalid", "DNS:a.invalid,DNS:localhost,DNS:b.invalid", false, -3600, 7 * kDay, &ca);
+      break;
     case TestCert::unknown_ca: {
       Issued other = issue("pop3-harness untrusted CA", nullptr, true, -kDay, 30 * kDay, nullptr);
       leaf = issue("localhost", kNames, false, -3600, 7 * kDay, &other);

@@ -12,6 +12,11 @@ enum class TestCert {
   self_signed,  // right names, signed by its own key
   unknown_ca,   // issued by a CA the client was not told to trust
   wrong_host,   // issued by the test CA for wrong-host.invalid only
+  // RFC 2595 #2.4 name matching, for a client that dials "localhost":
+  san_not_cn,       // CN=localhost, but the dNSName is wrong-host.invalid (the SAN decides)
+  upper_case_name,  // dNSName LOCALHOST (matching is case-insensitive)
+  wildcard_only,    // dNSName *.localhost (does not match localhost itself)
+  many_names,       // dNSNames a.invalid, localhost, b.invalid (any one matches)
 };
 
 struct TestCredentials {

@@ -97,6 +97,12 @@ ServerTls make_server_tls(const std::string& cert_file, const std::string& key_f
   return out;
 }
 
+void only_version(ssl::context& ctx, int version) {
+  if (version < TLS1_2_VERSION) allow_legacy(ctx);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), version);
+  SSL_CTX_set_max_proto_version(ctx.native_handle(), version);
+}
+
 ServerTls make_test_server_tls(TestCert cert, bool legacy_versions) {
   TestCredentials creds = make_test_credentials(cert);
   ServerTls out{server_context(legacy_versions), creds.ca_pem};

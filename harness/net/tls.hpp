@@ -37,5 +37,8 @@ struct ServerTls {
 };
 ServerTls make_server_tls(const std::string& cert_file, const std::string& key_file, bool legacy_versions = false);
 ServerTls make_test_server_tls(TestCert cert = TestCert::good, bool legacy_versions = false);
+// Makes a server context speak one protocol version alone (TLS1_VERSION ...
+// TLS1_3_VERSION), at the security level that version needs.
+void only_version(boost::asio::ssl::context& ctx, int version);
 
 }  // namespace pop3

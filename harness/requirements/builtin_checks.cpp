@@ -57,6 +57,8 @@ const std::vector<BuiltinCheck>& builtin_checks() {
       {B::client_auth_needs_sasl, "auto: no AUTH unless CAPA lists SASL", "client role", {"5034-3-CAP-1"}},
       {B::client_stls_rules, "auto: nothing after STLS until the handshake; no STLS after UTF8", "client role",
        {"2595-4-STLS-4", "6856-2.1-UTF8-7"}},
+      {B::client_argument_length, "auto: arguments of at most 40 characters unless CAPA was answered", "client role",
+       {"1939-3-CMD-6"}},
       {B::client_deletions_committed, "auto: a session that marked messages with DELE ends with QUIT", "client role",
        {"1939-6-QUIT-5"}},
   };

@@ -41,6 +41,7 @@ enum class Builtin {
   client_auth_needs_sasl, // no AUTH unless CAPA lists SASL
   client_stls_rules,      // nothing after STLS before the handshake; no STLS after UTF8
   client_deletions_committed,  // a session with messages marked by DELE ends with QUIT
+  client_argument_length,      // arguments of 40 characters at most to a server that did not answer CAPA
 };
 
 struct BuiltinCheck {

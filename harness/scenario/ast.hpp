@@ -108,7 +108,7 @@ struct Scenario {
   // Server role ("role: server"): the harness is the server, a client command
   // is the peer. The scripted server is the reference server plus these.
   bool server_role = false;
-  std::string tls = "none";  // none, stls or implicit: how the server listens, {tls} for the client
+  std::string tls = "none";  // none, stls, implicit or stls-offered: how the server listens, {tls} for the client
   // Client role: "connect: plain" or "implicit" opens a bare TCP connection to
   // that endpoint of the target and leaves TLS to the scenario's 'tls:' steps;
   // empty: the run's --tls mode, with TLS set up before the first step.
@@ -128,6 +128,12 @@ struct Scenario {
   // The server's certificate ("certificate: good|self-signed|unknown-ca|wrong-host|expired");
   // {cafile} always holds the test CA.
   std::string certificate = "good";
+  // The name the client is told to dial ({host}: "127.0.0.1", or "localhost"
+  // for the certificate name-matching scenarios), and the TLS versions the
+  // server speaks ("tls-versions: 1.2" alone, or "1.0" alone; empty: 1.2
+  // and later).
+  std::string host = "127.0.0.1";
+  std::string tls_versions;
   // "inject: same-segment|separate-segment BYTES": forged plaintext the server
   // sends right after +OK to STLS, before its handshake (response injection).
   struct Injection {

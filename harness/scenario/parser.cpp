@@ -165,7 +165,10 @@ bool Parser::header(const Where& at, const std::string& key, std::string_view va
     if (value != "server" && value != "client") fail(at, col, "role must be 'client' (the default) or 'server'");
     sc_.server_role = value == "server";
   } else if (key == "tls" && sc_.server_role) {  // in a client-role scenario, 'tls:' is a step
-    if (value != "none" && value != "stls" && value != "implicit") fail(at, col, "tls must be none, stls or implicit");
+    // stls-offered: the server offers STLS, but the client is not told to use
+    // TLS ({tls} is none): what does it do when TLS is to be had?
+    if (value != "none" && value != "stls" && value != "implicit" && value != "stls-offered")
+      fail(at, col, "tls must be none, stls, implicit or stls-offered");
     sc_.tls = value;
   } else if (key == "connect") {
     if (value != "plain" && value != "implicit") fail(at, col, "connect must be plain or implicit");

@@ -40,9 +40,22 @@ bool Parser::server_step(const Where& at, const std::string& key, std::string_vi
     sc_.faults.emplace_back(value);
     in_override_ = false;
   } else if (key == "certificate") {
-    if (value != "good" && value != "self-signed" && value != "unknown-ca" && value != "wrong-host" && value != "expired")
-      fail(at, col, "certificate must be good, self-signed, unknown-ca, wrong-host or expired");
+    bool known = false;
+    for (const char* k : {"good", "self-signed", "unknown-ca", "wrong-host", "expired", "san-not-cn", "upper-case-name",
+                          "wildcard-only", "many-names"})
+      known |= value == k;
+    if (!known)
+      fail(at, col, "certificate must be good, self-signed, unknown-ca, wrong-host, expired, san-not-cn, "
+                    "upper-case-name, wildcard-only or many-names");
     sc_.certificate = value;
+    in_override_ = false;
+  } else if (key == "host") {
+    if (value != "127.0.0.1" && value != "localhost") fail(at, col, "host must be 127.0.0.1 or localhost");
+    sc_.host = value;
+    in_override_ = false;
+  } else if (key == "tls-versions") {
+    if (value != "1.2" && value != "1.0") fail(at, col, "tls-versions must be 1.2 (that alone) or 1.0 (that alone)");
+    sc_.tls_versions = value;
     in_override_ = false;
   } else if (key == "inject") {
     std::size_t space = value.find(' ');
@@ -69,8 +82,8 @@ bool Parser::server_step(const Where& at, const std::string& key, std::string_vi
     server_expect(at, value, col);
     in_override_ = false;
   } else {
-    fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, certificate, inject, on, S, "
-                "SEND, expect, run, deliver, use, severity, rfc)");
+    fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, certificate, host, "
+                "tls-versions, inject, on, S, SEND, expect, run, deliver, use, severity, rfc)");
   }
   return true;
 }

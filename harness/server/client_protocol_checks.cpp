@@ -220,6 +220,32 @@ AutoCheck deletions_committed(const Scenario& scenario, const std::vector<const 
   return c;
 }
 
+// RFC 1939 #3: "Each argument may be up to 40 characters long." RFC 2449 #4
+// raised the limit to a 255-octet command line for servers that answer CAPA;
+// to one that did not (on this connection), the old limit holds. SASL
+// responses are no commands.
+AutoCheck argument_length(const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
+  AutoCheck c{"auto: arguments of at most 40 characters unless CAPA was answered", Severity::must, "rfc1939#3",
+              Builtin::client_argument_length};
+  std::map<unsigned long, bool> capa;
+  bool in_sasl = false;
+  for (const auto* e : commands) {
+    bool answers_challenge = std::exchange(in_sasl, challenge(e->reply));
+    if (answers_challenge) continue;
+    if (line_keyword(e->line) == "CAPA" && e->reply.starts_with("+OK")) capa[e->connection] = true;
+    auto parsed = parse_command_line(e->line);
+    if (!parsed || capa[e->connection]) continue;
+    for (const auto& arg : parsed->args)
+      if (arg.size() > 40) {
+        c.violation = Violation{"an argument of " + std::to_string(arg.size()) +
+                                    " characters to a server that did not answer CAPA (RFC 1939 #3: up to 40)",
+                                "arguments of at most 40 characters", escape_bytes(redactor.command(e->line), 200)};
+        return c;
+      }
+  }
+  return c;
+}
+
 }  // namespace
 
 bool capa_lists(std::string_view reply, std::string_view tag) {
@@ -241,8 +267,9 @@ bool capa_lists(std::string_view reply, std::string_view tag) {
 std::vector<AutoCheck> protocol_checks(const Scenario& scenario, const ClientRun& run,
                                        const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
   std::vector<AutoCheck> checks = {login_sequence(commands, redactor), sasl(commands, redactor),
-                                   auth_needs_sasl(commands, redactor), deletions_committed(scenario, commands)};
-  if (scenario.tls == "stls") checks.push_back(stls_rules(run, redactor));
+                                   auth_needs_sasl(commands, redactor), deletions_committed(scenario, commands),
+                                   argument_length(commands, redactor)};
+  if (scenario.tls == "stls" || scenario.tls == "stls-offered") checks.push_back(stls_rules(run, redactor));
   return checks;
 }
 

@@ -69,8 +69,16 @@ TestCert test_cert(const Scenario& sc, const FaultSet& faults) {
   if (sc.certificate == "self-signed") return TestCert::self_signed;
   if (sc.certificate == "unknown-ca") return TestCert::unknown_ca;
   if (sc.certificate == "wrong-host") return TestCert::wrong_host;
+  if (sc.certificate == "san-not-cn") return TestCert::san_not_cn;
+  if (sc.certificate == "upper-case-name") return TestCert::upper_case_name;
+  if (sc.certificate == "wildcard-only") return TestCert::wildcard_only;
+  if (sc.certificate == "many-names") return TestCert::many_names;
   return TestCert::good;
 }
+
+// What the client is told ({tls}): with "tls: stls-offered" the server offers
+// STLS and the client is not asked to use it.
+std::string client_tls(const Scenario& sc) { return sc.tls == "stls-offered" ? "none" : sc.tls; }
 
 // How long the first answer inside TLS waits when plaintext was injected: a
 // client that took the injection for it sends its next command within
@@ -121,6 +129,8 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     for (const auto& name : sc.faults) so.faults.add(*parse_fault_spec(name));
     if (sc.tls != "none") {
       ServerTls tls = make_test_server_tls(test_cert(sc, so.faults), so.faults.has(Fault::tls_1_0));
+      if (sc.tls_versions == "1.2") only_version(*tls.context, TLS1_2_VERSION);
+      if (sc.tls_versions == "1.0") only_version(*tls.context, TLS1_VERSION);
       std::ofstream(cafile) << tls.ca_pem;
       so.tls = tls.context;
       so.implicit_tls = sc.tls == "implicit";
@@ -148,13 +158,13 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
   }
 
   std::string keep = sc.keep ? "yes" : "no";
-  std::map<std::string, std::string> values{{"host", "127.0.0.1"}, {"port", std::to_string(state->server->port())},
-                                            {"user", user}, {"pass", pass}, {"tls", sc.tls},
+  std::map<std::string, std::string> values{{"host", sc.host}, {"port", std::to_string(state->server->port())},
+                                            {"user", user}, {"pass", pass}, {"tls", client_tls(sc)},
                                             {"cafile", cafile}, {"outdir", outdir}, {"keep", keep},
                                             {"statedir", statedir}};
   std::string command = expand_client_command(client.command, values);
-  std::map<std::string, std::string> env{{"POP3_HOST", "127.0.0.1"}, {"POP3_PORT", values["port"]},
-                                         {"POP3_USER", user}, {"POP3_PASS", pass}, {"POP3_TLS", sc.tls},
+  std::map<std::string, std::string> env{{"POP3_HOST", sc.host}, {"POP3_PORT", values["port"]},
+                                         {"POP3_USER", user}, {"POP3_PASS", pass}, {"POP3_TLS", client_tls(sc)},
                                          {"POP3_CAFILE", cafile}, {"POP3_OUTDIR", outdir}, {"POP3_KEEP", keep},
                                          {"POP3_STATEDIR", statedir}};
   std::vector<ClientRun> runs;

@@ -41,8 +41,8 @@ known_only fetchmail "$clients/fetchmail_client.sh {host} {port} {user} {tls} {c
 rc=$?
 grep -q "the client never connected to the server: it exited 0: check --client-cmd" "$tmp/out" && ! grep -q "<failure" "$tmp/never.xml"
 verdict "a client command that never connects: said once, exit $rc, no verdict" $(( (rc == 3 ? 0 : 1) + $? ))
-caught() {  # WHAT SCENARIO COMMAND FINDING: the run fails (exit 1) with FINDING
-  "$bin" run "$root/scenarios/clients" --filter "clients/$2" --client-cmd "$3" --junit "$tmp/caught.xml" \
+caught() {  # WHAT SCENARIO COMMAND FINDING [run options]: the run fails (exit 1) with FINDING
+  "$bin" run "$root/scenarios/clients" --filter "clients/$2" --client-cmd "$3" --junit "$tmp/caught.xml" "${@:5}" \
     >"$tmp/out" 2>&1
   local rc=$?
   grep -q "$4" "$tmp/out"
@@ -159,6 +159,10 @@ elif mode == "stat-after-refused-pass":
 elif mode == "dele-without-quit":
     cmd("USER " + user); cmd("PASS " + password); cmd("DELE 1")
     s.close(); sys.exit(0)
+elif mode == "long-argument":
+    cmd("USER " + "u" * 41)
+elif mode == "plain-in-clear":
+    cmd("AUTH PLAIN " + plain)
 elif mode == "lf-only":
     s.sendall(b"CAPA\n")
     s.settimeout(1)
@@ -188,6 +192,10 @@ caught "a client that goes on with STAT after a refused PASS" pass-refused \
   "$rude stat-after-refused-pass {host} {port} {user} {cafile}" "after a refused login the client sent STAT"
 caught "a client that marks a message with DELE and drops the connection" retrieve-basic \
   "$rude dele-without-quit {host} {port} {user} {cafile}" "then ended the session without QUIT"
+caught "a client that sends a 41-character argument to a server it did not ask CAPA" retrieve-basic \
+  "$rude long-argument {host} {port} {user} {cafile}" "an argument of 41 characters"
+caught "a client that logs in with SASL PLAIN in the clear (--strict)" plain-without-tls \
+  "$rude plain-in-clear {host} {port} {user} {cafile}" "the client sent what it must not" --strict
 caught "a client that ends its commands with LF alone" retrieve-basic \
   "$rude lf-only {host} {port} {user} {cafile}" "LF alone, not CRLF"
 caught "a client that sends an initial response when CAPA lists no SASL" capa-without-sasl \
@@ -198,6 +206,31 @@ caught "a client that pipelines a command after STLS" tls/capa-after-stls \
   "$rude stls-pipelined {host} {port} {user} {cafile}" "sent more after STLS"
 caught "a client that sends STLS after UTF8" tls/capa-after-stls \
   "$rude utf8-then-stls {host} {port} {user} {cafile}" "STLS after UTF8"
+
+# Clients that connect where they must not: one that checks the chain but not
+# the host name, one that accepts TLS 1.0 (implicit TLS, then USER).
+cat > "$tmp/tls_lax.py" <<'PY'
+import socket, ssl, sys
+mode, host, port, user, tls, cafile = sys.argv[1:7]
+s = socket.create_connection((host, int(port)), timeout=10)
+if tls == "implicit":
+    context = ssl.create_default_context(cafile=cafile)
+    if mode == "no-hostname":
+        context.check_hostname = False
+    if mode == "legacy":
+        context.minimum_version = ssl.TLSVersion.TLSv1
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    s = context.wrap_socket(s, server_hostname=host)
+f = s.makefile("rb")
+f.readline()
+s.sendall(f"USER {user}\r\n".encode()); f.readline()
+s.sendall(b"QUIT\r\n"); f.readline()
+PY
+tls_lax="/usr/bin/python3 $tmp/tls_lax.py"
+caught "a client that does not match the host name" tls/name-wildcard-only \
+  "$tls_lax no-hostname {host} {port} {user} {tls} {cafile}" "the client sent what it must not"
+caught "a client that accepts TLS 1.0" tls/tls10-only \
+  "$tls_lax legacy {host} {port} {user} {tls} {cafile}" "the client sent what it must not"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

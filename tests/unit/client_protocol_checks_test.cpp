@@ -132,3 +132,14 @@ TEST(WellFormed, ACommandEndedByLfAloneIsCaught) {
   EXPECT_EQ(outcome(sc, {{ServerEvent::Kind::unterminated, 1, "CAPA\n", "", false, false}}, "well-formed"),
             Outcome::failed);
 }
+
+// RFC 1939 #3's 40-character arguments bind until CAPA is answered (RFC 2449 #4).
+TEST(ArgumentLength, FortyCharactersUnlessCapaWasAnswered) {
+  auto sc = scenario();
+  const char* label = "at most 40 characters";
+  std::string long_name = "USER " + std::string(41, 'u');
+  EXPECT_EQ(outcome(sc, {command("USER " + std::string(40, 'u'))}, label), Outcome::passed);
+  EXPECT_EQ(outcome(sc, {command(long_name)}, label), Outcome::failed);
+  EXPECT_EQ(outcome(sc, {command("CAPA", "+OK\r\nUSER\r\n.\r\n"), command(long_name)}, label), Outcome::passed);
+  EXPECT_EQ(outcome(sc, {command("CAPA", "-ERR\r\n"), command(long_name)}, label), Outcome::failed);
+}
