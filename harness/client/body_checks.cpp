@@ -152,11 +152,16 @@ BodyVerdict top_body(const std::vector<std::string>& w, std::string_view text, c
              escape_bytes(text, 200));
 }
 
-// A capability-style line: the words, alone or followed by arguments.
-BodyVerdict has_line(const std::vector<std::string>& w, const Response& r) {
+// A capability-style line: the words (after {var} substitution), alone or
+// followed by arguments.
+BodyVerdict has_line(const std::vector<std::string>& w, const Response& r, const Variables& vars) {
   bool has = w[0] == "has";
   std::string want;
-  for (std::size_t i = 1; i < w.size(); ++i) want += (i > 1 ? " " : "") + upper(w[i]);
+  try {
+    for (std::size_t i = 1; i < w.size(); ++i) want += (i > 1 ? " " : "") + upper(substitute(w[i], vars));
+  } catch (const PatternError& e) {
+    return bad(e.what());
+  }
   bool found = false;
   for (std::size_t i = 0; i < r.body.lines(); ++i) {
     std::string u = upper(std::string(r.body.line(i)));
@@ -219,18 +224,24 @@ BodyVerdict capability_lines(const Response& r) {
 
 }  // namespace
 
-BodyVerdict check_body_lines(const re2::RE2& regex, bool wanted, const Response& r) {
+BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Response& r) {
   if (!r.body.held()) return bad("the body was too large to hold for a line check");
   std::string all;
+  bool wanted = rule == LineRule::any;
   for (std::size_t i = 0; i < r.body.lines(); ++i) {
     std::string_view line = r.body.line(i);
     bool match = re2::RE2::FullMatch(re2::StringPiece(line.data(), line.size()), regex);
+    if (rule == LineRule::every) {
+      if (!match) return bad("body line " + std::to_string(i + 1) + " does not match", regex.pattern(), escape_bytes(line, 200));
+      continue;
+    }
     if (match && !wanted) return bad("body line " + std::to_string(i + 1) + " matches", "no line matching " + regex.pattern(),
                                      escape_bytes(line, 200));
     if (match) return {};
     if (all.size() < 4096) all += std::string(line) + "; ";
   }
   if (wanted) return bad("no body line matches", regex.pattern(), escape_bytes(all, 400));
+  if (rule == LineRule::every && r.body.lines() == 0) return bad("the body has no line", regex.pattern(), "(empty)");
   return {};
 }
 
@@ -250,9 +261,17 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
     if (std::to_string(r.body.lines()) != w[1]) return bad("wrong number of lines", w[1], std::to_string(r.body.lines()));
     return {};
   }
-  if (kind == "has" || kind == "lacks") return has_line(w, r);
+  if (kind == "has" || kind == "lacks") return has_line(w, r, vars);
   if (kind == "uid" || kind == "no-uid") return uid_line(w, r, vars);
   if (kind == "capabilities") return capability_lines(r);
+  if (kind == "ascii") {
+    std::string_view text = r.body.text();
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (static_cast<unsigned char>(text[i]) >= 0x80)
+        return bad("octet " + std::to_string(i) + " is outside ASCII", "ASCII only",
+                   escape_bytes(text.substr(i > 40 ? i - 40 : 0, 120)));
+    return {};
+  }
   return bad("unknown body check '" + kind + "'");
 }
 

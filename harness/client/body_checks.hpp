@@ -35,10 +35,13 @@ struct BodyVerdict {
 //               binds uid.number
 //   no-uid ID   no listing line has unique-id ID
 //   capabilities  every line is a well-formed RFC 2449 capability line
+//   ascii       every octet is ASCII (RFC 6856 #2.1, outside UTF-8 mode)
 // Every check also binds body.octets and body.lines.
-// "body: any-line RE" (wanted) / "body: no-line RE": some line, or no line,
-// of the body matches the RE2 expression as a whole.
-BodyVerdict check_body_lines(const re2::RE2& regex, bool wanted, const Response& response);
+// "body: any-line RE" / "no-line RE" / "every-line RE": some line, no line,
+// or every line (and at least one) of the body matches the RE2 expression
+// as a whole.
+enum class LineRule { any, none, every };
+BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Response& response);
 
 BodyVerdict check_body(const std::vector<std::string>& words, const Response& response, const Fixture& fixture,
                        Variables& vars);

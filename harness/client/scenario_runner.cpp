@@ -11,15 +11,16 @@
 #include <map>
 
 #include "client/body_checks.hpp"
-#include "util/sasl_plain.hpp"
 #include "client/check_eval.hpp"
 #include "client/login.hpp"
 #include "client/probes.hpp"
 #include "client/session_io.hpp"
 #include "client/tls_steps.hpp"
+#include "codec/status_line.hpp"
 #include "report/redact.hpp"
 #include "util/base64.hpp"
 #include "util/md5_hex.hpp"
+#include "util/sasl_plain.hpp"
 
 namespace asio = boost::asio;
 
@@ -50,6 +51,17 @@ class Execution {
       if (!abort_reason_.empty()) {
         if (step.is_check()) result.checks.push_back(make(step, Outcome::skipped, abort_reason_));
         continue;
+      }
+      if (!refused_.empty()) {
+        // The server took the -ERR a 'refusable:' allowed: what checks its +OK is moot.
+        bool next_exchange = step.kind == Step::Kind::send || step.kind == Step::Kind::send_raw ||
+                             step.kind == Step::Kind::connection || step.kind == Step::Kind::drop ||
+                             step.kind == Step::Kind::login;
+        if (!next_exchange) {
+          if (step.is_check()) result.checks.push_back(make(step, Outcome::skipped, refused_));
+          continue;
+        }
+        refused_.clear();
       }
       auto started = Clock::now();
       CheckResult check = make(step, Outcome::passed, {});
@@ -215,6 +227,7 @@ class Execution {
         std::string line = co_await s.next_line(target_.read_timeout);
         refresh_apop(s);
         note_delay(s, before, c);
+        if (took_refusal(line, c)) break;
         if (!step.pattern.match(line, vars_)) fail(step, c, "the server's line does not match", step.text, escape_bytes(line, 600));
         break;
       }
@@ -223,9 +236,11 @@ class Execution {
         std::string line = co_await s.next_line(target_.read_timeout);
         refresh_apop(s);
         note_delay(s, before, c);
+        if (took_refusal(line, c)) break;
         match_regex(step, line, c);
         break;
       }
+      case Step::Kind::refusable: refusable_ = step.text; break;
       case Step::Kind::body: check_last_body(step, s, c); break;
       case Step::Kind::check: evaluate_check(step, c); break;
       case Step::Kind::closed: co_await expect_closed(step, s, c); break;
@@ -240,7 +255,23 @@ class Execution {
     }
   }
 
+  // After 'refusable: WHY', a -ERR answer passes and the checks of the +OK
+  // it replaces are skipped, with the reason.
+  bool took_refusal(const std::string& line, CheckResult& c) {
+    std::string why = std::exchange(refusable_, {});
+    auto parsed = parse_status_line(line);
+    if (why.empty() || !parsed || parsed->status != Status::err) return false;
+    c.message = "refused, which the RFC allows: " + why;
+    refused_ = "not run: the server answered -ERR, which the RFC allows (" + why + ")";
+    return true;
+  }
+
   void match_regex(const Step& step, const std::string& line, CheckResult& c) {
+    if (step.negated) {
+      if (RE2::FullMatch(line, *step.regex))
+        fail(step, c, "the server's line matches what it must not", "a line not matching " + step.text, escape_bytes(line, 600));
+      return;
+    }
     std::vector<std::string> values(static_cast<std::size_t>(step.regex->NumberOfCapturingGroups()));
     std::vector<RE2::Arg> args(values.size());
     std::vector<RE2::Arg*> ptrs;
@@ -266,8 +297,8 @@ class Execution {
       fail(step, c, "no multi-line response has been received on this connection");
       return;
     }
-    BodyVerdict v = step.regex ? check_body_lines(*step.regex, step.words[0] == "any-line", *r)
-                               : check_body(step.words, *r, fx_, vars_);
+    LineRule rule = step.words[0] == "any-line" ? LineRule::any : step.words[0] == "no-line" ? LineRule::none : LineRule::every;
+    BodyVerdict v = step.regex ? check_body_lines(*step.regex, rule, *r) : check_body(step.words, *r, fx_, vars_);
     if (!v.ok) fail(step, c, v.message, v.expected, v.actual);
   }
 
@@ -363,6 +394,8 @@ class Execution {
   std::string conn_name_ = "main";
   ClientSession* current_ = nullptr;
   std::string end_reason_;    // a step ended the scenario (a refused handshake, a legal close)
+  std::string refusable_;     // the next expected line may be -ERR, and why
+  std::string refused_;       // it was: the checks up to the next exchange are skipped, and why
   std::string abort_reason_;  // why the remaining steps do not run
 };
 

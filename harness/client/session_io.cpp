@@ -27,10 +27,7 @@ bool is_login(const std::string& keyword) { return keyword == "PASS" || keyword 
 
 bool expects_multiline(std::string_view line) {
   std::string word = line_keyword(line);
-  bool has_args = word.size() < line.size();
-  if (word == "RETR" || word == "TOP" || word == "CAPA") return true;
-  if (word == "LIST" || word == "UIDL") return !has_args;
-  return false;
+  return multiline_if_ok(word, word.size() < line.size() ? 1 : 0);
 }
 
 asio::awaitable<void> ClientSession::open(const Target& target) {

@@ -16,8 +16,9 @@ std::optional<CommandLine> parse_command_line(std::string_view line, CommandLine
   std::size_t pos = line.find(' ');
   std::string_view keyword = line.substr(0, pos);
   if (keyword.size() < 3 || keyword.size() > 4) return fail("keyword must be 3 or 4 characters");
+  // RFC 2449 #3: keyword = 3*4VCHAR (UTF8, RFC 6856, has a digit).
   for (char c : keyword) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) return fail("keyword must be letters");
+    if (c < 0x21 || c > 0x7e) return fail("keyword must be printable ASCII");
     out.keyword.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   while (pos != std::string_view::npos) {
@@ -44,6 +45,13 @@ std::string line_keyword(std::string_view line) {
   std::string k(line.substr(0, line.find(' ')));
   for (auto& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return k;
+}
+
+bool multiline_if_ok(std::string_view keyword, std::size_t args) {
+  std::string k(keyword);
+  for (auto& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (k == "RETR" || k == "TOP" || k == "CAPA") return true;
+  return (k == "LIST" || k == "UIDL" || k == "LANG") && args == 0;
 }
 
 std::string with_upper_keyword(std::string_view line) {

@@ -25,6 +25,11 @@ std::string line_keyword(std::string_view line);
 // The line with its first word upper-cased and the rest as sent.
 std::string with_upper_keyword(std::string_view line);
 
+// Whether a positive answer to this command carries a multi-line body:
+// RETR, TOP and CAPA always; LIST, UIDL and LANG (RFC 6856 #3.2) without an
+// argument. keyword in any case.
+bool multiline_if_ok(std::string_view keyword, std::size_t args);
+
 // Parses a message number argument: decimal digits only, no sign.
 std::optional<unsigned long> parse_message_number(std::string_view arg);
 

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "codec/command_line.hpp"
+
 namespace pop3::fuzz {
 
 using prop::Op;
@@ -14,13 +16,6 @@ std::string join(const Command& c) {
 }
 
 namespace {
-
-bool multiline(const std::string& keyword, std::size_t args) {
-  std::string k = keyword;
-  for (auto& ch : k) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (k == "RETR" || k == "TOP" || k == "CAPA") return true;
-  return (k == "LIST" || k == "UIDL") && args == 0;
-}
 
 // "+1" and "00001" may fairly be read as 1.
 std::string as_number(std::string s) {
@@ -36,7 +31,7 @@ Unit modelled(const Command& c) {
   u.bytes = join(c) + kCrlf;
   u.op = c.op;
   u.secret = c.secret;
-  u.multiline_if_ok = multiline(c.keyword, c.args.size());
+  u.multiline_if_ok = multiline_if_ok(c.keyword, c.args.size());
   return u;
 }
 
@@ -53,7 +48,7 @@ Unit judged(const Command& c, Unit::Expect expect, std::string rule, std::string
   u.rule = std::move(rule);
   u.rfc = std::move(rfc);
   u.secret = c.secret;
-  u.multiline_if_ok = multiline(c.keyword, c.args.size());
+  u.multiline_if_ok = multiline_if_ok(c.keyword, c.args.size());
   return u;
 }
 

@@ -18,6 +18,9 @@ class MaildropStore {
   enum class Open { ok, in_use, failed };
   // Locks and loads the maildrop for one session.
   virtual Open open(std::string_view user, Maildrop& out) = 0;
+  // Loads it without the lock, for the no-lock fault; a store without that
+  // notion opens as usual.
+  virtual Open open_unlocked(std::string_view user, Maildrop& out) { return open(user, out); }
   // Removes the messages with these unique-ids (the UPDATE state).
   virtual bool commit(std::string_view user, const std::vector<std::string>& deleted_uids) = 0;
   virtual void release(std::string_view user) = 0;

@@ -127,6 +127,8 @@ const Session::CommandSpec Session::kCommands[] = {
     {"DELE", kTrans, 1, 1, &Session::dele},
     {"NOOP", kTrans, 0, 0, &Session::noop},
     {"RSET", kTrans, 0, 0, &Session::rset},
+    {"UTF8", kAuth, 0, 0, &Session::utf8},
+    {"LANG", kAuth | kTrans, 0, 1, &Session::lang},
 };
 
 Session::Session(SessionConfig config, MaildropStore& store) : config_(std::move(config)), store_(store) {}
@@ -134,7 +136,7 @@ Session::Session(SessionConfig config, MaildropStore& store) : config_(std::move
 Session::~Session() { release(); }
 
 void Session::release() {
-  if (!logged_in_.empty()) store_.release(logged_in_);
+  if (!logged_in_.empty() && holds_lock_) store_.release(logged_in_);
   logged_in_.clear();
 }
 
@@ -169,9 +171,10 @@ Reply Session::handle(std::string_view line) {
     bool allowed = spec.states & mask(state_);
     if (spec.handler == &Session::stls && state_ == SessionState::transaction)
       allowed = config_.faults.has(Fault::stls_in_transaction);
-    if (!allowed) return refuse("command not valid in this state");
+    bool lenient = spec.handler == &Session::utf8 && config_.faults.has(Fault::lenient_utf8);
+    if (!allowed && !lenient) return refuse("command not valid in this state");
     if (command->args.size() < spec.min_args) return refuse("missing argument");
-    if (command->args.size() > spec.max_args) return refuse("too many arguments");
+    if (command->args.size() > spec.max_args && !lenient) return refuse("too many arguments");
     if (withheld(spec.keyword)) break;
     return (this->*spec.handler)(*command);
   }
@@ -191,6 +194,7 @@ Reply Session::capa(const CommandLine&) {
   if (!f.has(Fault::bracket_text)) body += "RESP-CODES\r\nAUTH-RESP-CODE\r\n";
   body += "PIPELINING\r\n";
   if (f.has(Fault::download_and_delete)) body += "EXPIRE 0\r\n";
+  if (f.has(Fault::login_delay_on_user)) body += "LOGIN-DELAY 900\r\n";
   // RFC 2449 #5: what AUTHORIZATION announces, TRANSACTION announces too
   // (USER and SASL are "announced states: both"); STLS is only permitted,
   // and so only listed, before login (RFC 2595 #4).
@@ -205,6 +209,7 @@ Reply Session::capa(const CommandLine&) {
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
       body += "STLS\r\n";
   }
+  body += "UTF8 USER\r\nLANG\r\n";
   body += "IMPLEMENTATION " + config_.implementation + "\r\n";
   if (f.has(Fault::capa_unterminated)) {
     Reply r = ok("capability list follows");
@@ -215,8 +220,15 @@ Reply Session::capa(const CommandLine&) {
   return multiline("capability list follows", body);
 }
 
+namespace {
+bool any_login = false;  // login-delay-on-user: some session of this process logged in
+}  // namespace
+
 Reply Session::user(const CommandLine& c) {
+  if (config_.faults.has(Fault::login_delay_on_user) && any_login) return err("[LOGIN-DELAY] wait before logging in again");
   user_ = c.args[0];
+  if (config_.faults.has(Fault::lenient_user_names))
+    std::erase_if(*user_, [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
   return ok("send PASS");
 }
 
@@ -245,12 +257,19 @@ Reply Session::login(const std::string& name) {
   if (config_.faults.has(Fault::login_in_use)) return err("[IN-USE] maildrop already locked");
   if (config_.faults.has(Fault::login_delay)) return err("[LOGIN-DELAY] wait before logging in again");
   if (config_.faults.has(Fault::login_sys_temp)) return err("[SYS/TEMP] temporary failure, try later");
-  switch (store_.open(name, maildrop_)) {
+  auto opened = store_.open(name, maildrop_);
+  holds_lock_ = true;
+  if (opened == MaildropStore::Open::in_use && config_.faults.has(Fault::no_lock)) {
+    opened = store_.open_unlocked(name, maildrop_);
+    holds_lock_ = false;
+  }
+  switch (opened) {
     case MaildropStore::Open::in_use: return err("[IN-USE] maildrop already locked");
     case MaildropStore::Open::failed: return err("[SYS/TEMP] cannot open maildrop");
     case MaildropStore::Open::ok: break;
   }
   logged_in_ = name;
+  any_login = true;
   state_ = SessionState::transaction;
   static unsigned long sessions = 0;
   session_number_ = ++sessions;
@@ -352,6 +371,7 @@ Reply Session::retr(const CommandLine& c) {
   auto n = message_arg(c.args[0], e);
   if (!n) return e;
   const auto& m = maildrop_.message(*n);
+  if (needs_utf8_mode(m)) return err("[UTF8] the message needs UTF-8 mode (RFC 6856): send UTF8 first");
   retrieved_.insert(m.uid);
   return multiline(std::to_string(m.size()) + " octets", m.content);
 }
@@ -362,6 +382,7 @@ Reply Session::top(const CommandLine& c) {
   if (!n) return e;
   auto lines = parse_message_number(c.args[1]);
   if (!lines) return refuse("invalid line count");
+  if (needs_utf8_mode(maildrop_.message(*n))) return err("[UTF8] the message needs UTF-8 mode (RFC 6856): send UTF8 first");
   return multiline("top of message follows", top_lines(maildrop_.message(*n).content, *lines));
 }
 

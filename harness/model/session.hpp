@@ -71,6 +71,10 @@ class Session {
   Reply noop(const CommandLine&);
   Reply rset(const CommandLine&);
 
+  Reply utf8(const CommandLine&);
+  Reply lang(const CommandLine&);
+  // RFC 6856 #2.1: a message with UTF-8 in its header, to a client not in UTF-8 mode.
+  bool needs_utf8_mode(const Message& m) const;
   Reply sasl_response(std::string_view line);
   Reply sasl_plain(std::string_view line);
   Reply sasl_cram_md5(std::string_view line);
@@ -103,6 +107,9 @@ class Session {
   std::string logged_in_;
   std::string sasl_mechanism_;  // the AUTH under way, awaiting the client's response
   std::string cram_challenge_;
+  bool utf8_mode_ = false;          // RFC 6856 #2: UTF8 was accepted
+  bool holds_lock_ = false;         // the no-lock fault lets a session in without the maildrop's lock
+  std::string language_ = "en";     // RFC 6856 #3: LANG
   Maildrop maildrop_;
   unsigned long session_number_ = 0;  // makes unique-ids unstable under that fault
 };

@@ -48,7 +48,7 @@ struct Step {
     send,         // C:    a command line, CRLF added
     send_raw,     // SEND: bytes with escapes, nothing added
     expect_line,  // S:    a literal pattern
-    expect_regex, // S~:   an RE2 regular expression over the whole line
+    expect_regex, // S~:   an RE2 regular expression over the whole line (S!~: the line must not match)
     body,         // body: a check on the last multi-line body
     check,        // check: an expression
     closed,       // expect: closed
@@ -60,6 +60,7 @@ struct Step {
     probe,        // probe: plaintext-login | invalid-commands N | http-request
     info,         // info: a finding to report, with variables
     login,        // login: [user|apop|plain] - log in by the method the server offers (or the one named)
+    refusable,    // refusable: WHY - the next S:/S~: may be answered -ERR instead; the steps up to the next C: are then skipped
   };
   Kind kind;
   std::string text;  // the step's argument as written
@@ -69,6 +70,7 @@ struct Step {
   std::string rfc;
   Pattern pattern;                 // expect_line
   std::shared_ptr<re2::RE2> regex; // expect_regex
+  bool negated = false;            // S!~: the next line is any line the expression does not match
   Expression expression;           // check
   std::vector<std::string> words;  // body: the check's words
   long millis = 0;                 // silence

@@ -57,8 +57,9 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
     } catch (const PatternError& e) {
       fail(at, col + e.column, e.what());
     }
-  } else if (key == "S~") {
+  } else if (key == "S~" || key == "S!~") {
     s.kind = Step::Kind::expect_regex;
+    s.negated = key == "S!~";
     RE2::Options options;
     options.set_log_errors(false);
     s.regex = std::make_shared<RE2>(std::string(value), options);
@@ -66,7 +67,7 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
   } else if (key == "body") {
     s.kind = Step::Kind::body;
     s.words = split_words(value);
-    if (!s.words.empty() && (s.words[0] == "any-line" || s.words[0] == "no-line")) {
+    if (!s.words.empty() && (s.words[0] == "any-line" || s.words[0] == "no-line" || s.words[0] == "every-line")) {
       std::string_view re = value.substr(std::min(value.size(), value.find(s.words[0]) + s.words[0].size()));
       while (!re.empty() && re.front() == ' ') re.remove_prefix(1);
       RE2::Options options;
@@ -106,6 +107,9 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
     if (value.empty() || value.find(' ') != std::string_view::npos) fail(at, col, "'conn:' takes one name");
   } else if (key == "drop") {
     s.kind = Step::Kind::drop;
+  } else if (key == "refusable") {
+    s.kind = Step::Kind::refusable;
+    if (value.empty()) fail(at, col, "'refusable:' says why -ERR is allowed here (the RFC's words)");
   } else {
     return false;
   }
@@ -144,8 +148,9 @@ void Parser::check_uses(const Where& at, const Step& s, std::size_t col) {
           if (!t.is_number) use(at, t.text, col + s.text.find(t.text));
       break;
     case Step::Kind::body:
-      if ((s.words[0] == "uid" || s.words[0] == "no-uid"))
-        for (const auto& [name, offset] : variables_in(s.words[1])) use(at, name, col + s.text.find(s.words[1]) + offset);
+      if ((s.words[0] == "uid" || s.words[0] == "no-uid" || s.words[0] == "has" || s.words[0] == "lacks"))
+        for (std::size_t i = 1; i < s.words.size(); ++i)
+          for (const auto& [name, offset] : variables_in(s.words[i])) use(at, name, col + s.text.find(s.words[i]) + offset);
       break;
     default: break;
   }
@@ -158,7 +163,8 @@ void Parser::record_binds(const Step& s) {
         if (e.kind == Pattern::Element::Kind::token || e.kind == Pattern::Element::Kind::rest) bindings_.bind(e.text);
       break;
     case Step::Kind::expect_regex:
-      for (const auto& [name, index] : s.regex->NamedCapturingGroups()) bindings_.bind(name);
+      if (!s.negated)  // a line that must not match binds nothing
+        for (const auto& [name, index] : s.regex->NamedCapturingGroups()) bindings_.bind(name);
       break;
     case Step::Kind::body:
       if (s.words[0] == "save") bindings_.bind(s.words[1]);
@@ -200,11 +206,13 @@ void Parser::check_body(const Where& at, const std::vector<std::string>& w, std:
              (w[0] == "top" && w.size() == 4 && is_num(w[1]) && w[2] == "message" && is_num(w[3])) ||
              (w[0] == "entries" && w.size() % 2 == 1 && numbered()) ||
              ((w[0] == "has" || w[0] == "lacks") && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
-             ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2) || (w[0] == "capabilities" && w.size() == 1));
+             ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2) ||
+             ((w[0] == "capabilities" || w[0] == "ascii") && w.size() == 1));
   if (!ok)
     fail(at, col,
          "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N [message K]', 'lines N', 'entries [N VALUE]...', "
-         "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID', 'capabilities', 'any-line RE', 'no-line RE' or 'save NAME'");
+         "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID', 'capabilities', 'ascii', 'any-line RE', 'no-line RE', "
+         "'every-line RE' or 'save NAME'");
 }
 
 Expression Parser::parse_expression(const Where& at, std::string_view v, std::size_t col) {

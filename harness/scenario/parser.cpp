@@ -37,7 +37,7 @@ std::string Step::label() const {
     case Kind::send: return "C: " + text;
     case Kind::send_raw: return "SEND: " + text;
     case Kind::expect_line: return "S: " + text;
-    case Kind::expect_regex: return "S~: " + text;
+    case Kind::expect_regex: return (negated ? "S!~: " : "S~: ") + text;
     case Kind::body: return "body: " + text;
     case Kind::check: return "check: " + text;
     case Kind::closed: return "expect: closed";
@@ -49,6 +49,7 @@ std::string Step::label() const {
     case Kind::probe: return "probe: " + text;
     case Kind::info: return "info: " + text;
     case Kind::login: return text.empty() ? "login:" : "login: " + text;
+    case Kind::refusable: return "refusable: " + text;
   }
   return text;
 }
@@ -139,6 +140,8 @@ void Parser::parse(const std::string& file, std::string_view text, int depth, bo
   }
   if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
   if (is_include) return;
+  if (!sc_.steps.empty() && sc_.steps.back().kind == Step::Kind::refusable)
+    fail({file, sc_.steps.back().line, ""}, 1, "'refusable:' goes right before an S: or S~: step");
   if (sc_.server_role && !sc_.connect.empty())
     fail({file, 1, ""}, 1, "'connect:' is for client-role scenarios; a server-role scenario sets 'tls:'");
   if (!sc_.server_role && sc_.fixture.find('/') != std::string::npos)
@@ -241,8 +244,8 @@ void Parser::step(const Where& at, const std::string& key, std::string_view valu
   s.severity = severity_;
   s.rfc = rfc_;
   if (!client_step(at, key, value, col, s)) {
-    std::vector<std::string> keys = {"C", "SEND", "S", "S~", "body", "check", "expect", "tls", "probe", "info",
-                                     "conn", "drop", "login", "use", "severity", "rfc"};
+    std::vector<std::string> keys = {"C", "SEND", "S", "S~", "S!~", "body", "check", "expect", "tls", "probe", "info",
+                                     "conn", "drop", "login", "refusable", "use", "severity", "rfc"};
     auto guess = closest(key, keys);
     if (!guess) guess = closest(key, kHeaders);
     bool is_header = guess && std::find(kHeaders.begin(), kHeaders.end(), *guess) != kHeaders.end();
@@ -250,10 +253,13 @@ void Parser::step(const Where& at, const std::string& key, std::string_view valu
                     (guess ? is_header && *guess == key ? " (a header: it belongs before the first step)"
                                                         : " (did you mean '" + *guess + ":'?)"
                            : std::string(" (C, SEND, S, S~, body, check, expect, tls, probe, info, conn, drop, "
-                                         "login, use, severity, rfc)")));
+                                         "login, refusable, use, severity, rfc)")));
   }
   if (s.kind == Step::Kind::info || (s.kind == Step::Kind::probe && s.words[0] != "plaintext-login"))
     s.severity = Severity::info;
+  bool expects = s.kind == Step::Kind::expect_line || s.kind == Step::Kind::expect_regex;
+  if (!sc_.steps.empty() && sc_.steps.back().kind == Step::Kind::refusable && !expects)
+    fail(at, 1, "'refusable:' (line " + std::to_string(sc_.steps.back().line) + ") goes right before an S: or S~: step");
   check_uses(at, s, col);
   record_binds(s);
   if (sc_.mailbox_any) check_mailbox_any(at, s);

@@ -30,9 +30,7 @@ std::string_view challenge_text(const std::string& reply) {
 bool one_response(const std::string& line, const std::string& reply, bool answers_challenge) {
   std::string keyword = answers_challenge ? "" : line_keyword(line);
   auto parsed = answers_challenge ? std::nullopt : parse_command_line(line);
-  bool multi = reply.starts_with("+OK") && parsed &&
-               (keyword == "CAPA" || keyword == "RETR" || keyword == "TOP" || keyword == "LANG" ||
-                ((keyword == "LIST" || keyword == "UIDL") && parsed->args.empty()));
+  bool multi = reply.starts_with("+OK") && parsed && multiline_if_ok(keyword, parsed->args.size());
   std::size_t first = reply.find("\r\n");
   if (first == std::string::npos) return false;
   if (!multi) return first + 2 == reply.size();

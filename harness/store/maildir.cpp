@@ -127,6 +127,22 @@ MaildropStore::Open MaildirStore::open(std::string_view user, Maildrop& out) {
   }
 }
 
+MaildropStore::Open MaildirStore::open_unlocked(std::string_view user, Maildrop& out) {
+  fs::path dir;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(user);
+    if (it == accounts_.end()) return Open::failed;
+    dir = it->second.maildir;
+  }
+  try {
+    out = Maildrop(read_maildir(dir));
+    return Open::ok;
+  } catch (const std::exception&) {
+    return Open::failed;
+  }
+}
+
 bool MaildirStore::commit(std::string_view user, const std::vector<std::string>& deleted_uids) {
   fs::path dir;
   {

@@ -34,6 +34,7 @@ class MaildirStore : public MaildropStore {
 
   std::optional<std::string> secret(std::string_view user) override;
   Open open(std::string_view user, Maildrop& out) override;
+  Open open_unlocked(std::string_view user, Maildrop& out) override;
   bool commit(std::string_view user, const std::vector<std::string>& deleted_uids) override;
   void release(std::string_view user) override;
 

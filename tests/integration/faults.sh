@@ -48,6 +48,12 @@ positional-uids          | *                | 1 | uidl-stable-after-dele uidl-no
 short-command-lines      | *                | 1 | command-of-255-octets                               | -                          | 1
 crash-on=RSET            | minimal-command-set | 1 | minimal-command-set                              | -                          | 1
 no-cram-md5              | *                | 0 | sasl-offers-a-mechanism-without-plaintext-password  | -                          | 1
+lenient-utf8             | *                | 1 | utf8-only-before-login utf8-takes-no-argument       | -                          | 1
+utf8-raw                 | *                | 1 | utf8-message-needs-utf8-mode                        | -                          | 1
+lenient-user-names       | *                | 1 | utf8-user-name-invalid utf8-user-name-prohibited    | -                          | 1
+bad-lang                 | *                | 1 | lang-listing lang-select lang-unknown-refused       | -                          | 1
+no-lock                  | *                | 1 | maildrop-locked-against-second-session              | -                          | 1
+login-delay-on-user      | login-delay-not-on-user | 0 | login-delay-not-on-user                      | -                          | 1
 challenge-text           | *                | 1 | auth-empty-challenge                                | -                          | 1
 ok-unknown-command       | *                | 1 | unknown-command-authorization unknown-command       | -                          | 1
 lowercase-status         | *                | 1 | preflight                                           | not a status line          | 1
@@ -99,7 +105,7 @@ while IFS='|' read -r fault glob want must pattern timeout; do
   else tls_opts=(); listening=1; fi
   POP3_PASS=p "$bin" serve --maildir "$tmp/md" --user u --fault "$fault" "${tls_opts[@]}" >"$tmp/out" 2>&1 &
   serve=$!
-  timeout 10 bash -c "until [ \$(grep -c '^listening' '$tmp/out') = $listening ]; do sleep 0.05; done"
+  timeout 10 bash -c "until [ \"\$(grep -c '^listening' '$tmp/out' 2>/dev/null)\" = $listening ]; do sleep 0.05; done"
   port=$(awk '/plain/{n=split($2,a,":"); print a[n]; exit}' "$tmp/out")
   tls_port=$(awk '/implicit-TLS/{n=split($2,a,":"); print a[n]; exit}' "$tmp/out")
   tls_args=()

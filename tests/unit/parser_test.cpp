@@ -105,3 +105,21 @@ TEST(Parser, ToleratesCrlfAndTrailingSpace) {
   ASSERT_EQ(sc.steps.size(), 1u);
   EXPECT_EQ(sc.steps[0].text, "NOOP");
 }
+
+// 'refusable:' allows -ERR for the S: or S~: right after it, and nowhere else.
+TEST(Parser, RefusableGoesRightBeforeAnExpectedLine) {
+  auto sc = parse(std::string(kHeader) + "C: LANG\nrefusable: RFC 6856 #3.3\nS: +OK {*}\nbody: every-line [a-z]+( .*)?\n");
+  ASSERT_EQ(sc.steps.size(), 4u);
+  EXPECT_EQ(sc.steps[1].kind, Step::Kind::refusable);
+  EXPECT_EQ(sc.steps[3].words[0], "every-line");
+  EXPECT_EQ(error_of(std::string(kHeader) + "C: LANG\nrefusable: why\nC: NOOP\n").line, 6);
+  EXPECT_EQ(error_of(std::string(kHeader) + "C: LANG\nrefusable: why\n").line, 5);
+  EXPECT_EQ(error_of(std::string(kHeader) + "C: LANG\nrefusable:\nS: +OK\n").line, 5);
+}
+
+TEST(Parser, BodyLineRulesTakeAnRe2ExpressionAndHasTakesVariables) {
+  EXPECT_EQ(error_of(std::string(kHeader) + "C: CAPA\nS: +OK\nbody: any-line (\n").line, 6);
+  EXPECT_EQ(error_of(std::string(kHeader) + "C: CAPA\nS: +OK\nbody: has {nope}\n").line, 6);
+  auto sc = parse(std::string(kHeader) + "C: LANG *\nS: +OK {tag} {*}\nC: LANG\nS: +OK\nbody: has {tag}\nbody: ascii\n");
+  EXPECT_EQ(sc.steps.back().words[0], "ascii");
+}

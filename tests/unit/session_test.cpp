@@ -247,3 +247,26 @@ TEST_F(SessionTest, AuthIsRefusedAfterLoginAndTakesTheMechanismInAnyCase) {
   EXPECT_TRUE(err(send(s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")));
   EXPECT_EQ(send(s, "NOOP").substr(0, 3), "+OK");
 }
+
+// RFC 6856 #2: UTF8 before login and without arguments; a message with UTF-8
+// in its header is refused with [UTF8] until then. #3.2: LANG.
+TEST_F(SessionTest, Utf8ModeAndLang) {
+  store.messages = {{"Subject: a\r\n\r\nb\r\n", "u1"}, {"Subject: Gr\xc3\xbc\xc3\x9f\r\n\r\nb\r\n", "u2"}};
+  {
+    Session s({}, store);
+    EXPECT_NE(send(s, "CAPA").find("UTF8 USER\r\nLANG\r\n"), std::string::npos);
+    EXPECT_TRUE(err(send(s, "UTF8 ON")));
+    EXPECT_EQ(send(s, "LANG en"), "+OK en language changed to English\r\n");
+    EXPECT_TRUE(err(send(s, "LANG qaa")));
+    EXPECT_EQ(send(s, "LANG"), "+OK language listing follows\r\nen English\r\n.\r\n");
+    login(s);
+    EXPECT_TRUE(ok(send(s, "RETR 1")));
+    EXPECT_EQ(send(s, "RETR 2").substr(0, 11), "-ERR [UTF8]");
+    EXPECT_EQ(send(s, "TOP 2 0").substr(0, 11), "-ERR [UTF8]");
+    EXPECT_TRUE(err(send(s, "UTF8")));
+  }
+  Session s({}, store);
+  EXPECT_TRUE(ok(send(s, "UTF8")));
+  login(s);
+  EXPECT_TRUE(ok(send(s, "RETR 2")));
+}
