@@ -184,7 +184,7 @@ Reply Session::handle(std::string_view line) {
 
 bool Session::withheld(std::string_view keyword) const {
   const FaultSet& f = config_.faults;
-  return (keyword == "CAPA" && f.has(Fault::no_capa)) ||
+  return (keyword == "CAPA" && f.has(Fault::no_capa)) || ((keyword == "UTF8" || keyword == "LANG") && !config_.utf8_lang) ||
          ((keyword == "UIDL" || keyword == "TOP") && f.has(Fault::no_uidl_top));
 }
 
@@ -209,7 +209,7 @@ Reply Session::capa(const CommandLine&) {
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
       body += "STLS\r\n";
   }
-  body += "UTF8 USER\r\nLANG\r\n";
+  if (config_.utf8_lang) body += "UTF8 USER\r\nLANG\r\n";
   body += "IMPLEMENTATION " + config_.implementation + "\r\n";
   if (f.has(Fault::capa_unterminated)) {
     Reply r = ok("capability list follows");

@@ -19,6 +19,7 @@ struct SessionConfig {
   std::string apop_timestamp;   // "<...>" in the greeting; empty disables APOP
   bool stls_offered = false;    // a TLS context exists for STLS
   bool tls_active = false;      // the connection is already inside TLS
+  bool utf8_lang = true;        // UTF8 and LANG offered (RFC 6856)
   FaultSet faults;              // deliberate deviations (serve --fault)
 };
 

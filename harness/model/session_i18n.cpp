@@ -11,7 +11,7 @@ namespace pop3 {
 // message whose header holds UTF-8 (RFC 6532) is refused with [UTF8] (#5);
 // an 8bit body under an ASCII header is 8BITMIME, which POP3 always carried.
 bool Session::needs_utf8_mode(const Message& m) const {
-  if (utf8_mode_ || config_.faults.has(Fault::utf8_raw)) return false;
+  if (!config_.utf8_lang || utf8_mode_ || config_.faults.has(Fault::utf8_raw)) return false;
   std::size_t end = m.content.find("\r\n\r\n");
   std::string_view header = std::string_view(m.content).substr(0, end);
   for (char ch : header)

@@ -126,6 +126,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
     write_maildir(maildir, fx.messages);
     state->store.add_account(user, {pass, maildir});
     ServerOptions so;
+    so.utf8_lang = false;
     for (const auto& name : sc.faults) so.faults.add(*parse_fault_spec(name));
     if (sc.tls != "none") {
       ServerTls tls = make_test_server_tls(test_cert(sc, so.faults), so.faults.has(Fault::tls_1_0));

@@ -24,6 +24,9 @@ struct ServerOptions {
   bool implicit_tls = false;
   std::shared_ptr<boost::asio::ssl::context> tls;  // offers STLS, or serves implicit TLS
   bool apop = true;
+  // RFC 6856: UTF8 and LANG offered. The client role's scripted server does
+  // not offer them, so that it serves every fixture as is, UTF-8 headers too.
+  bool utf8_lang = true;
   // RFC 1939 #3: the autologout timer is at least 10 minutes.
   Duration idle_timeout = std::chrono::minutes(10);
   Duration io_timeout = std::chrono::seconds(30);

@@ -21,6 +21,7 @@ SessionConfig session_config(const ServerOptions& o, unsigned long id) {
   config.stls_offered = o.tls && !o.implicit_tls;
   config.tls_active = o.implicit_tls;
   config.faults = o.faults;
+  config.utf8_lang = o.utf8_lang;
   if (o.apop)
     config.apop_timestamp = o.faults.has(Fault::fixed_apop_timestamp)
                                 ? std::string("<1.1@pop3-harness>")
