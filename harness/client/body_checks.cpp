@@ -8,6 +8,7 @@
 
 #include "codec/command_line.hpp"
 #include "model/maildrop.hpp"
+#include "util/utf8.hpp"
 #include "scenario/pattern.hpp"
 #include "net/transcript.hpp"
 
@@ -224,7 +225,24 @@ BodyVerdict capability_lines(const Response& r) {
 
 }  // namespace
 
-BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Response& r) {
+namespace {
+
+void bind_groups(const re2::RE2& regex, std::string_view line, Variables& vars) {
+  std::vector<std::string> values(static_cast<std::size_t>(regex.NumberOfCapturingGroups()));
+  std::vector<re2::RE2::Arg> args(values.size());
+  std::vector<re2::RE2::Arg*> ptrs;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    args[i] = re2::RE2::Arg(&values[i]);
+    ptrs.push_back(&args[i]);
+  }
+  if (!re2::RE2::FullMatchN(re2::StringPiece(line.data(), line.size()), regex, ptrs.data(), static_cast<int>(ptrs.size())))
+    return;
+  for (const auto& [name, index] : regex.NamedCapturingGroups()) vars[name] = values[static_cast<std::size_t>(index - 1)];
+}
+
+}  // namespace
+
+BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Response& r, Variables& vars) {
   if (!r.body.held()) return bad("the body was too large to hold for a line check");
   std::string all;
   bool wanted = rule == LineRule::any;
@@ -237,7 +255,10 @@ BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Respons
     }
     if (match && !wanted) return bad("body line " + std::to_string(i + 1) + " matches", "no line matching " + regex.pattern(),
                                      escape_bytes(line, 200));
-    if (match) return {};
+    if (match) {
+      bind_groups(regex, line, vars);
+      return {};
+    }
     if (all.size() < 4096) all += std::string(line) + "; ";
   }
   if (wanted) return bad("no body line matches", regex.pattern(), escape_bytes(all, 400));
@@ -264,6 +285,22 @@ BodyVerdict check_body(const std::vector<std::string>& w, const Response& r, con
   if (kind == "has" || kind == "lacks") return has_line(w, r, vars);
   if (kind == "uid" || kind == "no-uid") return uid_line(w, r, vars);
   if (kind == "capabilities") return capability_lines(r);
+  if (kind == "utf8") {  // RFC 6856 #3.2: the status line's text and the body
+    for (std::string_view text : {std::string_view(r.status_line), r.body.text()})
+      for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+          ++i;
+          continue;
+        }
+        std::size_t n = utf8_length(text, i);
+        if (n == 0)
+          return bad("octet " + std::to_string(i) + " of the " + (text.data() == r.status_line.data() ? "status line" : "body") +
+                         " starts no well-formed UTF-8 sequence",
+                     "UTF-8 (RFC 3629)", escape_bytes(text.substr(i > 40 ? i - 40 : 0, 120)));
+        i += n;
+      }
+    return {};
+  }
   if (kind == "ascii") {
     std::string_view text = r.body.text();
     for (std::size_t i = 0; i < text.size(); ++i)

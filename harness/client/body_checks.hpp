@@ -41,7 +41,8 @@ struct BodyVerdict {
 // or every line (and at least one) of the body matches the RE2 expression
 // as a whole.
 enum class LineRule { any, none, every };
-BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Response& response);
+// any: the first matching line binds the expression's named groups in vars.
+BodyVerdict check_body_lines(const re2::RE2& regex, LineRule rule, const Response& response, Variables& vars);
 
 BodyVerdict check_body(const std::vector<std::string>& words, const Response& response, const Fixture& fixture,
                        Variables& vars);

@@ -2,6 +2,8 @@
 
 #include "net/transcript.hpp"
 
+#include <limits>
+
 namespace pop3 {
 namespace {
 
@@ -45,9 +47,17 @@ bool evaluate(const std::vector<Expression::Term>& terms, const Variables& vars,
   return true;
 }
 
+// RFC 2449 #6.7: "EXPIRE NEVER asserts that the server does not delete
+// messages": a retention longer than any number of days.
+static bool parse_days(const std::string& s, long long& out) {
+  if (s != "NEVER") return parse_long(s, out);
+  out = std::numeric_limits<long long>::max();
+  return true;
+}
+
 bool compare(const std::string& a, const std::string& op, const std::string& b) {
   long long x, y;
-  if (parse_long(a, x) && parse_long(b, y)) {
+  if (parse_days(a, x) && parse_days(b, y)) {
     if (op == "==") return x == y;
     if (op == "!=") return x != y;
     if (op == "<") return x < y;

@@ -298,20 +298,24 @@ class Execution {
       return;
     }
     LineRule rule = step.words[0] == "any-line" ? LineRule::any : step.words[0] == "no-line" ? LineRule::none : LineRule::every;
-    BodyVerdict v = step.regex ? check_body_lines(*step.regex, rule, *r) : check_body(step.words, *r, fx_, vars_);
+    BodyVerdict v = step.regex ? check_body_lines(*step.regex, rule, *r, vars_) : check_body(step.words, *r, fx_, vars_);
     if (!v.ok) fail(step, c, v.message, v.expected, v.actual);
   }
 
   void evaluate_check(const Step& step, CheckResult& c) {
-    std::string a, b, error;
-    if (!evaluate(step.expression.left, vars_, a, error) || !evaluate(step.expression.right, vars_, b, error)) {
-      // A variable the scenario binds earlier has no value: its step failed or was skipped.
-      c.outcome = Outcome::skipped;
-      c.message = "not run: " + error;
-      return;
+    std::string shown;
+    for (const Expression* e : expressions_of(step)) {
+      std::string a, b, error;
+      if (!evaluate(e->left, vars_, a, error) || !evaluate(e->right, vars_, b, error)) {
+        // A variable the scenario binds earlier has no value: its step failed or was skipped.
+        c.outcome = Outcome::skipped;
+        c.message = "not run: " + error;
+        return;
+      }
+      if (compare(a, e->op, b)) return;
+      shown += (shown.empty() ? "" : " or ") + escape_bytes(a, 200) + " " + e->op + " " + escape_bytes(b, 200);
     }
-    if (!compare(a, step.expression.op, b))
-      fail(step, c, "check does not hold", step.text, escape_bytes(a, 200) + " " + step.expression.op + " " + escape_bytes(b, 200));
+    fail(step, c, "check does not hold", step.text, shown);
   }
 
   asio::awaitable<void> expect_closed(const Step& step, ClientSession& s, CheckResult& c) {

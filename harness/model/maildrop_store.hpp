@@ -24,6 +24,11 @@ class MaildropStore {
   // Removes the messages with these unique-ids (the UPDATE state).
   virtual bool commit(std::string_view user, const std::vector<std::string>& deleted_uids) = 0;
   virtual void release(std::string_view user) = 0;
+  // RFC 2449 #6.5 LOGIN-DELAY is enforced across sessions, so the store (which
+  // outlives them) keeps when each user last logged in; a store without that
+  // notion never refuses.
+  virtual void note_login(std::string_view /*user*/) {}
+  virtual bool logged_in_within(std::string_view /*user*/, unsigned /*seconds*/) { return false; }
 };
 
 }  // namespace pop3

@@ -141,7 +141,7 @@ void Session::release() {
 }
 
 std::string Session::greeting() const {
-  std::string text = "+OK POP3 server ready";
+  std::string text = config_.faults.has(Fault::greeting_control_char) ? "+OK POP3\tserver ready" : "+OK POP3 server ready";
   if (!config_.apop_timestamp.empty()) text += " " + config_.apop_timestamp;
   return text + "\r\n";
 }
@@ -193,8 +193,7 @@ Reply Session::capa(const CommandLine&) {
   std::string body = f.has(Fault::no_uidl_top) ? "" : "TOP\r\nUIDL\r\n";
   if (!f.has(Fault::bracket_text)) body += "RESP-CODES\r\nAUTH-RESP-CODE\r\n";
   body += "PIPELINING\r\n";
-  if (f.has(Fault::download_and_delete)) body += "EXPIRE 0\r\n";
-  if (f.has(Fault::login_delay_on_user)) body += "LOGIN-DELAY 900\r\n";
+  body += limit_capabilities();
   // RFC 2449 #5: what AUTHORIZATION announces, TRANSACTION announces too
   // (USER and SASL are "announced states: both"); STLS is only permitted,
   // and so only listed, before login (RFC 2595 #4).
@@ -220,12 +219,11 @@ Reply Session::capa(const CommandLine&) {
   return multiline("capability list follows", body);
 }
 
-namespace {
-bool any_login = false;  // login-delay-on-user: some session of this process logged in
-}  // namespace
-
 Reply Session::user(const CommandLine& c) {
-  if (config_.faults.has(Fault::login_delay_on_user) && any_login) return err("[LOGIN-DELAY] wait before logging in again");
+  if (config_.faults.has(Fault::login_delay_on_user) && store_.logged_in_within(c.args[0], 900))
+    return err("[LOGIN-DELAY] wait before logging in again");
+  bool eight_bit = std::any_of(c.args[0].begin(), c.args[0].end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+  if (eight_bit && !utf8_mode_ && config_.faults.has(Fault::utf8_code_misused)) return utf8_refusal();
   user_ = c.args[0];
   if (config_.faults.has(Fault::lenient_user_names))
     std::erase_if(*user_, [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
@@ -255,7 +253,7 @@ Reply Session::apop(const CommandLine& c) {
 
 Reply Session::login(const std::string& name) {
   if (config_.faults.has(Fault::login_in_use)) return err("[IN-USE] maildrop already locked");
-  if (config_.faults.has(Fault::login_delay)) return err("[LOGIN-DELAY] wait before logging in again");
+  if (config_.faults.has(Fault::login_delay) || login_delayed(name)) return err("[LOGIN-DELAY] wait before logging in again");
   if (config_.faults.has(Fault::login_sys_temp)) return err("[SYS/TEMP] temporary failure, try later");
   auto opened = store_.open(name, maildrop_);
   holds_lock_ = true;
@@ -269,7 +267,7 @@ Reply Session::login(const std::string& name) {
     case MaildropStore::Open::ok: break;
   }
   logged_in_ = name;
-  any_login = true;
+  store_.note_login(name);
   state_ = SessionState::transaction;
   static unsigned long sessions = 0;
   session_number_ = ++sessions;
@@ -371,7 +369,7 @@ Reply Session::retr(const CommandLine& c) {
   auto n = message_arg(c.args[0], e);
   if (!n) return e;
   const auto& m = maildrop_.message(*n);
-  if (needs_utf8_mode(m)) return err("[UTF8] the message needs UTF-8 mode (RFC 6856): send UTF8 first");
+  if (needs_utf8_mode(m)) return utf8_refusal();
   retrieved_.insert(m.uid);
   return multiline(std::to_string(m.size()) + " octets", m.content);
 }
@@ -382,7 +380,7 @@ Reply Session::top(const CommandLine& c) {
   if (!n) return e;
   auto lines = parse_message_number(c.args[1]);
   if (!lines) return refuse("invalid line count");
-  if (needs_utf8_mode(maildrop_.message(*n))) return err("[UTF8] the message needs UTF-8 mode (RFC 6856): send UTF8 first");
+  if (needs_utf8_mode(maildrop_.message(*n))) return utf8_refusal();
   return multiline("top of message follows", top_lines(maildrop_.message(*n).content, *lines));
 }
 

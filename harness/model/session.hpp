@@ -80,6 +80,10 @@ class Session {
   Reply sasl_plain(std::string_view line);
   Reply sasl_cram_md5(std::string_view line);
   Reply login(const std::string& user);
+  // RFC 2449 #6.5 and #6.7 (session_limits.cpp).
+  std::string limit_capabilities() const;
+  Reply utf8_refusal() const;
+  bool login_delayed(const std::string& user) const;
   // Resolves a message-number argument, or explains why it names no message.
   std::optional<unsigned long> message_arg(const std::string& arg, Reply& error) const;
   // The octets STAT and LIST report for a message.

@@ -19,6 +19,9 @@ bool Session::needs_utf8_mode(const Message& m) const {
   return false;
 }
 
+// RFC 6856 #5: "[UTF8]" is valid for -ERR to LIST, TOP and RETR.
+Reply Session::utf8_refusal() const { return err("[UTF8] the message needs UTF-8 mode (RFC 6856): send UTF8 first"); }
+
 Reply Session::utf8(const CommandLine&) {
   utf8_mode_ = true;
   return ok("UTF-8 mode enabled");
@@ -28,7 +31,11 @@ Reply Session::utf8(const CommandLine&) {
 // text on success; -ERR, the language unchanged, for a range no tag matches.
 Reply Session::lang(const CommandLine& c) {
   bool bad = config_.faults.has(Fault::bad_lang);
-  if (c.args.empty()) return multiline("language listing follows", bad ? "en_US.UTF-8 English\r\n" : "en English\r\n");
+  if (c.args.empty()) {
+    std::string listing = bad ? "en_US.UTF-8 English\r\n" : "en English\r\n";
+    if (config_.faults.has(Fault::lang_latin1)) listing += "fr Fran\xE7" "ais\r\n";  // RFC 6856 #3.2 wants UTF-8
+    return multiline("language listing follows", listing);
+  }
   std::string range = c.args[0];
   for (auto& ch : range) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (range != "*" && range != "en" && !bad) return err(language_ + " unsupported language " + c.args[0]);

@@ -21,7 +21,7 @@ const char* to_string(Severity s);
 struct Expression {
   struct Term {
     bool negative = false;
-    bool is_number = false;
+    bool is_number = false;  // a literal: a number, or a quoted text
     std::string text;  // a number or a variable name
   };
   std::vector<Term> left, right;
@@ -72,6 +72,7 @@ struct Step {
   std::shared_ptr<re2::RE2> regex; // expect_regex
   bool negated = false;            // S!~: the next line is any line the expression does not match
   Expression expression;           // check
+  std::vector<Expression> or_else;  // check: A or B ...: holds when any of them does
   std::vector<std::string> words;  // body: the check's words
   long millis = 0;                 // silence
   int run = 1;                     // client_expect: which run of the client it judges
@@ -81,6 +82,13 @@ struct Step {
   // The pattern of "expect: sent|not-sent|last PATTERN", as written.
   std::string pattern_text() const { return text.substr(std::min(text.size(), text.find(' ') + 1)); }
 };
+
+// A check's comparisons: the first, then each 'or' alternative.
+inline std::vector<const Expression*> expressions_of(const Step& s) {
+  std::vector<const Expression*> all{&s.expression};
+  for (const auto& e : s.or_else) all.push_back(&e);
+  return all;
+}
 
 // Server role: a response the scripted server gives instead of the
 // reference server's, to every client line the pattern matches.

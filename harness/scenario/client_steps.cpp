@@ -81,7 +81,18 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
     }
   } else if (key == "check") {
     s.kind = Step::Kind::check;
-    s.expression = parse_expression(at, value, col);
+    // 'A or B': the RFC's conditional rules ("if the value differs, the
+    // server SHOULD append USER") read as either the condition fails or the rule holds.
+    std::size_t start = 0;
+    for (;;) {
+      std::size_t cut = value.find(" or ", start);
+      std::string_view part = value.substr(start, cut == std::string_view::npos ? cut : cut - start);
+      Expression e = parse_expression(at, part, col + start);
+      if (start == 0) s.expression = std::move(e);
+      else s.or_else.push_back(std::move(e));
+      if (cut == std::string_view::npos) break;
+      start = cut + 4;
+    }
   } else if (key == "expect") {
     auto words = split_words(value);
     if (words.size() == 1 && words[0] == "closed") s.kind = Step::Kind::closed;
@@ -143,9 +154,10 @@ void Parser::check_uses(const Where& at, const Step& s, std::size_t col) {
       for (const auto& [name, offset] : variables_in(s.text)) use(at, name, col + offset);
       break;
     case Step::Kind::check:
-      for (const auto* side : {&s.expression.left, &s.expression.right})
-        for (const auto& t : *side)
-          if (!t.is_number) use(at, t.text, col + s.text.find(t.text));
+      for (const Expression* e : expressions_of(s))
+        for (const auto* side : {&e->left, &e->right})
+          for (const auto& t : *side)
+            if (!t.is_number) use(at, t.text, col + s.text.find(t.text));
       break;
     case Step::Kind::body:
       if ((s.words[0] == "uid" || s.words[0] == "no-uid" || s.words[0] == "has" || s.words[0] == "lacks"))
@@ -168,6 +180,8 @@ void Parser::record_binds(const Step& s) {
       break;
     case Step::Kind::body:
       if (s.words[0] == "save") bindings_.bind(s.words[1]);
+      if (s.words[0] == "any-line")  // the first matching line binds the named groups
+        for (const auto& [name, index] : s.regex->NamedCapturingGroups()) bindings_.bind(name);
       if (s.words[0] == "entries")
         for (std::size_t i = 2; i < s.words.size(); i += 2)
           for (const auto& [name, offset] : variables_in(s.words[i])) bindings_.bind(name);
@@ -182,8 +196,9 @@ void Parser::record_binds(const Step& s) {
 void Parser::check_mailbox_any(const Where& at, const Step& s) {
   bool fixture_var = false;
   if (s.kind == Step::Kind::check)
-    for (const auto* side : {&s.expression.left, &s.expression.right})
-      for (const auto& t : *side) fixture_var |= t.text.starts_with("fixture.");
+    for (const Expression* e : expressions_of(s))
+      for (const auto* side : {&e->left, &e->right})
+        for (const auto& t : *side) fixture_var |= t.text.starts_with("fixture.");
   if (s.kind == Step::Kind::send || s.kind == Step::Kind::send_raw)
     for (const auto& [name, offset] : variables_in(s.text)) fixture_var |= name.starts_with("fixture.");
   bool content = s.kind == Step::Kind::body &&
@@ -207,11 +222,11 @@ void Parser::check_body(const Where& at, const std::vector<std::string>& w, std:
              (w[0] == "entries" && w.size() % 2 == 1 && numbered()) ||
              ((w[0] == "has" || w[0] == "lacks") && w.size() >= 2) || (w[0] == "save" && w.size() == 2) ||
              ((w[0] == "uid" || w[0] == "no-uid") && w.size() == 2) ||
-             ((w[0] == "capabilities" || w[0] == "ascii") && w.size() == 1));
+             ((w[0] == "capabilities" || w[0] == "ascii" || w[0] == "utf8") && w.size() == 1));
   if (!ok)
     fail(at, col,
          "expected 'body: fixture', 'message N', 'listing', 'uidl', 'top N [message K]', 'lines N', 'entries [N VALUE]...', "
-         "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID', 'capabilities', 'ascii', 'any-line RE', 'no-line RE', "
+         "'has TEXT', 'lacks TEXT', 'uid ID', 'no-uid ID', 'capabilities', 'ascii', 'utf8', 'any-line RE', 'no-line RE', "
          "'every-line RE' or 'save NAME'");
 }
 
@@ -246,6 +261,18 @@ std::vector<Expression::Term> Parser::parse_sum(const Where& at, std::string_vie
       negative = c == '-';
       want_term = true;
       ++i;
+      continue;
+    }
+    if (c == '"') {  // a text literal: "-ERR", "USER", "" (compared as text)
+      std::size_t end = v.find('"', i + 1);
+      if (end == std::string_view::npos) fail(at, col + i, "expected the closing '\"'");
+      if (negative || !terms.empty()) fail(at, col + i, "a quoted text is compared on its own, never summed");
+      Expression::Term t;
+      t.is_number = true;  // a literal, not a variable
+      t.text = v.substr(i + 1, end - i - 1);
+      terms.push_back(t);
+      want_term = false;
+      i = end + 1;
       continue;
     }
     std::size_t j = i + (c == '{' ? 1 : 0);

@@ -108,39 +108,38 @@ std::optional<std::string> MaildirStore::secret(std::string_view user) {
   return it->second.password;
 }
 
-MaildropStore::Open MaildirStore::open(std::string_view user, Maildrop& out) {
+MaildropStore::Open MaildirStore::open(std::string_view user, Maildrop& out) { return load(user, true, out); }
+
+MaildropStore::Open MaildirStore::open_unlocked(std::string_view user, Maildrop& out) { return load(user, false, out); }
+
+MaildropStore::Open MaildirStore::load(std::string_view user, bool lock, Maildrop& out) {
   fs::path dir;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard guard(mutex_);
     auto it = accounts_.find(user);
     if (it == accounts_.end()) return Open::failed;
-    if (locked_.contains(user)) return Open::in_use;
-    locked_.emplace(user);
+    if (lock && locked_.contains(user)) return Open::in_use;
+    if (lock) locked_.emplace(user);
     dir = it->second.maildir;
   }
   try {
     out = Maildrop(read_maildir(dir));
     return Open::ok;
   } catch (const std::exception&) {
-    release(user);
+    if (lock) release(user);
     return Open::failed;
   }
 }
 
-MaildropStore::Open MaildirStore::open_unlocked(std::string_view user, Maildrop& out) {
-  fs::path dir;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = accounts_.find(user);
-    if (it == accounts_.end()) return Open::failed;
-    dir = it->second.maildir;
-  }
-  try {
-    out = Maildrop(read_maildir(dir));
-    return Open::ok;
-  } catch (const std::exception&) {
-    return Open::failed;
-  }
+void MaildirStore::note_login(std::string_view user) {
+  std::lock_guard guard(mutex_);
+  last_login_.insert_or_assign(std::string(user), std::chrono::steady_clock::now());
+}
+
+bool MaildirStore::logged_in_within(std::string_view user, unsigned seconds) {
+  std::lock_guard guard(mutex_);
+  auto it = last_login_.find(user);
+  return it != last_login_.end() && std::chrono::steady_clock::now() - it->second < std::chrono::seconds(seconds);
 }
 
 bool MaildirStore::commit(std::string_view user, const std::vector<std::string>& deleted_uids) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -37,9 +38,14 @@ class MaildirStore : public MaildropStore {
   Open open_unlocked(std::string_view user, Maildrop& out) override;
   bool commit(std::string_view user, const std::vector<std::string>& deleted_uids) override;
   void release(std::string_view user) override;
+  void note_login(std::string_view user) override;
+  bool logged_in_within(std::string_view user, unsigned seconds) override;
 
  private:
+  Open load(std::string_view user, bool lock, Maildrop& out);
+
   std::mutex mutex_;
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> last_login_;
   std::map<std::string, Account, std::less<>> accounts_;
   std::set<std::string, std::less<>> locked_;
 };

@@ -30,7 +30,7 @@ rset-keeps-deletions     | *                | 1 | rset-undeletes rset-then-quit 
 unstable-uids            | *                | 1 | uidl-stable-across-sessions uidl-stable-after-dele  | -                          | 1
 renumber-after-dele      | *                | 1 | numbers-stable-after-dele                           | -                          | 1
 commit-on-drop           | *                | 1 | drop-commits-nothing                                | -                          | 1
-list-size-lf             | *                | 1 | stat-basic list-one-size retr-all-sizes-match-list  | -                          | 1
+list-size-lf             | *                | 1 | stat-basic list-one-size retr-all-sizes-match-list utf8-sizes-match-retr | -                          | 1
 retr-deleted-ok          | *                | 1 | retr-deleted top-deleted                            | -                          | 1
 listing-shows-deleted    | *                | 1 | list-deleted uidl-omits-deleted                     | -                          | 1
 no-dot-stuffing          | *                | 1 | retr-dot-lines-on-the-wire top-dot-stuffed retr-edge-1 | -                       | 1
@@ -54,8 +54,16 @@ lenient-user-names       | *                | 1 | utf8-user-name-invalid utf8-us
 bad-lang                 | *                | 1 | lang-listing lang-select lang-unknown-refused       | -                          | 1
 no-lock                  | *                | 1 | maildrop-locked-against-second-session              | -                          | 1
 login-delay-on-user      | login-delay-not-on-user | 0 | login-delay-not-on-user                      | -                          | 1
+login-delay-unenforced   | *                | 0 | login-delay-enforced                                | -                          | 1
+limits-without-user-token | *               | 0 | capa-login-delay-user-token capa-expire-user-token login-delay-enforced | - | 1
+limits-not-refined       | *                | 0 | capa-login-delay-refined-after-login capa-expire-refined-after-login | -  | 1
+login-delay-understated  | *                | 1 | capa-login-delay-largest-first                      | -                          | 1
+expire-overstated        | *                | 1 | capa-expire-smallest-first                          | -                          | 1
+utf8-code-misused        | *                | 1 | utf8-code-only-where-valid                          | -                          | 1
+lang-latin1              | *                | 1 | lang-text-utf8                                      | -                          | 1
+greeting-control-char    | *                | 1 | greeting-grammar                                    | -                          | 1
 challenge-text           | *                | 1 | auth-empty-challenge                                | -                          | 1
-ok-unknown-command       | *                | 1 | unknown-command-authorization unknown-command       | -                          | 1
+ok-unknown-command       | *                | 1 | unknown-command-authorization unknown-command last-is-refused-or-implemented | -                          | 1
 lowercase-status         | *                | 1 | preflight                                           | not a status line          | 1
 uid-too-long             | *                | 1 | uidl-listing uidl-one                               | -                          | 1
 phantom-message          | *                | 1 | list-all list-matches-stat uidl-listing             | -                          | 1
@@ -73,6 +81,7 @@ crash-on=DELE            | *                | 1 | auth-state-dele-1             
 login-in-use             | *                | 3 | -                                                   | [IN-USE]                   | 1
 login-delay              | *                | 3 | -                                                   | [LOGIN-DELAY]              | 1
 login-sys-temp           | *                | 3 | -                                                   | [SYS/TEMP]                 | 1
+login-delay-enforced     | *                | 3 | -                                                   | enforces its LOGIN-DELAY   | 1
 uid-limits               | *                | 0 | -                                                   | -                          | 1
 trailing-text            | *                | 0 | -                                                   | -                          | 1
 bracket-text             | *                | 0 | -                                                   | -                          | 1
@@ -81,6 +90,7 @@ no-uidl-top              | *                | 0 | -                             
 slow-auth-failure        | *                | 0 | -                                                   | answered PASS *** after 6  | 1
 close-after-auth-failure | *                | 0 | -                                                   | RFC 1939 #4 allows it      | 1
 download-and-delete      | *                | 0 | -                                                   | -                          | 1
+per-user-limits          | *                | 0 | -                                                   | -                          | 1
 unannounced-expiry       | *                | 0 | -                                                   | -                          | 1
 split-bytes              | *                | 0 | -                                                   | -                          | 5
 drip                     | retr-edge-*      | 0 | -                                                   | -                          | 5

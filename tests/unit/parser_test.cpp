@@ -123,3 +123,22 @@ TEST(Parser, BodyLineRulesTakeAnRe2ExpressionAndHasTakesVariables) {
   auto sc = parse(std::string(kHeader) + "C: LANG *\nS: +OK {tag} {*}\nC: LANG\nS: +OK\nbody: has {tag}\nbody: ascii\n");
   EXPECT_EQ(sc.steps.back().words[0], "ascii");
 }
+
+TEST(Parser, ACheckMayListAlternativesAndCompareQuotedText) {
+  auto sc = parse(std::string(kHeader) + "C: CAPA\nS: +OK {*}\nbody: any-line LOGIN-DELAY (?P<d>[0-9]+)(?: (?P<u>USER))?\n"
+                                         "check: d == 0 or u == \"USER\"\n");
+  const Step& check = sc.steps.back();
+  ASSERT_EQ(check.kind, Step::Kind::check);
+  ASSERT_EQ(check.or_else.size(), 1u);
+  EXPECT_EQ(check.expression.left[0].text, "d");
+  ASSERT_EQ(check.or_else[0].right.size(), 1u);
+  EXPECT_TRUE(check.or_else[0].right[0].is_number);  // a literal
+  EXPECT_EQ(check.or_else[0].right[0].text, "USER");
+}
+
+TEST(Parser, AnyLineBindsItsNamedGroupsAndQuotedTextIsNeverSummed) {
+  auto d = error_of(std::string(kHeader) + "C: CAPA\nS: +OK {*}\ncheck: missing == 1\n");
+  EXPECT_NE(d.message.find("unknown variable"), std::string::npos) << d.message;
+  d = error_of(std::string(kHeader) + "C: CAPA\nS: +OK {n} {*}\ncheck: n + \"x\" == 1\n");
+  EXPECT_NE(d.message.find("never summed"), std::string::npos) << d.message;
+}
