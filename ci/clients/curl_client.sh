@@ -26,7 +26,8 @@ listing=$(fetch "$scheme://$host:$port/") || exit
 status=0
 while read -r number _; do
   number=${number%$'\r'}
-  [ -n "$number" ] || continue
+  # RFC 1939 #5: message numbers are positive; anything else names no message.
+  [[ $number =~ ^[1-9][0-9]*$ ]] || continue
   if fetch "$scheme://$host:$port/$number" -o "$partial"; then
     mv "$partial" "$outdir/$number.eml"
   else

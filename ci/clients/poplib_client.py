@@ -71,6 +71,10 @@ def main():
     refused = 0
     for entry in listing:
         number, uid = entry.decode().split(" ", 1)
+        if not number.isdigit() or int(number) == 0:
+            # RFC 1939 #5: message numbers are positive; anything else names no message.
+            print(f"poplib_client: skipped a listing entry numbered {number!r}", file=sys.stderr)
+            continue
         if not uid:
             uid = f"message-{number}"
         elif uid in seen:

@@ -94,6 +94,19 @@ std::optional<int> configure(const ServeOptions& o, MaildirStore& store, ServerO
   return std::nullopt;
 }
 
+// The TLS faults that live in the context rather than the session.
+void apply_tls_faults(boost::asio::ssl::context& ctx, const FaultSet& f) {
+  // RFC 8314 #4.2: a CertificateRequest the server has no use for.
+  if (f.has(Fault::request_client_cert))
+    SSL_CTX_set_verify(ctx.native_handle(), SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+  // RFC 7525 #4.2 recommends the AES-GCM suites with ECDHE or DHE; these are CBC.
+  if (f.has(Fault::cbc_only)) {
+    only_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(ctx.native_handle(), "ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:"
+                                                 "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384");
+  }
+}
+
 // The TLS context from --tls-cert/--tls-key or a generated certificate (none
 // without either), or the exit code.
 std::optional<int> configure_tls(const ServeOptions& o, const ServerOptions& plain, ServerTls& tls) {
@@ -113,6 +126,7 @@ std::optional<int> configure_tls(const ServeOptions& o, const ServerOptions& pla
     std::cerr << "pop3-harness serve: TLS setup failed: " << e.what() << "\n";
     return kEnvironment;
   }
+  if (tls.context) apply_tls_faults(*tls.context, plain.faults);
   if (!o.tls_listen.empty() && !tls.context) {
     std::cerr << "pop3-harness serve: --tls-listen needs --tls-cert/--tls-key or --write-cert\n";
     return kUsage;

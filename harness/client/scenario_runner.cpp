@@ -326,6 +326,18 @@ class Execution {
            "open after " + seconds_text(target_.read_timeout));
     else if (q == ClientSession::Quiet::data)
       fail(step, c, "the server sent more data instead of closing", "connection closed", escape_bytes(data, 600));
+    else if (step.text == "close-notify") expect_close_notify(step, s, c);
+  }
+
+  // RFC 8314 #3.4: the side that closes "SHOULD initiate the exchange of TLS
+  // close alerts before TCP connection termination".
+  void expect_close_notify(const Step& step, ClientSession& s, CheckResult& c) {
+    using P = Connection::PeerClose;
+    P how = s.connection().peer_close();
+    if (!s.connection().in_tls()) fail(step, c, "the connection is not in TLS", "a TLS session", "plaintext");
+    else if (how != P::close_notify)
+      fail(step, c, "the server closed the connection without a TLS close_notify alert",
+           "close_notify, then the TCP close", how == P::reset ? "a TCP reset" : "a TCP close alone");
   }
 
   asio::awaitable<void> expect_silence(const Step& step, ClientSession& s, CheckResult& c) {

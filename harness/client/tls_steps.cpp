@@ -22,6 +22,7 @@ int openssl_version(int version) {
 std::string offered(const TlsAction& a) {
   std::string out = a.version ? "TLS " + std::to_string(a.version / 10) + "." + std::to_string(a.version % 10)
                               : std::string("TLS 1.2 or later");
+  if (!a.ciphers.empty()) out += ", ciphers " + a.ciphers;
   if (!a.alpn.empty()) out += ", ALPN " + a.alpn;
   if (a.sni) out += a.sni->empty() ? ", no SNI" : ", SNI " + *a.sni;
   return out;
@@ -31,7 +32,7 @@ void set_variables(Variables& vars, const std::optional<std::string>& failure, c
   vars["tls.result"] = failure ? "refused (" + *failure + ")" : "accepted";
   if (failure || !peer) {
     for (const char* name : {"tls.version", "tls.cipher", "tls.alpn", "tls.cert.subject", "tls.cert.names",
-                             "tls.cert.days", "tls.cert.bits", "tls.cert.key"})
+                             "tls.cert.days", "tls.cert.bits", "tls.cert.key", "tls.client_cert"})
       vars[name] = "n/a";
     return;
   }
@@ -43,6 +44,7 @@ void set_variables(Variables& vars, const std::optional<std::string>& failure, c
   vars["tls.cert.days"] = std::to_string(peer->seconds_left / 86400);
   vars["tls.cert.bits"] = std::to_string(peer->security_bits);
   vars["tls.cert.key"] = peer->key;
+  vars["tls.client_cert"] = peer->client_cert_requested ? "requested" : "none";
 }
 
 // After a failed handshake the server must not carry on in plaintext: a
@@ -125,7 +127,7 @@ asio::awaitable<StepOutcome> run_tls_step(const TlsAction& action, ClientSession
     co_await s.connection().write(hello, target.read_timeout);
     co_return co_await no_usable_session(s, target, "a malformed ClientHello");
   }
-  auto context = make_probe_tls(target.trust, {openssl_version(action.version), action.alpn});
+  auto context = make_probe_tls(target.trust, {openssl_version(action.version), action.alpn, action.ciphers});
   boost::system::error_code not_ip;
   asio::ip::make_address(target.host, not_ip);
   std::string sni = action.sni ? *action.sni : not_ip ? target.host : std::string();

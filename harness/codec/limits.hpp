@@ -17,6 +17,11 @@ inline constexpr std::size_t kUniqueId = 70;
 // RFC 5034 #4: a SASL challenge may "be of arbitrary length ... independent of
 // any line-length limitations": the harness reads one up to this bound.
 inline constexpr std::size_t kChallengeLine = 1 << 20;
+// RFC 5034 #4: a client's SASL response is no command, so the 255-octet limit
+// does not bind it; "servers MUST be able to handle the largest encoded ...
+// responses" of their mechanisms (PLAIN with 255-octet fields: 1024 octets).
+// The reference server reads one up to this bound.
+inline constexpr std::size_t kSaslResponseLine = 4096;
 
 // Harness bounds (not protocol limits): one line of a multi-line body, and a
 // whole multi-line body. A 1 MiB fixture message must fit with room to spare.

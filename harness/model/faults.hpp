@@ -22,6 +22,7 @@ enum class Fault {
   list_size_lf,
   retr_deleted_ok,
   no_dot_stuffing,
+  chunked_dot_stuffing,
   ok_unknown_command,
   lowercase_status,
   uid_too_long,
@@ -83,6 +84,11 @@ enum class Fault {
   tls_1_0,
   expired_cert,
   stls_no_handshake,
+  serial_handshakes,
+  no_close_notify,
+  cleartext_denial_leaks,
+  request_client_cert,
+  cbc_only,
   // The wire: legal but awkward delivery, or a broken connection.
   split_bytes,
   drip,
@@ -98,8 +104,13 @@ enum class Fault {
   long_line_crash,
   nul_stall,
   top_negative_crash,
+  format_string_crash,
+  prefix_password,
+  user_path_normalized,
+  bare_cr_ends_line,
   pipeline_first_only,
   short_command_lines,
+  short_sasl_lines,
   crash_on,  // crash-on=KEYWORD
   count_
 };

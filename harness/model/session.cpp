@@ -58,6 +58,18 @@ Reply Session::multiline(std::string first, std::string_view body) const {
     r.bytes += body;
     if (!body.empty() && !body.ends_with("\r\n")) r.bytes += "\r\n";
     r.bytes += ".\r\n";
+  } else if (config_.faults.has(Fault::chunked_dot_stuffing)) {
+    // Each 16 KiB buffer stuffed on its own, as if it began a line only when
+    // it is the first: a line that starts exactly at a later buffer is missed.
+    std::string stuffed;
+    for (std::size_t at = 0; at < body.size(); at += 16384) {
+      std::string part = dot_stuff(body.substr(at, 16384));
+      part.resize(part.size() - 3);  // its ".\r\n"
+      if (at > 0 && body[at] == '.') part.erase(0, 1);
+      if (at + 16384 < body.size() && !body.substr(at, 16384).ends_with("\r\n")) part.resize(part.size() - 2);
+      stuffed += part;
+    }
+    r.bytes += stuffed + ".\r\n";
   } else {
     r.bytes += dot_stuff(body);
   }
@@ -142,7 +154,7 @@ void Session::release() {
 
 std::string Session::greeting() const {
   std::string text = config_.faults.has(Fault::greeting_control_char) ? "+OK POP3\tserver ready" : "+OK POP3 server ready";
-  if (!config_.apop_timestamp.empty()) text += " " + config_.apop_timestamp;
+  if (!config_.apop_timestamp.empty() && !cleartext_denied()) text += " " + config_.apop_timestamp;
   return text + "\r\n";
 }
 
@@ -201,8 +213,9 @@ Reply Session::capa(const CommandLine&) {
   // TLS is to be had.
   bool plain = config_.tls_active || !config_.stls_offered || f.has(Fault::plain_in_clear);
   bool cram = !f.has(Fault::no_cram_md5);
-  if (state_ == SessionState::authorization || !f.has(Fault::capa_forgets_after_login))
-    body += std::string("USER\r\n") + (plain && cram ? "SASL PLAIN CRAM-MD5\r\n" : plain ? "SASL PLAIN\r\n" : cram ? "SASL CRAM-MD5\r\n" : "");
+  std::string mechanisms = std::string(plain ? " PLAIN" : "") + (cram ? " CRAM-MD5" : "");
+  if ((state_ == SessionState::authorization || !f.has(Fault::capa_forgets_after_login)) && !cleartext_denied())
+    body += "USER\r\n" + (mechanisms.empty() ? "" : "SASL" + mechanisms + "\r\n");
   if (f.has(Fault::bad_capa_line)) body += "X-HARNESS.FAULT  two-spaces\r\n";
   if (state_ == SessionState::authorization) {
     if (config_.stls_offered && (!config_.tls_active || config_.faults.has(Fault::stls_after_tls)))
@@ -232,10 +245,14 @@ Reply Session::user(const CommandLine& c) {
 
 Reply Session::pass(const CommandLine& c) {
   if (!user_) return err("USER first");
+  if (config_.faults.has(Fault::user_path_normalized))  // "../NAME" and "./NAME" read as NAME (CWE-22)
+    while (user_->starts_with("../") || user_->starts_with("./")) user_->erase(0, user_->find('/') + 1);
   std::string name = *user_;
   user_.reset();
   auto secret = store_.secret(name);
-  if (!secret || !constant_time_equal(*secret, c.args[0]))
+  bool right = secret && constant_time_equal(*secret, c.args[0]);
+  if (right && cleartext_denied()) return err("[AUTH] the password is right, but log in after STLS");
+  if (!right)
     return login_failed(config_.faults.has(Fault::in_use_on_bad_password) ? "[IN-USE] maildrop already locked"
                                                                          : "[AUTH] invalid user name or password");
   return login(name);
@@ -273,6 +290,12 @@ Reply Session::login(const std::string& name) {
   session_number_ = ++sessions;
   return ok("maildrop has " + std::to_string(maildrop_.count()) + " messages (" +
             std::to_string(maildrop_.octets()) + " octets)");
+}
+
+// cleartext-denial-leaks: no login before TLS, like a server that requires
+// it (RFC 8314 #4.1), but the refusal tells a right password from a wrong one.
+bool Session::cleartext_denied() const {
+  return config_.faults.has(Fault::cleartext_denial_leaks) && config_.stls_offered && !config_.tls_active;
 }
 
 Reply Session::stls(const CommandLine&) {

@@ -83,6 +83,7 @@ class Session {
   // RFC 2449 #6.5 and #6.7 (session_limits.cpp).
   std::string limit_capabilities() const;
   Reply utf8_refusal() const;
+  bool cleartext_denied() const;
   bool login_delayed(const std::string& user) const;
   // Resolves a message-number argument, or explains why it names no message.
   std::optional<unsigned long> message_arg(const std::string& arg, Reply& error) const;

@@ -76,7 +76,10 @@ Reply Session::sasl_plain(std::string_view line) {
   }
   if (!authzid.empty() && authzid != authcid) return err("[AUTH] authorization identity not permitted");
   auto secret = store_.secret(authcid);
-  if (!secret || !constant_time_equal(*secret, password)) return login_failed("[AUTH] authentication failed");
+  // prefix-password: the strncmp(given, stored, strlen(given)) bug, so an
+  // empty password matches every account (CWE-287).
+  bool prefix = config_.faults.has(Fault::prefix_password) && secret && secret->starts_with(password);
+  if (!prefix && (!secret || !constant_time_equal(*secret, password))) return login_failed("[AUTH] authentication failed");
   return login(authcid);
 }
 

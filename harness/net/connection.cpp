@@ -144,7 +144,15 @@ asio::awaitable<std::size_t> Connection::read_some(std::string& out, Duration ti
   throw_if_interrupted();
   if (deadline.fired()) throw NetError(NetError::Kind::timeout, "no data within " + ms(timeout));
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset) {
-    transcript_.note(ec == asio::error::connection_reset ? "connection reset by peer" : "connection closed by peer");
+    // Inside TLS, end-of-stream is the peer's close_notify alert; a TCP close
+    // without one is a truncation (RFC 8446 #6.1, RFC 8314 #3.4).
+    peer_close_ = ec == asio::error::connection_reset ? PeerClose::reset
+                  : ec == asio::ssl::error::stream_truncated ? PeerClose::truncated
+                  : tls_ ? PeerClose::close_notify : PeerClose::plain;
+    transcript_.note(peer_close_ == PeerClose::reset       ? "connection reset by peer"
+                     : peer_close_ == PeerClose::truncated ? "connection closed by peer without a TLS close_notify"
+                     : tls_                                ? "TLS close_notify received; connection closed by peer"
+                                                           : "connection closed by peer");
     co_return 0;
   }
   if (ec) throw NetError(NetError::Kind::io, "read failed: " + ec.message());
@@ -166,6 +174,20 @@ void Connection::shutdown_send() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   transcript_.note("client shut down its sending side");
+}
+
+asio::awaitable<bool> Connection::close_tls(Duration timeout) {
+  bool answered = false;
+  if (tls_ && socket_.is_open()) {
+    Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+    auto [ec] = co_await tls_->async_shutdown(kTuple);
+    // Done without error: the peer's close_notify came back; eof is the same
+    // seen from a read already under way.
+    answered = !deadline.fired() && (!ec || ec == asio::error::eof);
+    transcript_.note(answered ? "TLS close_notify sent and answered" : "TLS close_notify sent");
+  }
+  close();
+  co_return answered;
 }
 
 void Connection::close() {

@@ -58,6 +58,13 @@ class Connection {
   boost::asio::awaitable<std::size_t> read_some(std::string& out, Duration timeout);
 
   void close();  // abrupt: no QUIT, no TLS close_notify
+  // An orderly end (RFC 8314 #3.4): inside TLS, the close_notify alert first,
+  // waiting at most timeout for the peer's; then the socket is closed.
+  // Returns whether the peer answered with its own close_notify (TLS only).
+  boost::asio::awaitable<bool> close_tls(Duration timeout);
+  // How the peer ended the stream, as the last read saw it.
+  enum class PeerClose { open, plain, close_notify, truncated, reset };
+  PeerClose peer_close() const { return peer_close_; }
   // Half-close: the peer reads end-of-stream, and may still answer (plain TCP only).
   void shutdown_send();
   bool is_open() const { return socket_.is_open(); }
@@ -78,6 +85,7 @@ class Connection {
   boost::asio::ip::tcp::socket socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   Transcript transcript_;
+  PeerClose peer_close_ = PeerClose::open;
   // An interrupt closes the socket at once, whatever waits on it.
   interrupt::Registration on_interrupt_{[this] { close(); }};
 };

@@ -50,7 +50,21 @@ void load_trust(ssl::context& ctx, const ClientTlsOptions& options) {
   if (!options.extra_ca_pem.empty()) ctx.add_certificate_authority(boost::asio::buffer(options.extra_ca_pem));
 }
 
+int requested_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// Called when a CertificateRequest arrives; 0: the probe has no certificate to give.
+int note_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
+  static int yes = 1;
+  SSL_set_ex_data(ssl, requested_index(), &yes);
+  return 0;
+}
+
 }  // namespace
+
+bool client_cert_requested(SSL* ssl) { return SSL_get_ex_data(ssl, requested_index()) != nullptr; }
 
 std::shared_ptr<ssl::context> make_client_tls(const ClientTlsOptions& options) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
@@ -75,6 +89,9 @@ std::shared_ptr<ssl::context> make_probe_tls(const ClientTlsOptions& trust, cons
   }
   ctx->set_verify_mode(ssl::verify_none);
   if (!trust.insecure) load_trust(*ctx, trust);
+  SSL_CTX_set_client_cert_cb(ctx->native_handle(), note_certificate_request);
+  if (!settings.ciphers.empty() && SSL_CTX_set_cipher_list(ctx->native_handle(), settings.ciphers.c_str()) != 1)
+    throw std::runtime_error("OpenSSL knows none of the cipher suites " + settings.ciphers);
   if (!settings.alpn.empty()) {
     std::string wire;  // RFC 7301 #3.1: length-prefixed names
     for (std::size_t p = 0; p < settings.alpn.size();) {
@@ -101,6 +118,15 @@ void only_version(ssl::context& ctx, int version) {
   if (version < TLS1_2_VERSION) allow_legacy(ctx);
   SSL_CTX_set_min_proto_version(ctx.native_handle(), version);
   SSL_CTX_set_max_proto_version(ctx.native_handle(), version);
+}
+
+const char* const kRecommendedCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+void recommended_ciphers_only(ssl::context& ctx) {
+  only_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(ctx.native_handle(), kRecommendedCiphers);
 }
 
 ServerTls make_test_server_tls(TestCert cert, bool legacy_versions) {

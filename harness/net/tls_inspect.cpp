@@ -1,5 +1,7 @@
 #include "net/tls_inspect.hpp"
 
+#include "net/tls.hpp"
+
 #include <openssl/x509v3.h>
 
 #include <boost/asio/ip/address.hpp>
@@ -50,6 +52,7 @@ PeerTls inspect_tls(SSL* ssl, const std::string& host) {
   unsigned alpn_len = 0;
   SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
   if (alpn) t.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
+  t.client_cert_requested = client_cert_requested(ssl);
   X509* cert = SSL_get1_peer_certificate(ssl);
   if (!cert) return t;
   t.has_certificate = true;

@@ -20,6 +20,7 @@ struct PeerTls {
   bool not_yet_valid = false;
   int security_bits = 0;     // the public key's strength (RSA-2048: 112, P-256: 128)
   std::string key;           // "RSA 2048", "EC 256"
+  bool client_cert_requested = false;  // the handshake carried a CertificateRequest
 };
 
 PeerTls inspect_tls(SSL* ssl, const std::string& host);

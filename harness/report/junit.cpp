@@ -125,6 +125,7 @@ Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::str
     prop("rfc", s.rfc);
     prop("severity", to_string(s.severity));
     if (!s.requirements.empty()) prop("requirements", requirements_text(s.requirements));
+    if (!s.advisories.empty()) prop("advisories", requirements_text(s.advisories));
     prop("fixture", s.fixture);
     prop("outcome", to_string(s.outcome));
   }

@@ -52,6 +52,7 @@ ScenarioResult result_for(const Scenario& sc) {
   r.rfc = sc.rfc;
   r.severity = sc.severity;
   r.requirements = sc.requirements;
+  r.advisories = sc.advisories;
   r.classname = sc.group;
   r.fixture = sc.fixture;
   return r;

@@ -31,6 +31,7 @@ struct ScenarioResult {
   std::string id, file, name, rfc, classname, fixture;
   Severity severity = Severity::must;
   std::vector<std::string> requirements;  // the catalog ids the scenario cites
+  std::vector<std::string> advisories;    // the public bug reports it guards against
   Outcome outcome = Outcome::passed;
   // For a scenario-level skip or error (missing capability, parse error,
   // provisioning failure, unreachable target).

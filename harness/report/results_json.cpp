@@ -85,7 +85,7 @@ std::string scenario_json(const ScenarioResult& s, bool strict) {
   std::string checks;
   for (const auto& c : s.checks) checks += std::string(checks.empty() ? "" : ",\n      ") + check_json(c, cited_requirements(s, c), strict);
   return "    {\"id\": " + str(s.id) + ", \"file\": " + str(s.file) +
-                 ", \"name\": " + str(s.name) + ", \"rfc\": " + str(s.rfc) + ", \"requirements\": " + ids_json(s.requirements) + ", \"severity\": " +
+                 ", \"name\": " + str(s.name) + ", \"rfc\": " + str(s.rfc) + ", \"requirements\": " + ids_json(s.requirements) + ", \"advisories\": " + ids_json(s.advisories) + ", \"severity\": " +
                  str(lower(to_string(s.severity))) + ", \"group\": " + str(s.classname) + ", \"fixture\": " +
                  str(s.fixture) + ", \"outcome\": " + outcome_name(effective(s.outcome, strict)) + ", \"reason\": " + str(s.reason) +
                  ", \"parse_error\": " + boolean(s.parse_error) + ", \"environment_error\": " +

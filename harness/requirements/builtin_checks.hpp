@@ -42,6 +42,8 @@ enum class Builtin {
   client_stls_rules,      // nothing after STLS before the handshake; no STLS after UTF8
   client_deletions_committed,  // a session with messages marked by DELE ends with QUIT
   client_argument_length,      // arguments of 40 characters at most to a server that did not answer CAPA
+  client_close_notify,         // the client ends TLS with close_notify
+  client_utf8_credentials,     // no UTF-8 in credentials unless CAPA lists UTF8 USER
 };
 
 struct BuiltinCheck {

@@ -28,7 +28,7 @@ struct Expression {
   std::string op;  // == != < <= > >=
 };
 
-// tls: handshake|try [fails|or-refused] [version=1.0|1.1|1.2|1.3] [alpn=A,B] [sni=NAME|none]
+// tls: handshake|try [fails|or-refused] [version=1.0|1.1|1.2|1.3] [ciphers=A:B] [alpn=A,B] [sni=NAME|none]
 // tls: handshake fails hello=malformed
 // tls: certificate chain|hostname|expiry|key
 struct TlsAction {
@@ -38,6 +38,7 @@ struct TlsAction {
   Expect expect = Expect::success;
   int version = 0;  // 10, 11, 12 or 13 to offer only that version; 0 for TLS 1.2 and later
   std::string alpn;               // protocol names to offer, comma-separated
+  std::string ciphers;            // OpenSSL cipher list for TLS 1.2 and earlier
   std::optional<std::string> sni; // unset: the target's host name; empty: none
   std::string aspect;             // certificate: chain, hostname, expiry or key
   bool malformed_hello = false;   // send a broken ClientHello record instead of a handshake
@@ -109,6 +110,9 @@ struct Scenario {
   // ('requirements:'), and where they are cited, for a diagnostic.
   std::vector<std::string> requirements;
   int requirements_line = 0;
+  // 'advisories:' the public bug reports a security scenario guards against
+  // (CVE-YYYY-N, CWE-N, bugtraq:N, or NAME:ID such as fetchmail-SA:2007-01).
+  std::vector<std::string> advisories;
   // "mailbox: any": the checks hold whatever mail the mailbox holds, so the
   // scenario runs against a target the harness cannot reset.
   bool mailbox_any = false;
@@ -144,6 +148,8 @@ struct Scenario {
   // and later).
   std::string host = "127.0.0.1";
   std::string tls_versions;
+  // "tls-ciphers: recommended": TLS 1.2 with RFC 7525's suites alone.
+  std::string tls_ciphers;
   // "inject: same-segment|separate-segment BYTES": forged plaintext the server
   // sends right after +OK to STLS, before its handshake (response injection).
   struct Injection {

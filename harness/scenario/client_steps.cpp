@@ -95,9 +95,9 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
     }
   } else if (key == "expect") {
     auto words = split_words(value);
-    if (words.size() == 1 && words[0] == "closed") s.kind = Step::Kind::closed;
+    if (words.size() == 1 && (words[0] == "closed" || words[0] == "close-notify")) s.kind = Step::Kind::closed;
     else if (words.size() == 2 && words[0] == "silence" && parse_millis(words[1], s.millis)) s.kind = Step::Kind::silence;
-    else fail(at, col, "expected 'expect: closed' or 'expect: silence <N>ms'");
+    else fail(at, col, "expected 'expect: closed', 'expect: close-notify' or 'expect: silence <N>ms'");
   } else if (key == "tls") {
     s.kind = Step::Kind::tls;
     s.words = split_words(value);

@@ -70,7 +70,8 @@ std::optional<std::string> closest(std::string_view name, const std::vector<std:
 
 Bindings::Bindings() {
   for (const char* n : {"user", "pass", "plain", "apop", "fixture.count", "fixture.octets", "plain.as-postmaster",
-                        "plain.authzid-soft-hyphen", "plain.empty-authcid", "plain.nul-in-password"})
+                        "plain.authzid-soft-hyphen", "plain.empty-authcid", "plain.nul-in-password",
+                        "plain.empty-password"})
     bound_.insert(n);
 }
 
@@ -89,7 +90,7 @@ void Bindings::after_body(std::string_view kind) {
 
 void Bindings::after_tls() {
   for (const char* n : {"tls.result", "tls.version", "tls.cipher", "tls.alpn", "tls.cert.subject", "tls.cert.names",
-                        "tls.cert.days", "tls.cert.bits", "tls.cert.key"})
+                        "tls.cert.days", "tls.cert.bits", "tls.cert.key", "tls.client_cert"})
     bind(n);
 }
 

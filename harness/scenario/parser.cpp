@@ -80,7 +80,7 @@ std::optional<Severity> parse_severity(std::string_view s) {
 }
 
 const std::vector<std::string> kHeaders = {"scenario", "rfc",  "severity", "group", "fixture", "requires",
-                                           "requirements", "role", "connect", "keep", "mailbox", "tls"};
+                                           "requirements", "advisories", "role", "connect", "keep", "mailbox", "tls"};
 
 }  // namespace
 
@@ -160,6 +160,7 @@ bool Parser::header(const Where& at, const std::string& key, std::string_view va
   } else if (key == "group") sc_.group = value;
   else if (key == "requires") requires_header(at, value, col);
   else if (key == "requirements") requirements_header(at, value, col);
+  else if (key == "advisories") advisories_header(at, value, col);
   else if (key == "mailbox") {
     if (value != "any" && value != "fixture") fail(at, col, "mailbox must be 'fixture' (the default) or 'any'");
     sc_.mailbox_any = value == "any";
@@ -202,6 +203,23 @@ void Parser::requires_header(const Where& at, std::string_view value, std::size_
                              "an X- one, APOP or SASL:MECH" + (guess ? "; did you mean '" + *guess + "'?" : ""));
     }
     offset += tag.size();
+  }
+}
+
+// CVE-2007-1558, CWE-134, bugtraq:10976, fetchmail-SA:2007-01: a name, then
+// an id of letters, digits, dots and hyphens.
+void Parser::advisories_header(const Where& at, std::string_view value, std::size_t col) {
+  std::size_t offset = 0;
+  for (const auto& id : split_words(std::string(value))) {
+    offset = value.find(id, offset);
+    std::size_t cut = id.starts_with("CVE-") || id.starts_with("CWE-") ? 3 : id.find(':');
+    bool ok = cut != std::string::npos && cut > 0 && cut + 1 < id.size() &&
+              std::all_of(id.begin(), id.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' || c == '_';
+              });
+    if (!ok) fail(at, col + offset, "'" + id + "' is not an advisory (CVE-2007-1558, CWE-134, bugtraq:10976, NAME:ID)");
+    sc_.advisories.push_back(id);
+    offset += id.size();
   }
 }
 

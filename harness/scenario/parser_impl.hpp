@@ -33,6 +33,7 @@ class Parser {
   [[noreturn]] void fail(const Where& at, std::size_t col, const std::string& msg);
   bool header(const Where& at, const std::string& key, std::string_view value, std::size_t col);
   void requirements_header(const Where& at, std::string_view value, std::size_t col);
+  void advisories_header(const Where& at, std::string_view value, std::size_t col);
   void requires_header(const Where& at, std::string_view value, std::size_t col);
   void step(const Where& at, const std::string& key, std::string_view value, std::size_t col, int depth);
   // client_steps.cpp: the kinds of a client-role step.

@@ -57,6 +57,10 @@ bool Parser::server_step(const Where& at, const std::string& key, std::string_vi
     if (value != "1.2" && value != "1.0") fail(at, col, "tls-versions must be 1.2 (that alone) or 1.0 (that alone)");
     sc_.tls_versions = value;
     in_override_ = false;
+  } else if (key == "tls-ciphers") {
+    if (value != "recommended") fail(at, col, "tls-ciphers must be 'recommended' (RFC 7525's AES-GCM suites, TLS 1.2 alone)");
+    sc_.tls_ciphers = value;
+    in_override_ = false;
   } else if (key == "inject") {
     std::size_t space = value.find(' ');
     std::string_view mode = value.substr(0, space);
@@ -83,7 +87,7 @@ bool Parser::server_step(const Where& at, const std::string& key, std::string_vi
     in_override_ = false;
   } else {
     fail(at, 1, "unknown step '" + key + ":' in a server-role scenario (greeting, fault, certificate, host, "
-                "tls-versions, inject, on, S, SEND, expect, run, deliver, use, severity, rfc)");
+                "tls-versions, tls-ciphers, inject, on, S, SEND, expect, run, deliver, use, severity, rfc)");
   }
   return true;
 }

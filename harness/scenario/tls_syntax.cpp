@@ -1,6 +1,7 @@
 #include "scenario/tls_syntax.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace pop3 {
 namespace {
@@ -59,6 +60,15 @@ bool parse_tls_action(const std::vector<std::string>& w, TlsAction& out, std::st
         }
         p = q + 1;
       }
+    } else if (word.starts_with("ciphers=")) {
+      out.ciphers = word.substr(8);
+      bool names = !out.ciphers.empty() && std::all_of(out.ciphers.begin(), out.ciphers.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ':' || c == '_' || c == '+' || c == '!';
+      });
+      if (!names) {
+        error = "ciphers= takes OpenSSL cipher names separated by colons, e.g. ciphers=ECDHE-RSA-AES128-GCM-SHA256";
+        return false;
+      }
     } else if (word.starts_with("sni=")) {
       std::string name = word.substr(4);
       if (name != "none" && !printable_name(name)) {
@@ -68,8 +78,8 @@ bool parse_tls_action(const std::vector<std::string>& w, TlsAction& out, std::st
       out.sni = name == "none" ? "" : name;
     } else {
       error = out.kind == TlsAction::Kind::handshake
-                  ? "expected fails, or-refused, version=, alpn=, sni= or hello=malformed after 'tls: handshake'"
-                  : "expected version=, alpn= or sni= after 'tls: try'";
+                  ? "expected fails, or-refused, version=, ciphers=, alpn=, sni= or hello=malformed after 'tls: handshake'"
+                  : "expected version=, ciphers=, alpn= or sni= after 'tls: try'";
       return false;
     }
   }

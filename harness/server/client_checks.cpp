@@ -122,6 +122,9 @@ class Judge {
           out += conn + "-- after STLS, before the handshake, the client sent: " + escape_bytes(redactor_.apply(e.line), 200) +
                  "   (discarded)\n";
           break;
+        case ServerEvent::Kind::no_close_notify:
+          out += conn + "-- the server sent its TLS close_notify; the client closed without its own\n";
+          break;
         case ServerEvent::Kind::unterminated:
           out += conn + "-- left without CRLF when the connection closed: " + escape_bytes(redactor_.apply(e.line), 200) + "\n";
           break;

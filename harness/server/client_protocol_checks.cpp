@@ -1,5 +1,6 @@
 #include "server/client_protocol_checks.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -92,9 +93,17 @@ AutoCheck login_sequence(const std::vector<const ServerEvent*>& commands, const 
 // response is base64 or "=", and a challenge that is not base64 is answered
 // "*" (servers and clients "MUST reject (and not ignore) any character not
 // explicitly allowed by the Base64 alphabet").
-AutoCheck sasl(const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
+AutoCheck sasl(const ClientRun& run, const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
   AutoCheck c{"auto: AUTH's initial response is base64 or '=' and needs SASL in CAPA; '*' answers a challenge that is not base64",
               Severity::must, "rfc5034#4", Builtin::client_sasl};
+  // An AUTH line over 255 octets reached the server as an overlong line (refused).
+  for (const auto& e : run.events)
+    if (e.kind == ServerEvent::Kind::overlong && line_keyword(e.line) == "AUTH") {
+      c.violation = Violation{"AUTH with an initial response makes a command over 255 octets: the response goes after "
+                              "the server's challenge (RFC 5034 #4)",
+                              "AUTH MECHANISM, then the response on its own line", escape_bytes(redactor.apply(e.line), 80) + "..."};
+      return c;
+    }
   struct Connection {
     bool sasl_listed = false, in_sasl = false, bad_challenge = false, shifted = false;
     std::string challenge;
@@ -114,6 +123,19 @@ AutoCheck sasl(const std::vector<const ServerEvent*>& commands, const Redactor& 
       std::string keyword = line_keyword(e->line);
       if (keyword == "CAPA" && e->reply.starts_with("+OK")) k.sasl_listed = capa_lists(e->reply, "SASL");
       auto parsed = keyword == "AUTH" ? parse_command_line(e->line) : std::nullopt;
+      bool empty_initial = keyword == "AUTH" && e->line.ends_with(' ') &&
+                           std::count(e->line.begin(), e->line.end() - 1, ' ') == 1 && !e->line.ends_with("  ");
+      if (empty_initial) {
+        c.violation = Violation{"AUTH with an empty initial response: a zero-length one is sent as '=' (RFC 5034 #4)",
+                                "AUTH MECHANISM =", escape_bytes(redactor.command(e->line), 200)};
+        break;
+      }
+      if (parsed && parsed->args.size() >= 2 && e->line.size() + 2 > 255) {
+        c.violation = Violation{"AUTH with an initial response makes a command of " + std::to_string(e->line.size() + 2) +
+                                    " octets: over 255, the response goes after the server's challenge (RFC 5034 #4)",
+                                "AUTH MECHANISM, then the response on its own line", escape_bytes(redactor.command(e->line), 200)};
+        break;
+      }
       if (parsed && parsed->args.size() >= 2) {
         const std::string& initial = parsed->args[1];
         if (initial != "=" && !base64_decode(initial)) {
@@ -244,6 +266,45 @@ AutoCheck argument_length(const std::vector<const ServerEvent*>& commands, const
   return c;
 }
 
+// RFC 8314 #3.4: the side that closes "SHOULD initiate the exchange of TLS
+// close alerts before TCP connection termination". After QUIT the server
+// sends its close_notify; a client that closes without its own (RFC 8446
+// #6.1: "Each party MUST send a close_notify alert before closing its write
+// side") leaves a truncation the server cannot tell from an attack.
+AutoCheck close_notify(const ClientRun& run) {
+  AutoCheck c{"auto: the client ends TLS with close_notify", Severity::should, "rfc8314#3.4", Builtin::client_close_notify};
+  for (const auto& e : run.events)
+    if (e.kind == ServerEvent::Kind::no_close_notify) {
+      c.violation = Violation{"after QUIT the client closed the TLS connection without a close_notify alert (RFC 8314 #3.4)",
+                              "close_notify, then the TCP close", "connection " + std::to_string(e.connection) +
+                                                                      ": a TCP close alone"};
+      break;
+    }
+  return c;
+}
+
+// RFC 6856 #2.2: "Clients MUST NOT use UTF-8 characters when authenticating
+// if the server did not include the USER argument in the UTF8 capability
+// response." USER, PASS and APOP arguments and AUTH's initial response as sent.
+AutoCheck utf8_credentials(const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
+  AutoCheck c{"auto: no UTF-8 in credentials unless CAPA lists UTF8 USER", Severity::must, "rfc6856#2.2",
+              Builtin::client_utf8_credentials};
+  std::map<unsigned long, bool> utf8_user;
+  for (const auto* e : commands) {
+    std::string keyword = line_keyword(e->line);
+    if (keyword == "CAPA" && e->reply.starts_with("+OK"))
+      utf8_user[e->connection] = e->reply.find("\r\nUTF8 USER") != std::string::npos;
+    bool login = keyword == "USER" || keyword == "PASS" || keyword == "APOP" || keyword == "AUTH";
+    bool eight_bit = std::any_of(e->line.begin(), e->line.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+    if (login && eight_bit && !utf8_user[e->connection]) {
+      c.violation = Violation{"the client logged in with octets outside ASCII, but CAPA listed no UTF8 USER (RFC 6856 #2.2)",
+                              "ASCII credentials", escape_bytes(redactor.command(e->line), 200)};
+      break;
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
 bool capa_lists(std::string_view reply, std::string_view tag) {
@@ -264,10 +325,11 @@ bool capa_lists(std::string_view reply, std::string_view tag) {
 
 std::vector<AutoCheck> protocol_checks(const Scenario& scenario, const ClientRun& run,
                                        const std::vector<const ServerEvent*>& commands, const Redactor& redactor) {
-  std::vector<AutoCheck> checks = {login_sequence(commands, redactor), sasl(commands, redactor),
+  std::vector<AutoCheck> checks = {login_sequence(commands, redactor), sasl(run, commands, redactor),
                                    auth_needs_sasl(commands, redactor), deletions_committed(scenario, commands),
-                                   argument_length(commands, redactor)};
+                                   argument_length(commands, redactor), utf8_credentials(commands, redactor)};
   if (scenario.tls == "stls" || scenario.tls == "stls-offered") checks.push_back(stls_rules(run, redactor));
+  if (scenario.tls != "none" && !scenario.tls.empty()) checks.push_back(close_notify(run));
   return checks;
 }
 

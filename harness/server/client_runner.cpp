@@ -132,6 +132,7 @@ asio::awaitable<ScenarioResult> run_client_scenario(const Scenario& sc, const Fi
       ServerTls tls = make_test_server_tls(test_cert(sc, so.faults), so.faults.has(Fault::tls_1_0));
       if (sc.tls_versions == "1.2") only_version(*tls.context, TLS1_2_VERSION);
       if (sc.tls_versions == "1.0") only_version(*tls.context, TLS1_VERSION);
+      if (sc.tls_ciphers == "recommended") recommended_ciphers_only(*tls.context);
       std::ofstream(cafile) << tls.ca_pem;
       so.tls = tls.context;
       so.implicit_tls = sc.tls == "implicit";

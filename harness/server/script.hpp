@@ -22,7 +22,9 @@ struct ServerEvent {
   // after_stls: plaintext the client sent after STLS, before the handshake;
   // unterminated: bytes left when the connection closed that hold an LF
   // without its CR (a command ended by LF alone), up to that LF.
-  enum class Kind { connected, command, overlong, after_quit, early, after_stls, unterminated, closed } kind;
+  // no_close_notify: after QUIT inside TLS, the client closed the connection
+  // without its TLS close_notify (RFC 8314 #3.4).
+  enum class Kind { connected, command, overlong, after_quit, early, after_stls, unterminated, no_close_notify, closed } kind;
   unsigned long connection = 0;
   // The client's line (command), the start of a line over the limit
   // (overlong, refused with -ERR), or bytes left after QUIT.

@@ -61,7 +61,7 @@ void ServerSession::observe(ServerEvent::Kind kind, std::string line, std::strin
 asio::awaitable<void> ServerSession::run() {
   observe(ServerEvent::Kind::connected);
   try {
-    if (options_.implicit_tls) co_await conn_.handshake_server(*options_.tls, options_.io_timeout);
+    if (options_.implicit_tls) co_await implicit_handshake();
     co_await greet();
     std::string input;
     // The autologout timer restarts on a command, not on a byte: a client
@@ -78,6 +78,10 @@ asio::awaitable<void> ServerSession::run() {
       if (left <= Duration::zero()) break;
       input.clear();
       if (co_await conn_.read_some(input, std::chrono::duration_cast<Duration>(left)) == 0) break;
+      // bare-cr-ends-line: a CR alone ends a line too (CWE-93, the smuggling bug).
+      if (faults_.has(Fault::bare_cr_ends_line))
+        for (std::size_t cr = input.find('\r'); cr != std::string::npos; cr = input.find('\r', cr + 1))
+          if (cr + 1 < input.size() && input[cr + 1] != '\n') input.insert(cr + 1, 1, '\n');
       framer_.feed(input);
     }
   } catch (const std::exception&) {
@@ -90,8 +94,31 @@ asio::awaitable<void> ServerSession::run() {
       break;
     }
   session_.connection_lost();
+  // RFC 8314 #3.4: "When a client or server wishes to close the connection,
+  // it SHOULD initiate the exchange of TLS close alerts before TCP connection
+  // termination." After QUIT the server closes, so it sends the first alert.
+  if (ending_ && conn_.in_tls() && !faults_.has(Fault::no_close_notify)) {
+    bool answered = co_await conn_.close_tls(std::min<Duration>(options_.io_timeout, std::chrono::seconds(2)));
+    if (!answered) observe(ServerEvent::Kind::no_close_notify);
+  }
   conn_.close();
   observe(ServerEvent::Kind::closed);
+}
+
+// serial-handshakes: one implicit-TLS handshake at a time, each waiting out
+// the one before it, as a server with a single login slot does.
+asio::awaitable<void> ServerSession::implicit_handshake() {
+  static std::size_t in_progress = 0;  // one io_context: no data race
+  bool serial = faults_.has(Fault::serial_handshakes);
+  while (serial && in_progress > 0) co_await pause(std::chrono::milliseconds(50));
+  if (serial) ++in_progress;
+  struct Done {
+    bool serial;
+    ~Done() {
+      if (serial) --in_progress;
+    }
+  } done{serial};
+  co_await conn_.handshake_server(*options_.tls, options_.io_timeout);
 }
 
 asio::awaitable<void> ServerSession::greet() {
@@ -105,10 +132,14 @@ asio::awaitable<void> ServerSession::greet() {
 asio::awaitable<bool> ServerSession::answer_lines() {
   // long-line-crash lets lines through up to its trigger, then answers
   // those over the RFC limit as a correct server would.
-  std::size_t line_limit = faults_.has(Fault::long_line_crash) ? kCrashLineOctets : limits::kCommandLine;
+  std::size_t command_limit = faults_.has(Fault::long_line_crash) ? kCrashLineOctets : limits::kCommandLine;
+  auto limit = [&] {
+    bool sasl = sasl_response_next_ && !faults_.has(Fault::short_sasl_lines);
+    return sasl ? limits::kSaslResponseLine : command_limit;
+  };
   for (;;) {
     bool same_read = false;
-    while (auto line = framer_.next_line(line_limit)) {
+    while (auto line = framer_.next_line(limit())) {
       if (faults_.has(Fault::nul_stall) && line->find('\0') != std::string::npos) {
         co_await stall();
         co_return false;
@@ -119,12 +150,14 @@ asio::awaitable<bool> ServerSession::answer_lines() {
         if (parsed && parsed->args.size() == 2 && parsed->args[1].starts_with("-")) crash("top-negative-crash", *line);
       }
       if (faults_.has(Fault::crash_on) && keyword == faults_.crash_keyword()) crash("crash-on", *line);
+      if (faults_.has(Fault::format_string_crash) && line->find("%n") != std::string::npos)
+        crash("format-string-crash", *line);
       if (faults_.has(Fault::short_command_lines) && line->size() > kShortCommandLine) {
         if (!co_await answer(line->substr(0, kShortCommandLine), same_read)) co_return false;
         line->erase(0, kShortCommandLine);
         same_read = true;
       }
-      if (line->size() + 2 > limits::kCommandLine) {
+      if (line->size() + 2 > limits::kCommandLine && !sasl_response_next_) {
         co_await conn_.write(session_.line_too_long().bytes, options_.io_timeout);
         continue;
       }
@@ -152,6 +185,9 @@ Reply ServerSession::reply_to(const std::string& line) {
 asio::awaitable<bool> ServerSession::answer(const std::string& line, bool pipelined) {
   ++commands_;
   Reply reply = reply_to(line);
+  // A "+ " line is a SASL challenge (the session's or a script's): the next
+  // line is the client's response, which no command-line limit binds.
+  sasl_response_next_ = reply.bytes.starts_with("+ ") || reply.bytes.starts_with("+\r\n");
   const ServerScript* script = options_.script.get();
   inject_pending_ = reply.start_tls && script && script->inject;
   if (inject_pending_ && !script->inject->separate) reply.bytes += script->inject->bytes;
@@ -184,6 +220,7 @@ asio::awaitable<bool> ServerSession::after_reply(const std::string&, const Reply
     co_return false;
   }
   if (reply.close) {
+    ending_ = true;
     if (!framer_.pending().empty()) observe(ServerEvent::Kind::after_quit, framer_.take_pending());
     co_return false;
   }

@@ -25,6 +25,7 @@ class ServerSession {
 
  private:
   boost::asio::awaitable<void> greet();
+  boost::asio::awaitable<void> implicit_handshake();
   // Answers every complete line in the framer; false when the session is over.
   boost::asio::awaitable<bool> answer_lines();
   boost::asio::awaitable<bool> answer(const std::string& line, bool pipelined);
@@ -55,6 +56,8 @@ class ServerSession {
   boost::asio::steady_timer timer_;
   bool hold_next_ = false;
   bool inject_pending_ = false;
+  bool ending_ = false;
+  bool sasl_response_next_ = false;  // the last reply was a SASL challenge  // the server ends the session (QUIT): an orderly close follows
   std::uint64_t commands_ = 0;  // lines answered: each restarts the autologout timer
 };
 

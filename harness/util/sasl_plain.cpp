@@ -13,6 +13,7 @@ std::vector<std::pair<std::string, std::string>> sasl_plain_messages(std::string
       {"plain.authzid-soft-hyphen", base64_encode("\xC2\xAD" + nul + u + nul + p)},
       {"plain.empty-authcid", base64_encode(u + nul + nul + p)},
       {"plain.nul-in-password", base64_encode(nul + u + nul + p + nul + "x")},
+      {"plain.empty-password", base64_encode(nul + u + nul)},
   };
 }
 

@@ -20,7 +20,8 @@ poplib="/usr/bin/python3 $clients/poplib_client.py {host} {port} {user} {tls} {c
 # Each client: exactly its known findings fail (ci/known/NAME.txt).
 known_only() {  # NAME COMMAND [run options...]
   local name=$1 cmd=$2; shift 2
-  "$bin" run "$root/scenarios/clients" --client-cmd "$cmd" --client-timeout 20 --junit "$out/$name.xml" "$@" \
+  "$bin" run "$root/scenarios/clients" "$root/scenarios/security" --client-cmd "$cmd" --client-timeout 20 \
+    --junit "$out/$name.xml" "$@" \
     >"$tmp/out" 2>&1
   local rc=$?
   "$root/ci/check-known" "$root/ci/known/$name.txt" "$out/$name.xml" >>"$tmp/out" 2>&1
@@ -142,7 +143,7 @@ caught "a client that does not verify the certificate" tls/cert-self-signed-stls
 # Clients that break the command-sequence rules every run is judged by
 # (automatic checks): each mode of rude.py must be caught, with its finding.
 cat > "$tmp/rude.py" <<'PY'
-import base64, os, socket, ssl, sys
+import base64, hashlib, os, socket, ssl, sys
 mode, host, port, user, cafile = sys.argv[1:6]
 password = os.environ["POP3_PASS"]
 s = socket.create_connection((host, int(port)), timeout=10)
@@ -150,7 +151,7 @@ f = s.makefile("rb")
 def cmd(line, end=b"\r\n"):
     s.sendall(line.encode() + end)
     return f.readline()
-f.readline()  # greeting
+greeting = f.readline().decode("latin-1")
 plain = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
 if mode == "pass-after-refused-user":
     cmd("USER " + user); cmd("PASS " + password)
@@ -177,6 +178,29 @@ elif mode == "initial-response-without-sasl":
     cmd("AUTH PLAIN " + plain)
 elif mode == "answer-bad-challenge":
     cmd("AUTH PLAIN"); cmd(plain)
+elif mode in ("empty-initial-response", "long-initial-response"):
+    cmd("CAPA")
+    while f.readline() != b".\r\n": pass
+    long = base64.b64encode(f"\0{user}\0{'p' * 250}".encode()).decode()
+    cmd("AUTH PLAIN " if mode == "empty-initial-response" else "AUTH PLAIN " + long)
+elif mode == "apop-any-timestamp":  # no msg-id check (CVE-2007-1558)
+    stamp = greeting[greeting.index("<"):greeting.index(">") + 1]
+    cmd("APOP " + user + " " + hashlib.md5((stamp + password).encode()).hexdigest())
+elif mode == "retr-every-listed":  # message numbers taken as they come
+    cmd("USER " + user); cmd("PASS " + password); cmd("LIST")
+    numbers = []
+    while (line := f.readline()) != b".\r\n": numbers.append(line.split()[0].decode())
+    for n in numbers:
+        if cmd("RETR " + n).startswith(b"+OK"):
+            while f.readline() != b".\r\n": pass
+elif mode == "alloc-by-list-size":  # a buffer of the announced size
+    cmd("USER " + user); cmd("PASS " + password); cmd("LIST")
+    while (line := f.readline()) != b".\r\n":
+        if int(line.split()[1]) > 2**32: os.abort()
+elif mode == "abort-on-long-greeting":  # a fixed buffer for the timestamp
+    if len(greeting) > 300: os.abort()
+elif mode == "utf8-user":
+    cmd("USER " + user + "\u00e9")
 elif mode in ("stls-pipelined", "utf8-then-stls"):
     if mode == "utf8-then-stls": cmd("UTF8")
     reply = cmd("STLS\r\nCAPA" if mode == "stls-pipelined" else "STLS")
@@ -202,6 +226,27 @@ caught "a client that sends an initial response when CAPA lists no SASL" capa-wi
   "$rude initial-response-without-sasl {host} {port} {user} {cafile}" "CAPA listed no SASL"
 caught "a client that answers a challenge that is not base64" sasl-bad-challenge \
   "$rude answer-bad-challenge {host} {port} {user} {cafile}" "not base64 with something other than"
+caught "a client that sends AUTH with an empty initial response instead of '='" retrieve-basic \
+  "$rude empty-initial-response {host} {port} {user} {cafile}" "a zero-length one is sent as '='"
+caught "a client that sends an initial response making AUTH over 255 octets" retrieve-basic \
+  "$rude long-initial-response {host} {port} {user} {cafile}" "command over 255 octets"
+caught "a client that sends a name outside ASCII to a server without UTF8 USER" retrieve-basic \
+  "$rude utf8-user {host} {port} {user} {cafile}" "listed no UTF8 USER"
+caught_security() {  # like caught, in scenarios/security
+  "$bin" run "$root/scenarios/security" --filter "security/clients/$2" --client-cmd "$3" --junit "$tmp/caught.xml" \
+    "${@:5}" >"$tmp/out" 2>&1
+  local rc=$?
+  grep -q "$4" "$tmp/out"
+  verdict "$1 fails security/clients/$2 (exit $rc)" $(( (rc == 1 ? 0 : 1) + $? ))
+}
+caught_security "a client that sends APOP for a timestamp that is no msg-id (--strict)" apop-timestamp-not-msg-id \
+  "$rude apop-any-timestamp {host} {port} {user} {cafile}" "the client sent what it must not" --strict
+caught_security "a client that retrieves message -1 from a listing" list-negative-number \
+  "$rude retr-every-listed {host} {port} {user} {cafile}" "the client sent what it must not"
+caught_security "a client that allocates what LIST announces" list-size-huge \
+  "$rude alloc-by-list-size {host} {port} {user} {cafile}" "killed by signal"
+caught_security "a client that aborts on a long greeting" apop-timestamp-over-300-octets \
+  "$rude abort-on-long-greeting {host} {port} {user} {cafile}" "killed by signal"
 caught "a client that pipelines a command after STLS" tls/capa-after-stls \
   "$rude stls-pipelined {host} {port} {user} {cafile}" "sent more after STLS"
 caught "a client that sends STLS after UTF8" tls/capa-after-stls \

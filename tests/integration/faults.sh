@@ -33,6 +33,7 @@ commit-on-drop           | *                | 1 | drop-commits-nothing          
 list-size-lf             | *                | 1 | stat-basic list-one-size retr-all-sizes-match-list utf8-sizes-match-retr | -                          | 1
 retr-deleted-ok          | *                | 1 | retr-deleted top-deleted                            | -                          | 1
 listing-shows-deleted    | *                | 1 | list-deleted uidl-omits-deleted                     | -                          | 1
+chunked-dot-stuffing     | retr-dot-lines-at-chunk-boundaries | 1 | retr-dot-lines-at-chunk-boundaries | -                   | 1
 no-dot-stuffing          | *                | 1 | retr-dot-lines-on-the-wire top-dot-stuffed retr-edge-1 | -                       | 1
 capa-forgets-after-login | *                | 1 | capa-keeps-user-after-login capa-keeps-sasl-after-login auth-keeps-sasl-after-auth | - | 1
 bad-resp-code            | *                | 1 | resp-codes-well-formed                              | -                          | 1
@@ -46,6 +47,7 @@ cram-md5-initial-response | *               | 1 | auth-initial-response-to-serve
 bad-capa-line            | *                | 1 | capa-lines-well-formed                              | -                          | 1
 positional-uids          | *                | 1 | uidl-stable-after-dele uidl-not-reused-after-dele   | -                          | 1
 short-command-lines      | *                | 1 | command-of-255-octets                               | -                          | 1
+short-sasl-lines         | *                | 1 | sasl-plain-fields-of-255-octets                     | -                          | 1
 crash-on=RSET            | minimal-command-set | 1 | minimal-command-set                              | -                          | 1
 no-cram-md5              | *                | 0 | sasl-offers-a-mechanism-without-plaintext-password  | -                          | 1
 lenient-utf8             | *                | 1 | utf8-only-before-login utf8-takes-no-argument       | -                          | 1
@@ -102,16 +104,41 @@ stls-after-tls           | tls/*            | 1 | stls-advertised               
 tls-1.0                  | tls/*            | 1 | implicit-tls10-refused implicit-tls11-refused stls-tls10-refused | -             | 1
 expired-cert             | tls/*            | 1 | implicit-certificate stls-certificate               | -                          | 1
 plain-in-clear           | tls/*            | 1 | plain-not-advertised-in-clear                       | -                          | 1
+long-line-crash          | security/user-*  | 1 | user-overlong-argument                              | -                          | 1
+long-line-crash          | security/xtnd-*  | 1 | xtnd-overlong                                       | -                          | 1
+long-line-crash          | security/pass-overlong-argument | 1 | pass-overlong-argument               | -                          | 1
+long-line-crash          | security/apop-*  | 1 | apop-overlong-arguments                             | -                          | 1
+nul-stall                | security/nul-*   | 1 | nul-in-command                                      | -                          | 1
+top-negative-crash       | security/uidl-*  | 1 | uidl-negative-argument                              | -                          | 1
+format-string-crash      | security/pass-format-string | 1 | pass-format-string                       | -                          | 1
+lenient-user-names       | security/user-invalid-utf8 | 1 | user-invalid-utf8                         | -                          | 1
+crash-on=AUTH            | security/sasl-empty-response | 1 | sasl-empty-response                     | -                          | 1
+crash-on=AUTH            | security/sasl-cancel-loop | 1 | sasl-cancel-loop                           | -                          | 1
+crash-on=AUTH            | security/sasl-oversized-response | 1 | sasl-oversized-response             | -                          | 1
+pipeline-first-only      | security/pipelined-* | 1 | pipelined-noop-flood                          | -                          | 1
+crash-on=AUTH            | security/auth-mechanism-overlong | 1 | auth-mechanism-overlong             | -                          | 1
+crash-on=APOP            | security/apop-malformed-digest | 1 | apop-malformed-digest                 | -                          | 1
+bare-cr-ends-line        | security/bare-cr-* | 1 | bare-cr-not-a-line-end                            | -                          | 1
+serial-handshakes        | security/tls-*   | 1 | tls-partial-handshakes                              | -                          | 1
+prefix-password          | security/sasl-plain-empty-password | 1 | sasl-plain-empty-password         | -                          | 1
+user-path-normalized     | security/user-path-traversal | 1 | user-path-traversal                     | -                          | 1
+crash-on=LIST            | security/overlong-* | 1 | overlong-arguments-after-login                   | -                          | 1
+no-close-notify          | tls/*            | 1 | implicit-close-notify                               | -                          | 1
+request-client-cert      | tls/*            | 1 | implicit-no-client-certificate                      | -                          | 1
+cbc-only                 | tls/*            | 1 | implicit-recommended-ciphers                        | -                          | 1
+cleartext-denial-leaks   | tls/*            | 1 | cleartext-denial-reveals-nothing                    | -                          | 1
 "
 while IFS='|' read -r fault glob want must pattern timeout; do
   fault=$(echo "$fault" | xargs); glob=$(echo "$glob" | xargs); want=$(echo "$want" | xargs)
   must=$(echo "$must" | xargs); pattern=$(echo "$pattern" | sed 's/^ *//; s/ *$//'); timeout=$(echo "$timeout" | xargs)
   [ -z "$fault" ] && continue
-  case "$glob" in tls/*) suite=tls; strict=--strict ;; *) suite=rfc1939; glob="rfc1939/$glob"; strict= ;; esac
+  case "$glob" in tls/*) suite=tls; strict=--strict ;; security/*) suite=security; strict= ;;
+    *) suite=rfc1939; glob="rfc1939/$glob"; strict= ;; esac
   rm -rf "$tmp/md" "$tmp/out"
   # The RFC 1939 suite runs in plaintext against a server without TLS: one
   # that offers STLS keeps PLAIN to itself until TLS is active (RFC 2595 #6).
-  if [ $suite = tls ]; then tls_opts=(--write-cert "$tmp/ca.pem" --tls-listen 127.0.0.1:0); listening=2
+  if [ $suite = tls ] || [[ $glob == security/tls-* ]]; then
+    tls_opts=(--write-cert "$tmp/ca.pem" --tls-listen 127.0.0.1:0); listening=2
   else tls_opts=(); listening=1; fi
   POP3_PASS=p "$bin" serve --maildir "$tmp/md" --user u --fault "$fault" "${tls_opts[@]}" >"$tmp/out" 2>&1 &
   serve=$!
@@ -119,13 +146,13 @@ while IFS='|' read -r fault glob want must pattern timeout; do
   port=$(awk '/plain/{n=split($2,a,":"); print a[n]; exit}' "$tmp/out")
   tls_port=$(awk '/implicit-TLS/{n=split($2,a,":"); print a[n]; exit}' "$tmp/out")
   tls_args=()
-  [ $suite = tls ] && tls_args=(--tls-target "127.0.0.1:$tls_port" --cafile "$tmp/ca.pem")
+  [ ${#tls_opts[@]} -gt 0 ] && tls_args=(--tls-target "127.0.0.1:$tls_port" --cafile "$tmp/ca.pem")
   POP3_PASS=p "$bin" run "$scenarios/$suite" --filter "$glob" --target "127.0.0.1:$port" \
     "${tls_args[@]}" --user u $strict \
     --maildir "$tmp/md" --timeout "$timeout" --junit "$tmp/$fault.xml" >"$tmp/run.out" 2>&1
   rc=$?
   kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null; serve=""
-  caught=$(sed -nE 's/^\[ *[0-9]+\/[0-9]+\] (FAIL|ERROR|WARN) +(rfc1939|tls)\/([^ ]+).*/\3/p; s/^preflight FAIL.*/preflight/p' \
+  caught=$(sed -nE 's/^\[ *[0-9]+\/[0-9]+\] (FAIL|ERROR|WARN) +(rfc1939|tls|security)\/([^ ]+).*/\3/p; s/^preflight FAIL.*/preflight/p' \
     "$tmp/run.out" | tr '\n' ' ')
   ok=1
   [ "$rc" = "$want" ] || ok=0

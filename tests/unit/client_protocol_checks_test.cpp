@@ -143,3 +143,34 @@ TEST(ArgumentLength, FortyCharactersUnlessCapaWasAnswered) {
   EXPECT_EQ(outcome(sc, {command("CAPA", "+OK\r\nUSER\r\n.\r\n"), command(long_name)}, label), Outcome::passed);
   EXPECT_EQ(outcome(sc, {command("CAPA", "-ERR\r\n"), command(long_name)}, label), Outcome::failed);
 }
+
+// RFC 5034 #4: a zero-length initial response is "="; one that would make
+// AUTH longer than 255 octets is sent after the challenge instead.
+TEST(Sasl, AnEmptyInitialResponseIsAnEqualsSignAndALongOneWaitsForTheChallenge) {
+  auto sc = scenario();
+  auto capa = command("CAPA", "+OK\r\nSASL PLAIN EXTERNAL\r\n.\r\n");
+  EXPECT_EQ(outcome(sc, {capa, command("AUTH EXTERNAL =")}, kSasl), Outcome::passed);
+  EXPECT_EQ(outcome(sc, {capa, command("AUTH EXTERNAL ")}, kSasl), Outcome::failed);
+  std::string long_response(244, 'A');  // "AUTH PLAIN " + 244 + CRLF = 257 octets
+  EXPECT_EQ(outcome(sc, {capa, command("AUTH PLAIN " + long_response)}, kSasl), Outcome::failed);
+  EXPECT_EQ(outcome(sc, {capa, command("AUTH PLAIN " + long_response.substr(4))}, kSasl), Outcome::passed);
+  EXPECT_EQ(outcome(sc, {capa, command("AUTH PLAIN", "+ \r\n"), command(long_response)}, kSasl), Outcome::passed);
+}
+
+// RFC 8314 #3.4: judged on TLS runs only, from the server's shutdown.
+TEST(CloseNotify, AClientThatClosesTlsWithoutTheAlertIsWarned) {
+  const char* label = "ends TLS with close_notify";
+  ServerEvent truncated{ServerEvent::Kind::no_close_notify, 1, "", "", false, true};
+  EXPECT_EQ(outcome(scenario("implicit"), {command("QUIT"), truncated}, label), Outcome::warning);  // a SHOULD
+  EXPECT_EQ(outcome(scenario("implicit"), {command("QUIT")}, label), Outcome::passed);
+}
+
+// RFC 6856 #2.2: UTF-8 in credentials only after CAPA lists "UTF8 USER".
+TEST(Utf8Credentials, NeedUtf8UserInCapa) {
+  const char* label = "no UTF-8 in credentials";
+  auto sc = scenario();
+  EXPECT_EQ(outcome(sc, {command("USER u\xc3\xa9")}, label), Outcome::failed);
+  EXPECT_EQ(outcome(sc, {command("CAPA", "+OK\r\nUTF8\r\n.\r\n"), command("USER u\xc3\xa9")}, label), Outcome::failed);
+  EXPECT_EQ(outcome(sc, {command("CAPA", "+OK\r\nUTF8 USER\r\n.\r\n"), command("USER u\xc3\xa9")}, label), Outcome::passed);
+  EXPECT_EQ(outcome(sc, {command("RETR 1"), command("USER u")}, label), Outcome::passed);
+}
