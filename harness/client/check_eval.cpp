@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include <re2/re2.h>
+
 namespace pop3 {
 namespace {
 
@@ -68,6 +70,37 @@ bool compare(const std::string& a, const std::string& op, const std::string& b) 
   if (op == "==") return a == b;
   if (op == "!=") return a != b;
   return false;
+}
+
+StepOutcome run_check(const Step& step, const Variables& vars) {
+  std::string shown;
+  for (const Expression* e : expressions_of(step)) {
+    std::string a, b, error;
+    if (!evaluate(e->left, vars, a, error) || !evaluate(e->right, vars, b, error)) return StepOutcome::skip("not run: " + error);
+    if (compare(a, e->op, b)) return StepOutcome::pass();
+    shown += (shown.empty() ? "" : " or ") + escape_bytes(a, 200) + " " + e->op + " " + escape_bytes(b, 200);
+  }
+  return StepOutcome::fail("check does not hold", step.text, shown);
+}
+
+StepOutcome match_line(const Step& step, const std::string& line, Variables& vars) {
+  if (step.negated) {
+    if (re2::RE2::FullMatch(line, *step.regex))
+      return StepOutcome::fail("the server's line matches what it must not", "a line not matching " + step.text,
+                               escape_bytes(line, 600));
+    return StepOutcome::pass();
+  }
+  std::vector<std::string> values(static_cast<std::size_t>(step.regex->NumberOfCapturingGroups()));
+  std::vector<re2::RE2::Arg> args(values.size());
+  std::vector<re2::RE2::Arg*> ptrs;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    args[i] = re2::RE2::Arg(&values[i]);
+    ptrs.push_back(&args[i]);
+  }
+  if (!re2::RE2::FullMatchN(line, *step.regex, ptrs.data(), static_cast<int>(ptrs.size())))
+    return StepOutcome::fail("the server's line does not match the regular expression", step.text, escape_bytes(line, 600));
+  for (const auto& [name, index] : step.regex->NamedCapturingGroups()) vars[name] = values[static_cast<std::size_t>(index - 1)];
+  return StepOutcome::pass();
 }
 
 }  // namespace pop3

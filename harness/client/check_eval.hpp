@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "client/step_outcome.hpp"
 #include "scenario/ast.hpp"
 #include "scenario/pattern.hpp"
 
@@ -15,5 +16,13 @@ bool evaluate(const std::vector<Expression::Term>& terms, const Variables& vars,
 
 // a OP b: numerically when both are numbers, else == and != as text.
 bool compare(const std::string& a, const std::string& op, const std::string& b);
+
+// 'check:': passes when one of its comparisons holds; skipped when a
+// variable has no value (the step that binds it failed or was skipped).
+StepOutcome run_check(const Step& step, const Variables& vars);
+
+// 'S~:' (and 'S!~:'): the line against the step's expression; a match binds
+// its named groups in vars.
+StepOutcome match_line(const Step& step, const std::string& line, Variables& vars);
 
 }  // namespace pop3
