@@ -132,6 +132,18 @@ std::optional<std::string> Endpoints::place(const std::string& connect, const Ta
   } else if (connect == "implicit") {
     if (!implicit) return "needs the implicit-TLS endpoint (RFC 8314): give --tls-target HOST:PORT";
     target = at(base, *implicit);
+  } else if (connect == "tls") {
+    // A TLS endpoint, whichever was given: implicit TLS first, else STLS on --target.
+    if (implicit) {
+      target = at(base, *implicit);
+      target.tls_endpoint = TlsMode::implicit;
+    } else if (base.tls == TlsMode::stls && plain) {
+      target = at(base, *plain);
+      target.tls_endpoint = TlsMode::stls;
+      if (plain_caps) caps = &*plain_caps;
+    } else {
+      return "needs a TLS endpoint: give --tls stls, --tls implicit or --tls-target HOST:PORT";
+    }
   }
   return std::nullopt;
 }

@@ -1,3 +1,5 @@
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include "cli/serve_command.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -94,6 +96,42 @@ std::optional<int> configure(const ServeOptions& o, MaildirStore& store, ServerO
   return std::nullopt;
 }
 
+// RFC 9325 faults: what a TLS 1.2 server accepts and prefers.
+void apply_cipher_faults(SSL_CTX* ctx, const FaultSet& f) {
+  auto tls12_with = [ctx](const char* ciphers) {
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, ciphers);
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  };
+  if (f.has(Fault::static_rsa_first)) {
+    tls12_with("AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256");
+    SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);
+  }
+  if (f.has(Fault::dhe_1024)) {
+    tls12_with("DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256");
+    SSL_CTX_set_dh_auto(ctx, 0);
+    // RFC 5114's 1024-bit group: a named DH group OpenSSL still knows.
+    EVP_PKEY* dh = nullptr;
+    if (EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr)) {
+      char group[] = "dh_1024_160";
+      OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("group", group, 0), OSSL_PARAM_construct_end()};
+      if (EVP_PKEY_paramgen_init(pctx) == 1 && EVP_PKEY_CTX_set_params(pctx, params) == 1) EVP_PKEY_paramgen(pctx, &dh);
+      EVP_PKEY_CTX_free(pctx);
+    }
+    if (dh && SSL_CTX_set0_tmp_dh_pkey(ctx, dh) != 1) EVP_PKEY_free(dh);
+  }
+  if (f.has(Fault::null_cipher)) tls12_with("ECDHE-ECDSA-NULL-SHA:ECDHE-ECDSA-AES128-GCM-SHA256");
+  if (f.has(Fault::no_extended_master_secret)) SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
+  if (f.has(Fault::p384_only)) SSL_CTX_set1_groups_list(ctx, "P-384");
+  if (f.has(Fault::small_curve)) {
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set1_groups_list(ctx, "secp192r1:P-256");
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  }
+}
+
 // The TLS faults that live in the context rather than the session.
 void apply_tls_faults(boost::asio::ssl::context& ctx, const FaultSet& f) {
   // RFC 8314 #4.2: a CertificateRequest the server has no use for.
@@ -105,6 +143,7 @@ void apply_tls_faults(boost::asio::ssl::context& ctx, const FaultSet& f) {
     SSL_CTX_set_cipher_list(ctx.native_handle(), "ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:"
                                                  "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384");
   }
+  apply_cipher_faults(ctx.native_handle(), f);
 }
 
 // The TLS context from --tls-cert/--tls-key or a generated certificate (none
@@ -119,7 +158,11 @@ std::optional<int> configure_tls(const ServeOptions& o, const ServerOptions& pla
     if (!o.tls_cert.empty()) {
       tls = make_server_tls(o.tls_cert, o.tls_key, legacy);
     } else if (!o.write_cert.empty()) {
-      tls = make_test_server_tls(expired ? TestCert::expired : TestCert::good, legacy);
+      TestCert kind = expired ? TestCert::expired
+                      : plain.faults.has(Fault::weak_rsa_cert) ? TestCert::weak_rsa
+                      : plain.faults.has(Fault::static_rsa_first) || plain.faults.has(Fault::dhe_1024) ? TestCert::rsa
+                                                                                                         : TestCert::good;
+      tls = make_test_server_tls(kind, legacy);
       write_atomically(o.write_cert, tls.ca_pem);
     }
   } catch (const std::exception& e) {

@@ -20,6 +20,9 @@ struct Target {
   std::string host = "127.0.0.1";
   std::string port = "110";
   TlsMode tls = TlsMode::none;
+  // 'connect: tls' scenarios: how this endpoint speaks TLS, for the 'tls: scan'
+  // connections, while the scenario's own connection stays bare (tls none).
+  TlsMode tls_endpoint = TlsMode::none;
   std::shared_ptr<boost::asio::ssl::context> tls_context;
   ClientTlsOptions trust;  // what tls_context trusts; the TLS checks build their own contexts from it
   Duration connect_timeout = std::chrono::seconds(5);

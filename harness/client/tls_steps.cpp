@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include "client/tls_scan.hpp"
 #include "scenario/escapes.hpp"
 
 namespace asio = boost::asio;
@@ -32,7 +33,7 @@ void set_variables(Variables& vars, const std::optional<std::string>& failure, c
   vars["tls.result"] = failure ? "refused (" + *failure + ")" : "accepted";
   if (failure || !peer) {
     for (const char* name : {"tls.version", "tls.cipher", "tls.alpn", "tls.cert.subject", "tls.cert.names",
-                             "tls.cert.days", "tls.cert.bits", "tls.cert.key", "tls.client_cert"})
+                             "tls.cert.days", "tls.cert.bits", "tls.cert.key", "tls.cert.signature", "tls.client_cert"})
       vars[name] = "n/a";
     return;
   }
@@ -44,6 +45,7 @@ void set_variables(Variables& vars, const std::optional<std::string>& failure, c
   vars["tls.cert.days"] = std::to_string(peer->seconds_left / 86400);
   vars["tls.cert.bits"] = std::to_string(peer->security_bits);
   vars["tls.cert.key"] = peer->key;
+  vars["tls.cert.signature"] = peer->signature;
   vars["tls.client_cert"] = peer->client_cert_requested ? "requested" : "none";
 }
 
@@ -99,6 +101,12 @@ StepOutcome check_certificate(const std::string& aspect, const ClientSession& s,
                                "expired " + std::to_string(-peer->seconds_left / 86400) + " days ago");
     return StepOutcome::pass("valid for " + std::to_string(peer->seconds_left / 86400) + " more days");
   }
+  if (aspect == "signature") {
+    if (peer->weak_signature_hash)
+      return StepOutcome::fail("the certificate is signed with SHA-1 or MD5", "a SHA-256 or stronger signature",
+                               peer->signature);
+    return StepOutcome::pass(peer->signature);
+  }
   // key: RFC 8314 #4.4 via RFC 7525 #4.3: at least 112 bits of security (RSA 2048, P-256 gives 128).
   if (peer->security_bits < 112)
     return StepOutcome::fail("the certificate's key is too weak", "at least 112 bits of security (RSA 2048, EC 224)",
@@ -111,6 +119,7 @@ StepOutcome check_certificate(const std::string& aspect, const ClientSession& s,
 asio::awaitable<StepOutcome> run_tls_step(const TlsAction& action, ClientSession& s, const Target& target,
                                           Variables& vars) {
   if (action.kind == TlsAction::Kind::certificate) co_return check_certificate(action.aspect, s, target);
+  if (action.kind == TlsAction::Kind::scan) co_return co_await run_tls_scan(action, target, vars);
   if (s.connection().in_tls()) co_return StepOutcome::fail("the connection is already in TLS");
 
   // RFC 2595 #4: the handshake starts right after the CRLF of +OK; plaintext

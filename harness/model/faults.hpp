@@ -89,6 +89,13 @@ enum class Fault {
   cleartext_denial_leaks,
   request_client_cert,
   cbc_only,
+  weak_rsa_cert,
+  static_rsa_first,
+  dhe_1024,
+  null_cipher,
+  no_extended_master_secret,
+  p384_only,
+  small_curve,
   // The wire: legal but awkward delivery, or a broken connection.
   split_bytes,
   drip,

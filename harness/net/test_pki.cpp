@@ -20,8 +20,15 @@ using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 constexpr long kDay = 24 * 3600;
 
-PkeyPtr new_key() {
-  PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+// The leaf's key and signature for the RSA certificates; EC P-256 and SHA-256 otherwise.
+struct KeySpec {
+  std::size_t rsa_bits = 0;
+  bool sha1 = false;
+};
+
+PkeyPtr new_key(KeySpec spec = {}) {
+  PkeyPtr key(spec.rsa_bits ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", spec.rsa_bits)
+                            : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   if (!key) throw std::runtime_error("cannot generate a TLS key");
   return key;
 }
@@ -43,9 +50,10 @@ struct Issued {
 
 // A certificate for key, named cn, signed by issuer (itself when null).
 // Validity is [now + from, now + to] seconds.
-Issued issue(const char* cn, const char* names, bool is_ca, long from, long to, const Issued* issuer) {
+Issued issue(const char* cn, const char* names, bool is_ca, long from, long to, const Issued* issuer,
+             KeySpec spec = {}) {
   static long serial = 1;
-  Issued out{X509Ptr(X509_new()), new_key()};
+  Issued out{X509Ptr(X509_new()), new_key(spec)};
   X509* cert = out.cert.get();
   X509_set_version(cert, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert), ++serial);
@@ -65,7 +73,7 @@ Issued issue(const char* cn, const char* names, bool is_ca, long from, long to, 
     add_extension(cert, signer_cert, NID_subject_alt_name, names);
     add_extension(cert, signer_cert, NID_ext_key_usage, "serverAuth");
   }
-  if (!X509_sign(cert, signer_key, EVP_sha256())) throw std::runtime_error("cannot sign a test certificate");
+  if (!X509_sign(cert, signer_key, spec.sha1 ? EVP_sha1() : EVP_sha256())) throw std::runtime_error("cannot sign a test certificate");
   return out;
 }
 
@@ -104,6 +112,8 @@ TestCredentials make_test_credentials(TestCert kind) {
     case TestCert::many_names:
       leaf = issue("a.invalid", "DNS:a.invalid,DNS:localhost,DNS:b.invalid", false, -3600, 7 * kDay, &ca);
       break;
+    case TestCert::rsa: leaf = issue("localhost", kNames, false, -3600, 7 * kDay, &ca, {2048, false}); break;
+    case TestCert::weak_rsa: leaf = issue("localhost", kNames, false, -3600, 7 * kDay, &ca, {1024, true}); break;
     case TestCert::unknown_ca: {
       Issued other = issue("pop3-harness untrusted CA", nullptr, true, -kDay, 30 * kDay, nullptr);
       leaf = issue("localhost", kNames, false, -3600, 7 * kDay, &other);

@@ -17,6 +17,9 @@ enum class TestCert {
   upper_case_name,  // dNSName LOCALHOST (matching is case-insensitive)
   wildcard_only,    // dNSName *.localhost (does not match localhost itself)
   many_names,       // dNSNames a.invalid, localhost, b.invalid (any one matches)
+  // RFC 9325 #4.5, for the server faults that need an RSA certificate:
+  rsa,          // like good, with an RSA-2048 key
+  weak_rsa,     // like good, with an RSA-1024 key, signed with SHA-1 (a server must load it at security level 0)
 };
 
 struct TestCredentials {

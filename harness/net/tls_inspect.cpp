@@ -74,6 +74,12 @@ PeerTls inspect_tls(SSL* ssl, const std::string& host) {
     t.key = std::string(EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "key") + " " +
             std::to_string(EVP_PKEY_get_bits(key));
   }
+  // RFC 9325 #4.5: the hash the issuer signed this certificate with.
+  int digest = NID_undef;
+  X509_get_signature_info(cert, &digest, nullptr, nullptr, nullptr);
+  t.signature = OBJ_nid2ln(X509_get_signature_nid(cert)) ? OBJ_nid2ln(X509_get_signature_nid(cert)) : "unknown";
+  t.weak_signature_hash = digest == NID_sha1 || digest == NID_md5 || digest == NID_md5_sha1 || digest == NID_md2 ||
+                          digest == NID_md4;
   X509_free(cert);
   return t;
 }

@@ -20,6 +20,8 @@ struct PeerTls {
   bool not_yet_valid = false;
   int security_bits = 0;     // the public key's strength (RSA-2048: 112, P-256: 128)
   std::string key;           // "RSA 2048", "EC 256"
+  std::string signature;     // the certificate's signature algorithm ("ecdsa-with-SHA256")
+  bool weak_signature_hash = false;  // signed with SHA-1 or MD5 (RFC 9325 #4.5: MUST NOT)
   bool client_cert_requested = false;  // the handshake carried a CertificateRequest
 };
 

@@ -32,7 +32,7 @@ struct Expression {
 // tls: handshake fails hello=malformed
 // tls: certificate chain|hostname|expiry|key
 struct TlsAction {
-  enum class Kind { handshake, attempt, certificate };
+  enum class Kind { handshake, attempt, certificate, scan };
   enum class Expect { success, failure, success_or_refusal };
   Kind kind = Kind::handshake;
   Expect expect = Expect::success;
@@ -40,7 +40,7 @@ struct TlsAction {
   std::string alpn;               // protocol names to offer, comma-separated
   std::string ciphers;            // OpenSSL cipher list for TLS 1.2 and earlier
   std::optional<std::string> sni; // unset: the target's host name; empty: none
-  std::string aspect;             // certificate: chain, hostname, expiry or key
+  std::string aspect;             // certificate: chain, hostname, expiry, key or signature; scan: what it judges
   bool malformed_hello = false;   // send a broken ClientHello record instead of a handshake
 };
 
@@ -125,6 +125,8 @@ struct Scenario {
   std::string tls = "none";  // none, stls, implicit or stls-offered: how the server listens, {tls} for the client
   // Client role: "connect: plain" or "implicit" opens a bare TCP connection to
   // that endpoint of the target and leaves TLS to the scenario's 'tls:' steps;
+  // "tls": a bare connection to a TLS endpoint, the implicit one if given, else
+  // --target with --tls stls ('tls: scan' opens its own connections to it);
   // empty: the run's --tls mode, with TLS set up before the first step.
   std::string connect;
   std::vector<std::string> faults;

@@ -90,7 +90,8 @@ void Bindings::after_body(std::string_view kind) {
 
 void Bindings::after_tls() {
   for (const char* n : {"tls.result", "tls.version", "tls.cipher", "tls.alpn", "tls.cert.subject", "tls.cert.names",
-                        "tls.cert.days", "tls.cert.bits", "tls.cert.key", "tls.client_cert"})
+                        "tls.cert.days", "tls.cert.bits", "tls.cert.key", "tls.cert.signature", "tls.client_cert",
+                        "tls.scan", "tls.scan.probes"})
     bind(n);
 }
 

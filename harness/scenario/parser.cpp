@@ -175,7 +175,7 @@ bool Parser::header(const Where& at, const std::string& key, std::string_view va
       fail(at, col, "tls must be none, stls, implicit or stls-offered");
     sc_.tls = value;
   } else if (key == "connect") {
-    if (value != "plain" && value != "implicit") fail(at, col, "connect must be plain or implicit");
+    if (value != "plain" && value != "implicit" && value != "tls") fail(at, col, "connect must be plain, implicit or tls");
     sc_.connect = value;
   } else if (key == "keep") {
     if (value != "yes" && value != "no") fail(at, col, "keep must be yes or no");

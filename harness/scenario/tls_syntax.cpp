@@ -12,17 +12,38 @@ bool printable_name(const std::string& s) {
 
 }  // namespace
 
+bool valid_scan_aspect(const std::string& aspect) {
+  std::string_view all = kScanAspects;
+  for (std::size_t at = 0; at <= all.size();) {
+    std::size_t bar = std::min(all.find('|', at), all.size());
+    if (all.substr(at, bar - at) == aspect) return true;
+    at = bar + 1;
+  }
+  return false;
+}
+
 bool parse_tls_action(const std::vector<std::string>& w, TlsAction& out, std::string& error, std::size_t& bad) {
   bad = 0;
   if (w.empty()) {
-    error = "expected 'tls: handshake ...', 'tls: try ...' or 'tls: certificate chain|hostname|expiry|key'";
+    error = "expected 'tls: handshake ...', 'tls: try ...' or 'tls: certificate chain|hostname|expiry|key|signature' or 'tls: scan ASPECT'";
     return false;
   }
   if (w[0] == "certificate") {
     out.kind = TlsAction::Kind::certificate;
-    if (w.size() != 2 || (w[1] != "chain" && w[1] != "hostname" && w[1] != "expiry" && w[1] != "key")) {
+    if (w.size() != 2 || (w[1] != "chain" && w[1] != "hostname" && w[1] != "expiry" && w[1] != "key" &&
+                          w[1] != "signature")) {
       bad = w.size() > 1 ? 1 : 0;
-      error = "expected 'tls: certificate chain|hostname|expiry|key'";
+      error = "expected 'tls: certificate chain|hostname|expiry|key|signature'";
+      return false;
+    }
+    out.aspect = w[1];
+    return true;
+  }
+  if (w[0] == "scan") {
+    out.kind = TlsAction::Kind::scan;
+    if (w.size() != 2 || !valid_scan_aspect(w[1])) {
+      bad = w.size() > 1 ? 1 : 0;
+      error = std::string("expected 'tls: scan ") + kScanAspects + "'";
       return false;
     }
     out.aspect = w[1];
@@ -31,7 +52,7 @@ bool parse_tls_action(const std::vector<std::string>& w, TlsAction& out, std::st
   if (w[0] == "handshake") out.kind = TlsAction::Kind::handshake;
   else if (w[0] == "try") out.kind = TlsAction::Kind::attempt;
   else {
-    error = "expected 'tls: handshake ...', 'tls: try ...' or 'tls: certificate chain|hostname|expiry|key'";
+    error = "expected 'tls: handshake ...', 'tls: try ...' or 'tls: certificate chain|hostname|expiry|key|signature' or 'tls: scan ASPECT'";
     return false;
   }
   for (std::size_t i = 1; i < w.size(); ++i) {

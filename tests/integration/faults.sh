@@ -125,7 +125,14 @@ user-path-normalized     | security/user-path-traversal | 1 | user-path-traversa
 crash-on=LIST            | security/overlong-* | 1 | overlong-arguments-after-login                   | -                          | 1
 no-close-notify          | tls/*            | 1 | implicit-close-notify                               | -                          | 1
 request-client-cert      | tls/*            | 1 | implicit-no-client-certificate                      | -                          | 1
-cbc-only                 | tls/*            | 1 | implicit-recommended-ciphers                        | -                          | 1
+cbc-only                 | tls/*            | 1 | implicit-recommended-ciphers scan-tls13             | -                          | 1
+weak-rsa-cert            | tls/*            | 1 | implicit-certificate-strength                       | ecdsa-with-SHA1            | 1
+static-rsa-first         | tls/*            | 1 | scan-static-rsa scan-forward-secrecy scan-cbc scan-prefer-recommended | -        | 1
+dhe-1024                 | tls/*            | 1 | scan-dh-size scan-dhe                               | 1024 bits                  | 1
+null-cipher              | tls/*            | 1 | scan-null                                           | TLS_ECDHE_ECDSA_WITH_NULL_SHA | 1
+no-extended-master-secret | tls/*           | 1 | scan-extended-master-secret                         | -                          | 1
+p384-only                | tls/*            | 1 | scan-curves-recommended                             | -                          | 1
+small-curve              | tls/*            | 1 | scan-curves                                         | secp192r1                  | 1
 cleartext-denial-leaks   | tls/*            | 1 | cleartext-denial-reveals-nothing                    | -                          | 1
 "
 while IFS='|' read -r fault glob want must pattern timeout; do
