@@ -68,6 +68,7 @@ class CaseRunner {
 
   std::optional<Finding> connect(Lane& lane);
   std::optional<Finding> play(Lane& lane, const Op& op, const Expectation& e, const Model& before, bool primary);
+  Exchange retry_in_use(Lane& lane, const Op& op, const Expectation& e, const std::string& line, Exchange x);
   std::optional<Finding> second_session(Lane& lane, const Expectation& e, const Model& before, bool primary);
   std::optional<Finding> resync(Lane& lane, const Model& state, bool primary);
   Finding problem(const Lane& lane, const Expectation& e, const std::string& what, const Exchange& x) const;

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -34,6 +35,9 @@ class Link {
   virtual bool closes() = 0;
   // The last exchanges, escaped and redacted, for a report.
   virtual std::string recent() const = 0;
+  // Lets time pass with the connection idle (the server, if it runs on the
+  // same io_context, goes on meanwhile).
+  virtual void pause(std::chrono::milliseconds how_long) = 0;
 };
 
 // A server under test: connections to it, and the reset of its maildrop.

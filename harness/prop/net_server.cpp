@@ -3,6 +3,9 @@
 
 #include "client/provision.hpp"
 #include "client/session_io.hpp"
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "net/run_sync.hpp"
 #include "net/transcript.hpp"
 #include "report/redact.hpp"
@@ -45,6 +48,14 @@ class NetLink : public Link {
     }
     return exchange([&](ClientSession& s, Duration timeout) { return s.request(line, shown, multiline_if_ok, timeout); });
   }
+  void pause(std::chrono::milliseconds how_long) override {
+    run_sync(ioc_, [](asio::io_context& ioc, std::chrono::milliseconds d) -> asio::awaitable<bool> {
+      asio::steady_timer timer(ioc, d);
+      co_await timer.async_wait(asio::use_awaitable);
+      co_return true;
+    }(ioc_, how_long));
+  }
+
   bool closes() override {
     std::string data;
     auto quiet = run_sync(ioc_, session_.drain(target_.read_timeout, data, 4096));

@@ -59,6 +59,7 @@ class MemoryLink : public pop3::prop::Link {
     return parse(reply.bytes, multiline_if_ok);
   }
   bool closes() override { return closed_; }
+  void pause(std::chrono::milliseconds) override {}  // the in-memory server has no time
   std::string recent() const override { return log_; }
 
  private:
