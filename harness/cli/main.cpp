@@ -40,6 +40,7 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
                  "by then is judged unterminated")
       ->transform(CLI::AsSizeValue(false))->default_str("4GiB");
   app.add_flag("--strict", o.strict, "SHOULD findings fail the run as well");
+  app.add_flag("--slow", o.slow, "also run the scenarios marked 'slow:' (the RFC 1939 #3 autologout ones wait over 10 minutes)");
 }
 
 // Each subcommand and its options (the order --help shows).

@@ -324,6 +324,11 @@ class RunSession {
     const Scenario& sc = *job.scenario;
     Target target = target_;
     const Capabilities* caps = &caps_;
+    if (!sc.slow.empty() && !o_.slow) {
+      r.reason = "slow (" + sc.slow + "): run with --slow";
+      r.outcome = Outcome::skipped;
+      co_return r;
+    }
     if (auto why = endpoints_.place(sc.connect, target_, target, caps)) {
       r.reason = *why;
       r.outcome = Outcome::skipped;

@@ -28,6 +28,7 @@ struct RunOptions {
   double login_timeout_seconds = 30;
   std::uint64_t max_response = std::uint64_t{4} << 30;  // octets of one answer read at most
   bool strict = false;  // SHOULD findings fail the run too
+  bool slow = false;    // run the scenarios marked 'slow:' (minutes of waiting each)
   bool color = false;
   // The server role: test a client instead of a server.
   std::string client_cmd;            // template: {host} {port} {user} {pass} {tls} {cafile} {outdir}

@@ -12,6 +12,7 @@
 
 #include "client/body_checks.hpp"
 #include "client/check_eval.hpp"
+#include "client/idle_steps.hpp"
 #include "client/login.hpp"
 #include "client/probes.hpp"
 #include "client/session_io.hpp"
@@ -28,6 +29,7 @@ namespace pop3 {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
 
 const char kMayClose[] =
     "RFC 1939 #4 allows it: \"After returning a negative status indicator, the server may close the connection\"";
@@ -244,7 +246,8 @@ class Execution {
       case Step::Kind::body: check_last_body(step, s, c); break;
       case Step::Kind::check: apply(step, c, run_check(step, vars_)); break;
       case Step::Kind::closed: co_await expect_closed(step, s, c); break;
-      case Step::Kind::silence: co_await expect_silence(step, s, c); break;
+      case Step::Kind::silence: apply(step, c, co_await expect_silence(step.millis, s)); break;
+      case Step::Kind::autologout: apply(step, c, co_await expect_autologout(step.millis, s)); break;
       case Step::Kind::connection: conn_name_ = step.text; break;
       case Step::Kind::drop: s.drop(); sessions_.erase(conn_name_); current_ = nullptr; conn_name_ = "main"; break;
       case Step::Kind::tls: apply(step, c, co_await run_tls_step(step.tls, s, target_, vars_)); break;
@@ -301,15 +304,6 @@ class Execution {
     else if (how != P::close_notify)
       fail(step, c, "the server closed the connection without a TLS close_notify alert",
            "close_notify, then the TCP close", how == P::reset ? "a TCP reset" : "a TCP close alone");
-  }
-
-  asio::awaitable<void> expect_silence(const Step& step, ClientSession& s, CheckResult& c) {
-    std::string data;
-    auto q = co_await s.wait_quiet(std::chrono::milliseconds(step.millis), data);
-    if (q == ClientSession::Quiet::data)
-      fail(step, c, "the server sent data", "nothing for " + std::to_string(step.millis) + " ms", escape_bytes(data, 600));
-    else if (q == ClientSession::Quiet::closed)
-      fail(step, c, "the server closed the connection", "the connection stays open", "closed");
   }
 
   // 'login:' logs in by the method the preflight found (or the one named).

@@ -96,6 +96,11 @@ enum class Fault {
   no_extended_master_secret,
   p384_only,
   small_curve,
+  // Autologout (RFC 1939 #3), for the opt-in slow scenarios.
+  short_autologout,
+  autologout_not_reset,
+  autologout_commits,
+  autologout_says_bye,
   // The wire: legal but awkward delivery, or a broken connection.
   split_bytes,
   drip,

@@ -173,6 +173,13 @@ void Session::connection_lost() {
   state_ = SessionState::update;  // terminal; nothing was committed
 }
 
+void Session::autologout() {
+  if (config_.faults.has(Fault::autologout_commits) && state_ == SessionState::transaction)
+    store_.commit(logged_in_, maildrop_.deleted_uids());
+  release();
+  state_ = SessionState::update;  // terminal
+}
+
 Reply Session::handle(std::string_view line) {
   if (!sasl_mechanism_.empty()) return sasl_response(line);
   CommandLineError why;

@@ -49,6 +49,9 @@ class Session {
   void tls_started();
   // The connection dropped without QUIT: nothing is committed (RFC 1939 #6).
   void connection_lost();
+  // RFC 1939 #3: the autologout timer expired. "the session does NOT enter
+  // the UPDATE state": nothing is committed.
+  void autologout();
 
   SessionState state() const { return state_; }
 

@@ -54,6 +54,7 @@ struct Step {
     check,        // check: an expression
     closed,       // expect: closed
     silence,      // expect: silence MS
+    autologout,   // expect: autologout WITHIN: the server closes, saying nothing, within that time
     connection,   // conn: NAME
     drop,         // drop:
     client_expect,  // server role: expect: sent|not-sent|last PATTERN, exit N|nonzero, saved all|none|complete|N
@@ -110,6 +111,8 @@ struct Scenario {
   // ('requirements:'), and where they are cited, for a diagnostic.
   std::vector<std::string> requirements;
   int requirements_line = 0;
+  // 'slow: HOW LONG': an opt-in scenario (minutes of waiting), run only with --slow.
+  std::string slow;
   // 'advisories:' the public bug reports a security scenario guards against
   // (CVE-YYYY-N, CWE-N, bugtraq:N, or NAME:ID such as fetchmail-SA:2007-01).
   std::vector<std::string> advisories;

@@ -22,11 +22,13 @@ std::size_t word_offset(std::string_view value, std::size_t n) {
   }
 }
 
+// "250ms" or "590s" (the autologout scenarios wait minutes).
 bool parse_millis(const std::string& w, long& out) {
   std::size_t digits = 0;
   while (digits < w.size() && std::isdigit(static_cast<unsigned char>(w[digits]))) ++digits;
-  if (digits == 0 || digits > 7 || w.substr(digits) != "ms") return false;
-  out = std::stol(w.substr(0, digits));
+  std::string unit = w.substr(digits);
+  if (digits == 0 || digits > 7 || (unit != "ms" && unit != "s")) return false;
+  out = std::stol(w.substr(0, digits)) * (unit == "s" ? 1000 : 1);
   return true;
 }
 
@@ -97,7 +99,11 @@ bool Parser::client_step(const Where& at, const std::string& key, std::string_vi
     auto words = split_words(value);
     if (words.size() == 1 && (words[0] == "closed" || words[0] == "close-notify")) s.kind = Step::Kind::closed;
     else if (words.size() == 2 && words[0] == "silence" && parse_millis(words[1], s.millis)) s.kind = Step::Kind::silence;
-    else fail(at, col, "expected 'expect: closed', 'expect: close-notify' or 'expect: silence <N>ms'");
+    else if (words.size() == 2 && words[0] == "autologout" && parse_millis(words[1], s.millis))
+      s.kind = Step::Kind::autologout;
+    else
+      fail(at, col,
+           "expected 'expect: closed', 'expect: close-notify', 'expect: silence <N>ms|<N>s' or 'expect: autologout <N>s'");
   } else if (key == "tls") {
     s.kind = Step::Kind::tls;
     s.words = split_words(value);

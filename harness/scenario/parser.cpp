@@ -26,7 +26,7 @@ bool Step::is_check() const {
   switch (kind) {
     case Kind::body: return words.empty() || words[0] != "save";
     case Kind::expect_line: case Kind::expect_regex: case Kind::check:
-    case Kind::closed: case Kind::silence: case Kind::client_expect:
+    case Kind::closed: case Kind::silence: case Kind::autologout: case Kind::client_expect:
     case Kind::tls: case Kind::probe: case Kind::info: case Kind::login: return true;
     default: return false;
   }
@@ -41,7 +41,7 @@ std::string Step::label() const {
     case Kind::body: return "body: " + text;
     case Kind::check: return "check: " + text;
     case Kind::closed: return "expect: closed";
-    case Kind::silence: return "expect: " + text;
+    case Kind::silence: case Kind::autologout: return "expect: " + text;
     case Kind::connection: return "conn: " + text;
     case Kind::drop: return "drop:";
     case Kind::client_expect: return "expect: " + text;
@@ -80,7 +80,8 @@ std::optional<Severity> parse_severity(std::string_view s) {
 }
 
 const std::vector<std::string> kHeaders = {"scenario", "rfc",  "severity", "group", "fixture", "requires",
-                                           "requirements", "advisories", "role", "connect", "keep", "mailbox", "tls"};
+                                           "requirements", "advisories", "role", "connect", "keep", "mailbox", "tls",
+                                           "slow"};
 
 }  // namespace
 
@@ -177,6 +178,8 @@ bool Parser::header(const Where& at, const std::string& key, std::string_view va
   } else if (key == "connect") {
     if (value != "plain" && value != "implicit" && value != "tls") fail(at, col, "connect must be plain, implicit or tls");
     sc_.connect = value;
+  } else if (key == "slow") {
+    sc_.slow = value;  // how long it takes, for the skip reason: run only with --slow
   } else if (key == "keep") {
     if (value != "yes" && value != "no") fail(at, col, "keep must be yes or no");
     sc_.keep = value == "yes";

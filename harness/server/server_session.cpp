@@ -60,22 +60,28 @@ void ServerSession::observe(ServerEvent::Kind kind, std::string line, std::strin
 
 asio::awaitable<void> ServerSession::run() {
   observe(ServerEvent::Kind::connected);
+  bool timed_out = false;  // the autologout timer expired (RFC 1939 #3)
   try {
     if (options_.implicit_tls) co_await implicit_handshake();
     co_await greet();
+    greeted_ = true;
     std::string input;
     // The autologout timer restarts on a command, not on a byte: a client
     // dripping one octet a minute is inactive (RFC 1939 #3), not a session held
     // open for ever.
     using Clock = std::chrono::steady_clock;
-    auto quiet_until = Clock::now() + options_.idle_timeout;
+    Duration idle = faults_.has(Fault::short_autologout) ? options_.idle_timeout / 10 : options_.idle_timeout;
+    auto quiet_until = Clock::now() + idle;
     for (;;) {
       std::uint64_t before = commands_;
       bool go_on = co_await answer_lines();  // a plain statement: GCC 12 and co_await in &&
       if (!go_on || !conn_.is_open()) break;
-      if (commands_ != before) quiet_until = Clock::now() + options_.idle_timeout;
+      if (commands_ != before && !faults_.has(Fault::autologout_not_reset)) quiet_until = Clock::now() + idle;
       auto left = quiet_until - Clock::now();
-      if (left <= Duration::zero()) break;
+      if (left <= Duration::zero()) {
+        timed_out = true;
+        break;
+      }
       input.clear();
       if (co_await conn_.read_some(input, std::chrono::duration_cast<Duration>(left)) == 0) break;
       // bare-cr-ends-line: a CR alone ends a line too (CWE-93, the smuggling bug).
@@ -84,8 +90,17 @@ asio::awaitable<void> ServerSession::run() {
           if (cr + 1 < input.size() && input[cr + 1] != '\n') input.insert(cr + 1, 1, '\n');
       framer_.feed(input);
     }
+  } catch (const NetError& e) {
+    // Resets, failed handshakes and an abort end the session like a drop;
+    // the read that waited out the autologout timer ends it as an autologout.
+    timed_out = e.kind() == NetError::Kind::timeout && greeted_;
   } catch (const std::exception&) {
-    // Timeouts, resets, failed handshakes and an abort end the session like a drop.
+  }
+  if (timed_out && faults_.has(Fault::autologout_says_bye) && conn_.is_open()) {
+    try {
+      co_await conn_.write("-ERR autologout\r\n", options_.io_timeout);
+    } catch (const std::exception&) {
+    }
   }
   std::string_view left = framer_.pending();
   for (std::size_t lf = left.find('\n'); lf != std::string_view::npos; lf = left.find('\n', lf + 1))
@@ -93,7 +108,8 @@ asio::awaitable<void> ServerSession::run() {
       observe(ServerEvent::Kind::unterminated, std::string(left.substr(0, std::min<std::size_t>(lf + 1, 80))));
       break;
     }
-  session_.connection_lost();
+  if (timed_out) session_.autologout();
+  else session_.connection_lost();
   // RFC 8314 #3.4: "When a client or server wishes to close the connection,
   // it SHOULD initiate the exchange of TLS close alerts before TCP connection
   // termination." After QUIT the server closes, so it sends the first alert.

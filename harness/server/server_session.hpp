@@ -58,6 +58,7 @@ class ServerSession {
   bool inject_pending_ = false;
   bool ending_ = false;
   bool sasl_response_next_ = false;  // the last reply was a SASL challenge  // the server ends the session (QUIT): an orderly close follows
+  bool greeted_ = false;        // a timeout after the greeting is the autologout timer's
   std::uint64_t commands_ = 0;  // lines answered: each restarts the autologout timer
 };
 

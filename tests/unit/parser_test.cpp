@@ -69,6 +69,18 @@ TEST(Parser, ReadsEveryStepKind) {
   EXPECT_TRUE(e.right[1].negative);
 }
 
+TEST(Parser, SlowScenariosWaitInSecondsAndExpectAnAutologout) {
+  auto sc = parse("scenario: idle\nrfc: rfc1939#3\nseverity: MUST\nslow: 10 minutes\n\n"
+                  "expect: silence 590s\nexpect: autologout 3600s\n");
+  EXPECT_EQ(sc.slow, "10 minutes");
+  ASSERT_EQ(sc.steps.size(), 2u);
+  EXPECT_EQ(sc.steps[0].kind, Step::Kind::silence);
+  EXPECT_EQ(sc.steps[0].millis, 590000);
+  EXPECT_EQ(sc.steps[1].kind, Step::Kind::autologout);
+  EXPECT_EQ(sc.steps[1].millis, 3600000);
+  EXPECT_EQ(error_of(std::string(kHeader) + "expect: autologout soon\n").line, 4);
+}
+
 TEST(Parser, ErrorsPointAtTheLineAndColumn) {
   auto d = error_of(std::string(kHeader) + "C: STAT\nS: +OK {count\n");
   EXPECT_EQ(d.line, 5);
