@@ -1,7 +1,11 @@
 #include "client/tls_scan.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "scenario/escapes.hpp"
@@ -75,6 +79,21 @@ std::map<std::string, ScanResult>& cache() {
   return results;
 }
 
+// The endpoints being scanned now: with --jobs, a second scan scenario waits
+// for the first one's scan rather than starting its own.
+std::set<std::string>& in_flight() {
+  static std::set<std::string> keys;
+  return keys;
+}
+
+struct InFlight {
+  std::string key;
+  explicit InFlight(std::string k) : key(std::move(k)) { in_flight().insert(key); }
+  ~InFlight() { in_flight().erase(key); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+};
+
 std::string names(const std::vector<std::uint16_t>& ids, bool groups = false) {
   std::string out;
   for (auto id : ids) out += (out.empty() ? "" : ", ") + std::string(groups ? group(id).name : suite(id).name);
@@ -123,7 +142,8 @@ StepOutcome judge_versions(const std::string& aspect, const ScanResult& r) {
     return StepOutcome::pass();
   }
   if (aspect == "prefer-tls13") {
-    if (!r.suites.contains(kTls13)) return StepOutcome::pass("TLS 1.3 not implemented: nothing to prefer");
+    if (!r.suites.contains(kTls13))
+      return StepOutcome::skip("not checked: TLS 1.3 is not implemented (see scan-tls13)");
     if (r.version_over_13)
       return StepOutcome::fail("offered TLS 1.3 and TLS 1.2, the server chose the older", "TLS 1.3",
                                version_name(*r.version_over_13));
@@ -166,6 +186,10 @@ StepOutcome judge_suites(const std::string& aspect, const ScanResult& r) {
                              "AEAD suites, or CBC with encrypt_then_mac", names(r.cbc_without_etm));
   }
   if (aspect == "prefer-recommended") {
+    const auto tls12 = r.suites.find(kTls12);
+    if (tls12 == r.suites.end() || std::find(tls12->second.begin(), tls12->second.end(), 0xc02f) == tls12->second.end())
+      return StepOutcome::skip(
+          "not checked: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is not accepted (no RSA certificate?)");
     if (r.chose_over_recommended)
       return StepOutcome::fail("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 proposed last, the server chose a weaker suite",
                                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (or a stronger AEAD suite)",
@@ -183,8 +207,8 @@ StepOutcome judge_groups(const std::string& aspect, const ScanResult& r) {
     if (r.dh_bits && r.dh_bits < 2048)
       return StepOutcome::fail("the server's DHE prime is too small", "at least 2048 bits",
                                std::to_string(r.dh_bits) + " bits");
-    return StepOutcome::pass(r.dh_bits ? "DHE prime of " + std::to_string(r.dh_bits) + " bits"
-                                       : "no DHE suite accepted");
+    if (!r.dh_bits) return StepOutcome::skip("not checked: no DHE suite accepted");
+    return StepOutcome::pass("DHE prime of " + std::to_string(r.dh_bits) + " bits");
   }
   if (aspect == "curves") {
     std::vector<std::uint16_t> small;
@@ -202,9 +226,9 @@ StepOutcome judge_groups(const std::string& aspect, const ScanResult& r) {
     for (auto [id, name] : {std::pair<std::uint16_t, const char*>{23, "secp256r1"}, {29, "x25519"}})
       if (std::find(all.begin(), all.end(), id) == all.end())
         missing += missing.empty() ? name : std::string(", ") + name;
-    if (all.empty()) return StepOutcome::pass("no elliptic-curve key exchange accepted");
     if (!missing.empty())
-      return StepOutcome::fail("the server does not support " + missing, "secp256r1 and x25519", names(all, true));
+      return StepOutcome::fail("the server does not support " + missing, "secp256r1 and x25519",
+                               all.empty() ? std::string("no elliptic-curve group") : names(all, true));
     return StepOutcome::pass();
   }
   return judge_suites(aspect, r);
@@ -222,7 +246,7 @@ StepOutcome judge(const std::string& aspect, const ScanResult& r) {
   // renegotiation and extended_master_secret: RFC 9325 #3.5 binds TLS 1.2.
   bool reneg = aspect == "renegotiation";
   const auto& lacking = reneg ? r.no_renegotiation_info : r.no_extended_master_secret;
-  if (!r.suites.contains(kTls12)) return StepOutcome::pass("TLS 1.2 not accepted");
+  if (!r.suites.contains(kTls12)) return StepOutcome::skip("not checked: TLS 1.2 is not accepted");
   if (std::find(lacking.begin(), lacking.end(), kTls12) == lacking.end()) return StepOutcome::pass();
   const char* ext = reneg ? "renegotiation_info (RFC 5746)" : "extended_master_secret (RFC 7627)";
   return StepOutcome::fail(
@@ -236,8 +260,13 @@ asio::awaitable<StepOutcome> run_tls_scan(const TlsAction& action, const Target&
   if (mode(target) == TlsMode::none)
     co_return StepOutcome::skip("not checked: the scan needs --tls stls or --tls implicit");
   auto& results = cache();
+  while (in_flight().contains(key(target))) {
+    asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(20));
+    co_await pause.async_wait(asio::use_awaitable);
+  }
   auto it = results.find(key(target));
   if (it == results.end()) {
+    InFlight mark(key(target));
     boost::system::error_code not_ip;
     asio::ip::make_address(target.host, not_ip);
     Probe probe = [&target](std::string hello) { return probe_once(target, std::move(hello)); };
