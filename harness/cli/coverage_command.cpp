@@ -21,7 +21,7 @@ int coverage_command(const CoverageOptions& o) {
     std::vector<std::string> paths = o.paths.empty() ? std::vector<std::string>{"scenarios"} : o.paths;
     // Both roles, each file once: the server suites and the client suites
     // (clients/) cite requirements.
-    jobs = discover(paths, "", true);
+    jobs = discover(paths, Selection{}, true);
     parse_all(jobs);
   } catch (const std::exception& e) {
     std::cerr << "pop3-harness: " << e.what() << "\n";

@@ -6,7 +6,9 @@
 
 #include "cli/coverage_command.hpp"
 #include "cli/fuzz_options.hpp"
+#include "cli/list_command.hpp"
 #include "cli/prop_options.hpp"
+#include "cli/report_command.hpp"
 #include "cli/run_options.hpp"
 #include "cli/serve_command.hpp"
 #include "version.hpp"
@@ -43,6 +45,21 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
   app.add_flag("--slow", o.slow, "also run the scenarios marked 'slow:' (the RFC 1939 #3 autologout ones wait over 10 minutes)");
 }
 
+// Which scenarios a command takes, the same for run, list, lint and coverage.
+void add_selection_options(CLI::App& app, pop3::Selection& s) {
+  app.add_option("--filter", s.filter, "Only scenarios whose id matches this glob (e.g. 'rfc1939/dele-*')");
+  app.add_option("--exclude", s.excludes, "Leave out the scenarios whose id matches this glob (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option_function<std::string>(
+         "--shard",
+         [&s](const std::string& text) {
+           if (!pop3::parse_shard(text, s)) throw CLI::ValidationError("--shard", "K/N with 1 <= K <= N, e.g. 2/4");
+         },
+         "Only shard K of N (e.g. 2/4): a stable partition of the scenario ids, for a run spread over CI machines "
+         "(merge the reports with 'report merge')")
+      ->type_name("K/N");
+}
+
 // Each subcommand and its options (the order --help shows).
 CLI::App* add_run(CLI::App& app, pop3::RunOptions& o) {
   auto* run = app.add_subcommand("run", "Play scenario files as a client against a POP3 server");
@@ -51,8 +68,14 @@ CLI::App* add_run(CLI::App& app, pop3::RunOptions& o) {
   run->add_option("--users", o.users_file, "Account pool for --jobs: 'user pass [maildir=DIR|reset=CMD]' per line")
       ->check(CLI::ExistingFile);
   run->add_option("--jobs,-j", o.jobs, "Scenarios run in parallel, one account each")->check(CLI::Range(1u, 64u));
-  run->add_option("--filter", o.filter, "Only scenarios whose id matches this glob (e.g. 'rfc1939/dele-*')");
+  add_selection_options(*run, o.selection);
   run->add_option("--seed", o.seed, "Shuffle the scenario order with this seed (printed, recorded in the report)");
+  run->add_option("--known", o.known,
+                  "Known deviations of the target: a scenario id or glob per line, the reason after it or in the "
+                  "'#' lines above; found again they are XFAIL (JUnit skipped) and do not fail the run")
+      ->check(CLI::ExistingFile);
+  run->add_flag("--strict-known", o.strict_known, "A known deviation that passed (XPASS) fails the run")
+      ->needs("--known");
   run->add_option("--client-cmd", o.client_cmd,
                   "Test a client: run scenarios/clients with this command, a template with {host} {port} {user} "
                   "{pass} {tls} {cafile} {outdir}");
@@ -183,6 +206,28 @@ int main(int argc, char** argv) {
   coverage->add_option("paths", co.paths, "Scenario folders (default: scenarios)");
   coverage->add_option("--catalog", co.catalog, "The requirement catalog (default: requirements/catalog.tsv)");
 
+  pop3::ListOptions lo;
+  auto* list = app.add_subcommand("list", "What each scenario checks (id, severity, RFC section, title, requirements), "
+                                          "without running it");
+  list->add_option("paths", lo.paths, "Scenario files or folders (default: every suite, scenarios/)");
+  add_selection_options(*list, lo.selection);
+  list->add_option("--format", lo.format, "text, ids (one per line) or json")
+      ->check(CLI::IsMember({"text", "ids", "json"}))->capture_default_str();
+  pop3::ListOptions linto;
+  auto* lint = app.add_subcommand("lint", "Parse scenario files and check their requirement citations without running "
+                                          "them: every error at once, exit 2 when there is one");
+  lint->add_option("paths", linto.paths, "Scenario files or folders (default: every suite, scenarios/)");
+  add_selection_options(*lint, linto.selection);
+
+  pop3::ReportMergeOptions mo;
+  auto* report = app.add_subcommand("report", "Work on reports already written");
+  report->require_subcommand(1);
+  auto* merge = report->add_subcommand("merge", "Combine JSON reports (--report-json) of shards or campaigns into "
+                                                "one JUnit and JSON report, and exit as the whole run would");
+  merge->add_option("reports", mo.inputs, "The JSON reports")->required()->check(CLI::ExistingFile);
+  merge->add_option("--junit", mo.junit, "JUnit XML report path")->capture_default_str();
+  merge->add_option("--report-json", mo.report_json, "Also write the merged results as JSON here");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -202,5 +247,8 @@ int main(int argc, char** argv) {
   if (*fuzz) return pop3::fuzz_command(fo);
   if (*serve) return pop3::serve_command(so);
   if (*coverage) return pop3::coverage_command(co);
+  if (*list) return pop3::list_command(lo);
+  if (*merge) return pop3::report_merge_command(mo);
+  if (*lint) return pop3::lint_command(linto);
   return pop3::kUsage;
 }

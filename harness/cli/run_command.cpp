@@ -9,6 +9,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli/data_path.hpp"
 #include "cli/embedded_target.hpp"
 #include "cli/host_port.hpp"
 #include "cli/run_ledger.hpp"
@@ -98,19 +99,25 @@ class RunSession {
 
   // Discovery, parsing and the checks of the options: an exit code, or -1 to go on.
   int prepare() {
-    paths_ = o_.paths.empty() ? std::vector<std::string>{"scenarios/rfc1939"} : o_.paths;
+    paths_ = o_.paths.empty() ? std::vector<std::string>{find_data_path("scenarios/rfc1939").string()} : o_.paths;
     try {
-      jobs_ = discover(paths_, o_.filter, client_mode());
+      jobs_ = discover(paths_, o_.selection, client_mode());
     } catch (const std::exception& e) {
       std::cerr << "pop3-harness: " << e.what() << "\n";
       return kUsage;
     }
     if (jobs_.empty()) {
-      std::cerr << "pop3-harness: no scenario files found" << (o_.filter.empty() ? "" : " matching the filter") << "\n";
+      std::cerr << "pop3-harness: no scenario files found" << (o_.selection.filter.empty() && o_.selection.excludes.empty() ? "" : " matching --filter/--exclude") << "\n";
       return kUsage;
     }
     if (auto why = usage_mistake(o_)) {
       std::cerr << "pop3-harness: " << *why << "\n";
+      return kUsage;
+    }
+    try {
+      if (!o_.known.empty()) ledger_.set_known(read_known(o_, paths_));
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness: " << e.what() << "\n";
       return kUsage;
     }
     if (o_.seed) {

@@ -43,6 +43,8 @@ void RunLedger::finish(ScenarioResult r) {
   // A scenario cut short by an interrupt is no verdict: the report lists it as interrupted.
   if (report_.interrupted) return;
   r.reason = redactor_.apply(r.reason);
+  if (const KnownDeviation* k = known_.match(r.id))
+    r.known = ScenarioResult::Known{k->reason, k->link, known_.file + ":" + std::to_string(k->line)};
   report_.scenarios.push_back(std::move(r));
   console_->scenario_done(report_.scenarios.back(), report_.scenarios.size());
   write();  // after every scenario: a killed run keeps what it did
@@ -50,6 +52,7 @@ void RunLedger::finish(ScenarioResult r) {
 
 void RunLedger::write() {
   report_.strict = o_.strict;
+  report_.strict_known = o_.strict_known;
   if (report_.interrupted) {
     // The scenarios that did not finish are in the report too, as interrupted.
     std::set<std::string> done;
@@ -73,20 +76,35 @@ void RunLedger::write() {
   }
 }
 
-int RunLedger::exit_code() const {
-  if (report_.interrupted || harness_error_) return kEnvironment;
-  bool env = run_exit_ == kEnvironment, parse = false, fail = run_exit_ == kConformance;
-  for (const auto& s : report_.scenarios) {
+int report_exit_code(const RunReport& report) {
+  if (report.interrupted) return kEnvironment;
+  bool env = false, parse = false, fail = false;
+  if (report.preflight) {
+    env |= report.preflight->outcome == Outcome::error;
+    fail |= report.preflight->outcome == Outcome::failed;
+  }
+  for (const auto& s : report.scenarios) {
     env |= s.environment_error;
     parse |= s.parse_error;
+    KnownState known = known_state(s);
+    fail |= known == KnownState::xpass && report.strict_known;
     for (const auto& c : s.checks) {
+      // A known deviation found again does not fail the run; an error still
+      // means the harness could not test it.
+      if (known == KnownState::xfail && c.outcome != Outcome::error) continue;
       env |= c.outcome == Outcome::error;
-      fail |= c.outcome == Outcome::failed || (o_.strict && c.outcome == Outcome::warning);
+      fail |= c.outcome == Outcome::failed || (report.strict && c.outcome == Outcome::warning);
     }
   }
   if (env) return kEnvironment;
   if (parse) return kUsage;
   return fail ? kConformance : kPassed;
+}
+
+int RunLedger::exit_code() const {
+  if (harness_error_ || run_exit_ == kEnvironment) return kEnvironment;
+  int code = report_exit_code(report_);
+  return code == kPassed && run_exit_ == kConformance ? kConformance : code;
 }
 
 }  // namespace pop3

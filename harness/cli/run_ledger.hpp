@@ -11,10 +11,16 @@
 #include "cli/scenario_discovery.hpp"
 #include "client/preflight.hpp"
 #include "report/console.hpp"
+#include "report/known.hpp"
 #include "report/redact.hpp"
 #include "report/run_report.hpp"
 
 namespace pop3 {
+
+// The exit code a finished report adds up to (the preflight's verdict, every
+// scenario's checks, --strict and --known as recorded in it), for a run and
+// for 'report merge'.
+int report_exit_code(const RunReport& report);
 
 class RunLedger {
  public:
@@ -22,6 +28,7 @@ class RunLedger {
       : o_(options), jobs_(jobs), redactor_(redactor) {}
 
   RunReport& report() { return report_; }
+  void set_known(KnownList known) { known_ = std::move(known); }
   Console& console() { return *console_; }
   void open_console() { console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color); }
 
@@ -42,6 +49,7 @@ class RunLedger {
   const std::vector<Job>& jobs_;
   const Redactor& redactor_;
   RunReport report_;
+  KnownList known_;
   JunitWriter junit_;
   std::unique_ptr<Console> console_;
   int run_exit_ = kPassed;  // the preflight's verdict on the run

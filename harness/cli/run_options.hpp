@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/scenario_discovery.hpp"
 #include "client/target.hpp"
 
 namespace pop3 {
@@ -20,7 +21,7 @@ struct RunOptions {
   std::string junit = "reports/out/junit.xml";
   std::string report_json;  // the results as JSON (format "pop3-harness-results"), for tools
   unsigned jobs = 1;
-  std::string filter;
+  Selection selection;  // --filter, --exclude
   std::optional<std::uint64_t> seed;
   double timeout_seconds = 5;
   // Answers to PASS, APOP and AUTH may be delayed on purpose after a failed
@@ -29,6 +30,8 @@ struct RunOptions {
   std::uint64_t max_response = std::uint64_t{4} << 30;  // octets of one answer read at most
   bool strict = false;  // SHOULD findings fail the run too
   bool slow = false;    // run the scenarios marked 'slow:' (minutes of waiting each)
+  std::string known;    // --known FILE: the target's known deviations (report/known.hpp)
+  bool strict_known = false;  // a known deviation that passed fails the run
   bool color = false;
   // The server role: test a client instead of a server.
   std::string client_cmd;            // template: {host} {port} {user} {pass} {tls} {cafile} {outdir}

@@ -2,13 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "cli/host_port.hpp"
 #include "cli/users_file.hpp"
 #include "net/tls.hpp"
+#include "util/escape.hpp"
 
 namespace fs = std::filesystem;
 
@@ -146,6 +149,23 @@ std::optional<std::string> Endpoints::place(const std::string& connect, const Ta
     }
   }
   return std::nullopt;
+}
+
+KnownList read_known(const RunOptions& o, const std::vector<std::string>& paths) {
+  std::ifstream in(o.known, std::ios::binary);
+  if (!in) throw std::invalid_argument("--known " + o.known + ": cannot be read");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  KnownList list = parse_known(text, o.known);
+  auto all = discover(paths, Selection{}, !o.client_cmd.empty());
+  for (const auto& e : list.entries) {
+    bool any = std::any_of(all.begin(), all.end(), [&](const Job& j) {
+      return KnownList{"", {e}}.match(j.id) != nullptr;
+    });
+    if (!any)
+      std::cerr << o.known << ":" << e.line << ": warning: '" << terminal_text(e.pattern)
+                << "' matches no scenario under the paths given\n";
+  }
+  return list;
 }
 
 }  // namespace pop3

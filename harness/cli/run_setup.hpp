@@ -8,6 +8,7 @@
 #include "client/account.hpp"
 #include "client/preflight.hpp"
 #include "client/target.hpp"
+#include "report/known.hpp"
 #include "report/result.hpp"
 
 namespace pop3 {
@@ -51,6 +52,11 @@ std::vector<Account> external_accounts(const RunOptions& o);
 // check with what it found, or the one failure (a FAIL for a protocol
 // violation, an ERROR for the rest) with the transcript.
 ScenarioResult preflight_result(const Preflight& p, const std::string& against);
+
+// The --known file, read and parsed; an entry that matches none of the
+// scenarios under the paths (whatever --filter says) is said on stderr, as
+// it is most likely a typo. Throws std::invalid_argument when it cannot be read.
+KnownList read_known(const RunOptions& o, const std::vector<std::string>& paths);
 
 // Whether the verdict ends the run with a FAIL (1) or an ERROR (3).
 int preflight_exit_code(const Preflight& p);

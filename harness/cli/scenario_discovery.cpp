@@ -3,8 +3,11 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 
 #include "scenario/parser.hpp"
@@ -12,15 +15,71 @@
 namespace fs = std::filesystem;
 
 namespace pop3 {
+namespace {
 
-std::vector<Job> discover(const std::vector<std::string>& paths, const std::string& filter, bool clients) {
+// Ids are relative to the suite root (the nearest folder above holding
+// VERSION and fixtures/), so a scenario has the same id however it is named
+// on the command line ('run scenarios', 'run scenarios/rfc1939/x.pop3', from
+// any folder): --filter, --exclude, known deviations and shards depend on it.
+// Outside a suite, relative to the folder given (or the file's folder).
+fs::path suite_root(const fs::path& root) {
+  std::error_code ec;
+  for (fs::path dir = fs::absolute(root, ec).lexically_normal();; dir = dir.parent_path()) {
+    if (fs::exists(dir / "VERSION", ec) && fs::is_directory(dir / "fixtures", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  fs::path base = root.parent_path();
+  if (fs::is_directory(root) && root.filename().empty()) base = root.parent_path().parent_path();
+  return base.empty() ? fs::path(".") : base;  // a file or folder named relative to the current one
+}
+
+}  // namespace
+
+namespace {
+
+// FNV-1a: fixed by its definition, the same on every platform and release
+// (std::hash is not), so shards agree across machines.
+std::uint64_t stable_hash(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// Keeps the jobs of shard K of N (see Selection), in their order.
+void keep_shard(std::vector<Job>& jobs, const Selection& selection) {
+  if (selection.shards <= 1) return;
+  std::vector<std::pair<std::uint64_t, std::string>> ranked;
+  for (const auto& j : jobs) ranked.emplace_back(stable_hash(j.id), j.id);
+  std::sort(ranked.begin(), ranked.end());
+  std::set<std::string> mine;
+  for (std::size_t i = selection.shard - 1; i < ranked.size(); i += selection.shards) mine.insert(ranked[i].second);
+  std::erase_if(jobs, [&](const Job& j) { return !mine.contains(j.id); });
+}
+
+}  // namespace
+
+bool parse_shard(const std::string& text, Selection& selection) {
+  unsigned k = 0, n = 0;
+  char slash = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%u%c%u%c", &k, &slash, &n, &rest) != 3 || slash != '/') return false;
+  if (k < 1 || n < 1 || k > n || n > 1000) return false;
+  selection.shard = k;
+  selection.shards = n;
+  return true;
+}
+
+bool Selection::selects(const std::string& id) const {
+  if (!filter.empty() && fnmatch(filter.c_str(), id.c_str(), 0) != 0) return false;
+  return std::none_of(excludes.begin(), excludes.end(),
+                      [&](const std::string& glob) { return fnmatch(glob.c_str(), id.c_str(), 0) == 0; });
+}
+
+std::vector<Job> discover(const std::vector<std::string>& paths, const Selection& selection, bool clients) {
   std::vector<Job> jobs;
   for (const auto& p : paths) {
     fs::path root(p);
     if (!fs::exists(root)) throw std::invalid_argument("no such file or folder: " + p);
-    fs::path base = root.parent_path();
-    if (fs::is_directory(root) && root.filename().empty()) base = root.parent_path().parent_path();
-    if (base.empty()) base = ".";  // a file or folder named relative to the current one
+    fs::path base = suite_root(root);
     std::vector<fs::path> files;
     if (fs::is_regular_file(root)) files.push_back(root);
     else {
@@ -35,11 +94,12 @@ std::vector<Job> discover(const std::vector<std::string>& paths, const std::stri
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      std::string id = fs::relative(f, base).replace_extension().generic_string();
-      if (!filter.empty() && fnmatch(filter.c_str(), id.c_str(), 0) != 0) continue;
+      std::string id = fs::relative(fs::absolute(f), fs::absolute(base)).replace_extension().generic_string();
+      if (!selection.selects(id)) continue;
       jobs.push_back({f, id, std::nullopt, {}});
     }
   }
+  keep_shard(jobs, selection);
   return jobs;
 }
 

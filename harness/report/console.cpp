@@ -19,9 +19,17 @@ void Console::scenario_done(const ScenarioResult& r, std::size_t done) {
   for (const auto& c : r.checks) passed += c.outcome == Outcome::passed;
   int width = static_cast<int>(std::to_string(total_).size());
   char head[64];
-  std::snprintf(head, sizeof head, "[%*zu/%zu] %-5s", width, done, total_, to_string(r.outcome));
-  std::fprintf(out_, "%s %s  (%zu/%zu checks, %.2fs)\n", paint(r.outcome, head).c_str(), terminal_text(r.id).c_str(), passed,
+  std::snprintf(head, sizeof head, "[%*zu/%zu] %-5s", width, done, total_, shown_outcome(r));
+  // An expected failure is painted as a skip: nothing new to look at.
+  Outcome colour = known_state(r) == KnownState::xfail ? Outcome::skipped : r.outcome;
+  std::fprintf(out_, "%s %s  (%zu/%zu checks, %.2fs)\n", paint(colour, head).c_str(), terminal_text(r.id).c_str(), passed,
                r.checks.size(), r.seconds);
+  if (known_state(r) == KnownState::xfail)
+    std::fprintf(out_, "      known deviation (%s): %s\n", terminal_text(r.known->listed_at).c_str(),
+                 terminal_text(r.known->reason).c_str());
+  if (known_state(r) == KnownState::xpass)
+    std::fprintf(out_, "      listed as a known deviation (%s) but passed: remove it from the list\n",
+                 terminal_text(r.known->listed_at).c_str());
   details(r);
 }
 
@@ -65,6 +73,7 @@ void Console::details(const ScenarioResult& r) {
     std::fprintf(out_, "      %s: %s [%s%s%s] %s\n", terminal_text(at).c_str(), paint(c.outcome, to_string(c.outcome)).c_str(),
                  to_string(c.severity), cited.empty() ? "" : " ", terminal_text(cited).c_str(),
                  terminal_text(c.message).c_str());
+    if (known_state(r) == KnownState::xfail) continue;  // the failure as known: its line, not the whole story
     std::fprintf(out_, "        check:    %s\n", terminal_text(c.label).c_str());
     if (!c.expected.empty() || !c.actual.empty())
       std::fprintf(out_, "        expected: %s\n        actual:   %s\n", terminal_text(c.expected).c_str(),
@@ -76,9 +85,12 @@ void Console::details(const ScenarioResult& r) {
 
 void Console::summary(const RunReport& report) {
   std::map<Outcome, std::size_t> scenarios, checks;
-  std::size_t total_checks = 0, exchanges = 0;
+  std::size_t total_checks = 0, exchanges = 0, xfail = 0, xpass = 0;
   for (const auto& s : report.scenarios) {
-    ++scenarios[s.outcome];
+    KnownState k = known_state(s);
+    xfail += k == KnownState::xfail;
+    xpass += k == KnownState::xpass;
+    if (k == KnownState::none) ++scenarios[s.outcome];
     exchanges += s.exchanges;
     for (const auto& c : s.checks) {
       ++checks[c.outcome];
@@ -88,6 +100,9 @@ void Console::summary(const RunReport& report) {
   std::fprintf(out_, "\n%-10s %10s %10s\n", "", "scenarios", "checks");
   for (Outcome o : {Outcome::passed, Outcome::failed, Outcome::warning, Outcome::error, Outcome::skipped})
     std::fprintf(out_, "%-10s %10zu %10zu\n", to_string(o), scenarios[o], checks[o]);
+  // Known deviations: found again (not failing the run), and no longer found.
+  if (xfail) std::fprintf(out_, "%-10s %10zu\n", "XFAIL", xfail);
+  if (xpass) std::fprintf(out_, "%-10s %10zu\n", "XPASS", xpass);
   std::fprintf(out_, "%-10s %10zu %10zu   in %.2fs\n", "total", report.scenarios.size(), total_checks, report.seconds);
   double secs = report.seconds > 0 ? report.seconds : 1e-9;
   std::fprintf(out_, "%zu exchanges; %.1f scenarios/s, %.1f exchanges/s\n", exchanges,

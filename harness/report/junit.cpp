@@ -56,11 +56,18 @@ struct Suite {
 };
 
 // The element inside a testcase for one check's outcome.
+// A known deviation found again is <skipped> with the reason, as JUnit
+// consumers show an expected failure; the finding stays in the text.
 std::string outcome_element(const CheckResult& c, const std::vector<std::string>& requirements, bool strict,
-                            Suite& counts, std::size_t& skipped) {
+                            const ScenarioResult::Known* known, Suite& counts, std::size_t& skipped) {
   std::string text = check_text(c, requirements);
   std::string first = c.message.substr(0, c.message.find('\n'));
   bool fails = c.outcome == Outcome::failed || (strict && c.outcome == Outcome::warning);
+  if (known && (c.outcome == Outcome::failed || c.outcome == Outcome::warning)) {
+    ++skipped;
+    // The Jenkins schema gives <skipped> no message attribute: the reason is its text.
+    return "      <skipped>" + xml_text("known deviation (" + known->listed_at + "): " + known->reason + "\n" + text) + "</skipped>\n";
+  }
   switch (c.outcome) {
     case Outcome::passed:
       // A finding reported, not judged (INFO), or a note on how a check passed.
@@ -83,8 +90,10 @@ std::string outcome_element(const CheckResult& c, const std::vector<std::string>
   return "";
 }
 
-Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::string, std::string>* run_properties) {
+Suite render_suite(const ScenarioResult& s, bool strict, bool strict_known,
+                   const std::map<std::string, std::string>* run_properties) {
   Suite suite;
+  const ScenarioResult::Known* xfail = known_state(s) == KnownState::xfail ? &*s.known : nullptr;
   std::size_t skipped = 0;
   std::string cases;
   std::string cls = run_properties ? std::string("pop3.run") : classname_of(s);
@@ -111,7 +120,15 @@ Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::str
   for (const auto& c : s.checks) {
     std::string name = stem + ": " + c.label;
     if (int n = ++seen[name]; n > 1) name += " (" + std::to_string(n) + ")";
-    testcase(name, c.seconds, outcome_element(c, cited_requirements(s, c), strict, suite, skipped));
+    testcase(name, c.seconds, outcome_element(c, cited_requirements(s, c), strict, xfail, suite, skipped));
+  }
+  if (known_state(s) == KnownState::xpass) {
+    // Listed as a known deviation, yet it passed: the list is out of date.
+    std::string why = "listed as a known deviation (" + s.known->listed_at + ") but passed: remove it from the list";
+    if (strict_known) ++suite.failures;
+    testcase(stem + ": known deviation", 0,
+             strict_known ? "      <failure type=\"XPASS\" message=\"" + attr(why) + "\">" + xml_text(why) + "</failure>\n"
+                          : "      <system-out>XPASS: " + xml_text(why) + "</system-out>\n");
   }
   std::string props = "    <properties>\n";
   auto prop = [&](const std::string& k, const std::string& v) {
@@ -128,6 +145,7 @@ Suite render_suite(const ScenarioResult& s, bool strict, const std::map<std::str
     if (!s.advisories.empty()) prop("advisories", requirements_text(s.advisories));
     prop("fixture", s.fixture);
     prop("outcome", to_string(s.outcome));
+    if (s.known) prop("known", s.known->listed_at + ": " + s.known->reason);
   }
   props += "    </properties>\n";
   suite.xml = "  <testsuite name=\"" + attr(run_properties ? "pop3-harness" : s.id) + "\" tests=\"" +
@@ -173,7 +191,7 @@ std::string JunitWriter::render(const RunReport& report) {
   // Scenarios only ever get appended during a run; one that changed is re-rendered.
   if (suites_.size() > report.scenarios.size()) suites_.clear(), counts_.clear();
   while (suites_.size() < report.scenarios.size()) {
-    Suite s = render_suite(report.scenarios[suites_.size()], report.strict, nullptr);
+    Suite s = render_suite(report.scenarios[suites_.size()], report.strict, report.strict_known, nullptr);
     suites_.push_back(std::move(s.xml));
     counts_.push_back({s.tests, s.failures, s.errors});
   }
@@ -182,7 +200,7 @@ std::string JunitWriter::render(const RunReport& report) {
   ScenarioResult run = report.preflight.value_or(ScenarioResult{});
   run.id = "pop3-harness";
   run.seconds = report.seconds;
-  Suite head = render_suite(run, report.strict, &props);
+  Suite head = render_suite(run, report.strict, report.strict_known, &props);
   std::size_t tests = head.tests, failures = head.failures, errors = head.errors;
   std::size_t size = head.xml.size();
   for (std::size_t i = 0; i < suites_.size(); ++i) {

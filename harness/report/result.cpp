@@ -58,4 +58,19 @@ ScenarioResult result_for(const Scenario& sc) {
   return r;
 }
 
+KnownState known_state(const ScenarioResult& r) {
+  if (!r.known) return KnownState::none;
+  if (r.outcome == Outcome::failed || r.outcome == Outcome::warning) return KnownState::xfail;
+  return r.outcome == Outcome::passed ? KnownState::xpass : KnownState::none;
+}
+
+const char* shown_outcome(const ScenarioResult& r) {
+  switch (known_state(r)) {
+    case KnownState::xfail: return "XFAIL";
+    case KnownState::xpass: return "XPASS";
+    case KnownState::none: break;
+  }
+  return to_string(r.outcome);
+}
+
 }  // namespace pop3

@@ -46,7 +46,20 @@ struct ScenarioResult {
   std::vector<CheckResult> checks;
   double seconds = 0;
   std::size_t exchanges = 0;
+  // Listed in --known: why the target deviates, a link, and where it is
+  // listed ("FILE:LINE"). The outcome stays what the checks found.
+  struct Known {
+    std::string reason, link, listed_at;
+  };
+  std::optional<Known> known;
 };
+
+// A known deviation found again (xfail), one that no longer shows (xpass),
+// or a scenario that is not listed, or neither failed nor passed (none).
+enum class KnownState { none, xfail, xpass };
+KnownState known_state(const ScenarioResult& r);
+// What the console and the summary call the scenario: XFAIL, XPASS, or its outcome.
+const char* shown_outcome(const ScenarioResult& r);
 
 // A result for this scenario, nothing run yet: its id, file, name, RFC
 // section, severity, group and fixture filled in.

@@ -81,6 +81,15 @@ std::string check_json(const CheckResult& c, const std::vector<std::string>& req
          ", \"seconds\": " + number(c.seconds) + "}";
 }
 
+// null, or why the scenario is listed in --known and whether it showed again.
+std::string known_json(const ScenarioResult& s) {
+  if (!s.known) return "null";
+  KnownState k = known_state(s);
+  const char* state = k == KnownState::xfail ? "xfail" : k == KnownState::xpass ? "xpass" : "none";
+  return "{\"state\": \"" + std::string(state) + "\", \"reason\": " + str(s.known->reason) +
+         ", \"link\": " + str(s.known->link) + ", \"listed_at\": " + str(s.known->listed_at) + "}";
+}
+
 std::string scenario_json(const ScenarioResult& s, bool strict) {
   std::string checks;
   for (const auto& c : s.checks) checks += std::string(checks.empty() ? "" : ",\n      ") + check_json(c, cited_requirements(s, c), strict);
@@ -90,17 +99,20 @@ std::string scenario_json(const ScenarioResult& s, bool strict) {
                  str(s.fixture) + ", \"outcome\": " + outcome_name(effective(s.outcome, strict)) + ", \"reason\": " + str(s.reason) +
                  ", \"parse_error\": " + boolean(s.parse_error) + ", \"environment_error\": " +
                  boolean(s.environment_error) + ", \"seconds\": " + number(s.seconds) +
-                 ", \"exchanges\": " + std::to_string(s.exchanges) + ",\n     \"checks\": [" +
+                 ", \"exchanges\": " + std::to_string(s.exchanges) + ", \"known\": " + known_json(s) +
+                 ",\n     \"checks\": [" +
                  (checks.empty() ? "" : "\n      " + checks) + "]}";
 }
 
 }  // namespace
 
 std::string results_json(const RunReport& report, std::string_view command) {
-  std::size_t counts[5] = {};
+  std::size_t counts[5] = {}, xfail = 0, xpass = 0;
   std::string scenarios;
   for (const auto& s : report.scenarios) {
     ++counts[static_cast<int>(effective(s.outcome, report.strict))];
+    xfail += known_state(s) == KnownState::xfail;
+    xpass += known_state(s) == KnownState::xpass;
     scenarios += std::string(scenarios.empty() ? "" : ",\n") + scenario_json(s, report.strict);
   }
   std::map<std::string, std::string> props = report.properties;
@@ -110,11 +122,12 @@ std::string results_json(const RunReport& report, std::string_view command) {
   std::string preflight = report.preflight ? scenario_json(*report.preflight, report.strict) : "    null";
   return "{\"format\": \"pop3-harness-results\", \"version\": " + std::to_string(kResultsVersion) +
          ", \"command\": " + str(command) + ", \"harness\": " + str(kVersion) + ", \"strict\": " +
-         boolean(report.strict) + ",\n \"properties\": {" + properties + "},\n \"preflight\":\n" + preflight +
+         boolean(report.strict) + ", \"strict_known\": " + boolean(report.strict_known) + ",\n \"properties\": {" + properties + "},\n \"preflight\":\n" + preflight +
          ",\n \"interrupted\": " + boolean(report.interrupted) + ", \"seconds\": " + number(report.seconds) + ",\n \"summary\": {\"passed\": " +
          std::to_string(counts[0]) + ", \"failed\": " + std::to_string(counts[1]) + ", \"warning\": " +
          std::to_string(counts[2]) + ", \"skipped\": " + std::to_string(counts[3]) + ", \"error\": " +
-         std::to_string(counts[4]) + "},\n \"scenarios\": [\n" + scenarios + "\n ]}\n";
+         std::to_string(counts[4]) + ", \"known_failed\": " + std::to_string(xfail) +
+         ", \"known_passed\": " + std::to_string(xpass) + "},\n \"scenarios\": [\n" + scenarios + "\n ]}\n";
 }
 
 }  // namespace pop3

@@ -17,6 +17,8 @@ struct RunReport {
   std::map<std::string, std::string> properties;
   bool interrupted = false;
   bool strict = false;  // --strict: a SHOULD finding fails the run, and is a <failure>
+  // --strict-known: a known deviation that no longer shows fails the run.
+  bool strict_known = false;
   double seconds = 0;
 };
 

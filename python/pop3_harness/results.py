@@ -52,6 +52,8 @@ class Scenario:
     seconds: float = 0.0
     exchanges: int = 0
     fixture: str = ""
+    # Listed in --known: {"state": "xfail"|"xpass"|"none", "reason", "link", "listed_at"}.
+    known: Optional[dict] = None
     checks: List[Check] = field(default_factory=list)
 
     @classmethod

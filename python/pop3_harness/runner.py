@@ -77,7 +77,8 @@ class Harness:
 
     def run(self, *paths: str, filter: Optional[str] = None, seed: Optional[int] = None, strict: bool = False,
             jobs: Optional[int] = None, client_cmd: Optional[str] = None, client_saves: Optional[str] = None,
-            client_timeout: Optional[float] = None, extra: Sequence[str] = (), time_limit: float = 600) -> Results:
+            client_timeout: Optional[float] = None, known: Optional[str] = None, strict_known: bool = False,
+            extra: Sequence[str] = (), time_limit: float = 600) -> Results:
         """Plays scenario files or folders (``pop3-harness run``) against the
         target; with ``client_cmd``, server-role scenarios (e.g.
         ``scenarios/clients``) against the client that command runs (a
@@ -92,6 +93,10 @@ class Harness:
             args.append("--strict")
         if jobs:
             args += ["--jobs", str(jobs)]
+        if known:
+            args += ["--known", str(known)]
+        if strict_known:
+            args.append("--strict-known")
         return self._invoke(args + list(extra), time_limit)
 
     def prop(self, runs: int = 100, seed: Optional[int] = None, max_commands: int = 30,

@@ -50,9 +50,9 @@ def test_every_command_in_the_example_exists(name):
                 continue
             if words[0].endswith("pop3-harness"):
                 harness_calls += 1
-                sub = words[1]
-                text = help_text(sub)
-                for w in words[2:]:
+                sub = words[1:3] if words[1] == "report" else words[1:2]
+                text = help_text(*sub)
+                for w in words[1 + len(sub):]:
                     if w.startswith("--"):
                         assert w.split("=")[0] in text, f"{name}: pop3-harness {sub} has no {w}"
             elif words[0].startswith("ci/"):
@@ -71,3 +71,33 @@ def test_github_publishes_reports_even_when_the_gate_fails():
     steps = doc["jobs"]["pop3"]["steps"]
     publish = [s for s in steps if "uses" in s and ("junit" in s["uses"] or "upload-artifact" in s["uses"])]
     assert publish and all(s.get("if") == "always()" for s in publish)
+
+
+def test_github_runs_every_step_after_the_build_even_when_one_failed():
+    doc = yaml.safe_load((ROOT / "ci" / "examples" / "github-actions.yml").read_text())
+    for name, job in doc["jobs"].items():
+        steps = job["steps"]
+        build = next(i for i, s in enumerate(steps) if "ci/build" in s.get("run", ""))
+        for step in steps[build + 1:]:
+            assert step.get("if") in ("success() || failure()", "always()"), f"{name}: {step.get('name')}"
+
+
+def test_gitlab_runs_every_command_and_fails_the_job_at_the_end():
+    doc = yaml.safe_load((ROOT / "ci" / "examples" / "gitlab-ci.yml").read_text())
+    for name, job in ((k, v) for k, v in doc.items() if isinstance(v, dict) and "script" in v):
+        script = [l for l in job["script"] if not l.startswith("#")]
+        assert script[0] == "status=0" and script[-1] == "exit $status", name
+        for line in script[1:-1]:
+            assert line.endswith("|| status=$?"), f"{name}: {line}"
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_the_examples_shard_the_suites_merge_them_and_verify_tls_with_a_ca_file(name):
+    text = (ROOT / "ci" / "examples" / name).read_text()
+    assert "--shard" in text and "report merge" in text and "--cafile" in text
+    assert "--insecure" not in text
+    if name == "gitlab-ci.yml":
+        doc = yaml.safe_load(text)
+        assert doc["pop3-conformance"]["parallel"] == 4
+    else:
+        assert yaml.safe_load(text)["jobs"]["pop3"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]

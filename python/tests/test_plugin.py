@@ -112,6 +112,18 @@ def test_strict_makes_a_should_finding_fail(suite):
     run(suite, "--pop3-strict").assert_outcomes(failed=1)
 
 
+def test_a_known_deviation_is_xfail_with_its_reason_and_one_that_passes_is_xpass(suite):
+    suite.makefile(".pop3", failing=FAILING, should=SHOULD.replace("S: +OK 1 {*}", "S: +OK 2 {*}"), good=GOOD,
+                   other=FAILING.replace("STAT sees two", "STAT still sees two"))
+    (suite.path / "known.txt").write_text("# STAT is off by one on this server (https://bugs.example/7)\n"
+                                          "failing\nshould  a SHOULD finding we accept\ngood\n")
+    result = run(suite, "-rxX", "--pop3-known", "known.txt")
+    result.assert_outcomes(xfailed=2, xpassed=1, failed=1)
+    result.stdout.fnmatch_lines(["*XFAIL*failing*known deviation (known.txt:2): STAT is off by one*bugs.example/7*"])
+    result = run(suite, "--pop3-known", "known.txt", "--pop3-strict-known")
+    result.assert_outcomes(xfailed=2, failed=2)
+
+
 def test_markers_select_by_severity_and_rfc_and_k_by_name(suite):
     suite.makefile(".pop3", must=GOOD, should=SHOULD)
     run(suite, "-m", "should").assert_outcomes(passed=1)

@@ -131,6 +131,33 @@ for mode in endless-body:"was not terminated" close-mid:"in the middle of its an
   kill "$hostile" 2>/dev/null; wait "$hostile" 2>/dev/null; hostile=""
 done
 
+# list and lint: nothing runs; lint reports every broken file at once.
+mkdir -p "$tmp/lint"
+cp "$tmp/suite/s/a-broken.pop3" "$tmp/suite/s/b-fine.pop3" "$tmp/lint/"
+printf 'scenario: typo\nrfc: rfc1939#5\nseverity: MUSTT\n\nS: +OK {*}\n' > "$tmp/lint/c-typo.pop3"
+expect "lint: every broken file reported, exit 2" 2 "3 scenario files checked: 2 errors" -- "$bin" lint "$tmp/lint"
+grep -q "a-broken.pop3:5:8: error" "$tmp/out" && grep -q "c-typo.pop3:3" "$tmp/out" \
+  && pass "lint names both broken files with file:line" || fail "lint diagnostics"
+expect "lint: a sound suite, exit 0" 0 "checked: no errors" -- "$bin" lint "$(dirname "$bin")/../scenarios/rfc1939"
+expect "list --exclude: ids only, the excluded left out" 0 "^rfc1939/stat-basic$" -- \
+  "$bin" list --format ids --filter 'rfc1939/stat-*' --exclude '*-empty' --exclude '*-extra-*'
+[ "$(grep -c '^rfc1939/' "$tmp/out")" = 1 ] && pass "list: one id left" || fail "list --exclude"
+"$bin" list --format json --filter 'rfc1939/dele-marks' >"$tmp/list.json" 2>"$tmp/out"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["id"]=="rfc1939/dele-marks" and d[0]["requirements"], d' \
+  "$tmp/list.json" 2>>"$tmp/out" && pass "list --format json: the id and its requirements" || fail "list json"
+expect "run from another folder finds the checkout's scenarios" 0 "PASS  rfc1939/stat-basic" -- \
+  bash -c "cd '$tmp' && '$bin' run --filter rfc1939/stat-basic --junit '$tmp/elsewhere.xml'"
+expect "run --exclude everything: said, exit 2" 2 "no scenario files found matching --filter/--exclude" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --exclude '*' --junit "$tmp/x.xml"
+expect "--known with no such file: exit 2" 2 "known" -- "$bin" run "$tmp/suite/s/b-fine.pop3" --known "$tmp/nope.txt"
+printf 'b-fine  listed on purpose\nno-such-id\n' > "$tmp/known.txt"
+expect "--known: an XPASS is reported, a typo warned about, exit 0" 0 "XPASS b-fine" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --known "$tmp/known.txt" --junit "$tmp/k.xml"
+grep -q "known.txt:2: warning: 'no-such-id' matches no scenario" "$tmp/out" && pass "--known: the typo named by line" \
+  || fail "--known typo warning"
+expect "--strict-known: an XPASS fails the run" 1 "XPASS b-fine" -- \
+  "$bin" run "$tmp/suite/s/b-fine.pop3" --known "$tmp/known.txt" --strict-known --junit "$tmp/k.xml"
+
 # SIGINT in the middle of a scenario: the run stops at once, exits 3, and the
 # JUnit report holds what finished plus the interrupted and unrun scenarios.
 printf 'scenario: slow\nrfc: rfc1939#3\nmailbox: any\n\nS: +OK {*}\nexpect: silence 60000ms\n' > "$tmp/suite/s/d-slow.pop3"
