@@ -8,11 +8,32 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/requirement_citations.hpp"
+#include "report/html.hpp"
 #include "report/results_json.hpp"
 
 namespace fs = std::filesystem;
 
 namespace pop3 {
+bool write_report_files(const RunReport& report, const RunOptions& common, const char* command) {
+  try {
+    fs::path junit(common.junit);
+    if (junit.has_parent_path()) fs::create_directories(junit.parent_path());
+    write_atomically(common.junit, junit_xml(report));
+    if (!common.report_json.empty()) write_atomically(common.report_json, results_json(report, command));
+    if (!common.html.empty()) {
+      auto catalog = load_catalog();
+      auto target = report.properties.find("target");
+      std::string title = target == report.properties.end() ? command : target->second;
+      HtmlColumn column{title, &report, common.client_cmd.empty() ? every_response_requirements() : std::vector<std::string>{}};
+      write_atomically(common.html, html_report({column}, catalog ? &*catalog : nullptr, command));
+    }
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
+    return false;
+  }
+}
 
 std::string slug(const std::string& text, std::size_t max) {
   std::string out;
@@ -62,24 +83,12 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
   sr.outcome = environment ? Outcome::error : summarize(sr);
   report.scenarios.push_back(sr);
   report.strict = common.strict;  // a SHOULD finding that fails the run is a <failure>
-  try {
-    fs::path junit(common.junit);
-    if (junit.has_parent_path()) fs::create_directories(junit.parent_path());
-    write_atomically(common.junit, junit_xml(report));
-    if (!common.report_json.empty()) write_atomically(common.report_json, results_json(report, command));
-  } catch (const std::exception& e) {
-    std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
-  }
+  write_report_files(report, common, command);
 }
 
 void write_preflight_reports(RunReport& report, const RunOptions& common, const char* command) {
   report.strict = common.strict;
-  try {
-    write_atomically(common.junit, junit_xml(report));
-    if (!common.report_json.empty()) write_atomically(common.report_json, results_json(report, command));
-  } catch (const std::exception& e) {
-    std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
-  }
+  write_report_files(report, common, command);
   std::cout << "JUnit report: " << common.junit << "\n";
 }
 

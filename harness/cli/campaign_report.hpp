@@ -33,6 +33,10 @@ void write_campaign_reports(RunReport& report, const RunOptions& common, const c
                             const CampaignScenario& what, std::vector<CheckResult> checks, bool environment,
                             const std::string& reason);
 
+// The JUnit report, and the JSON and HTML ones when asked for, each written
+// atomically; false (said on stderr) when one cannot be.
+bool write_report_files(const RunReport& report, const RunOptions& common, const char* command);
+
 // The report of a campaign that stopped at its preflight: report.preflight
 // says why, and no scenario is added.
 void write_preflight_reports(RunReport& report, const RunOptions& common, const char* command);

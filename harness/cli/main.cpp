@@ -32,6 +32,8 @@ void add_target_options(CLI::App& app, pop3::RunOptions& o) {
   app.add_option("--junit", o.junit, "JUnit XML report path")->capture_default_str();
   app.add_option("--report-json", o.report_json,
                  "Also write the results as JSON here (format pop3-harness-results, reports/results-json.md)");
+  app.add_option("--html", o.html,
+                 "Also write an HTML report here: one self-contained page (summary, requirement matrix, findings)");
   app.add_option("--timeout", o.timeout_seconds, "Seconds for each connect, TLS handshake and whole response (10 s more per MiB of body)")
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
   app.add_option("--login-timeout", o.login_timeout_seconds,
@@ -227,6 +229,10 @@ int main(int argc, char** argv) {
   merge->add_option("reports", mo.inputs, "The JSON reports")->required()->check(CLI::ExistingFile);
   merge->add_option("--junit", mo.junit, "JUnit XML report path")->capture_default_str();
   merge->add_option("--report-json", mo.report_json, "Also write the merged results as JSON here");
+  merge->add_option("--html", mo.html, "Also write an HTML report here (one self-contained page)");
+  merge->add_flag("--compare", mo.compare,
+                  "Do not merge: one HTML page (--html) with the reports side by side, requirement by requirement "
+                  "(several servers, or several runs of one)");
 
   try {
     app.parse(argc, argv);

@@ -308,13 +308,7 @@ class PropSession {
 
   bool write_reports() {
     report_.strict = o_.common.strict;  // a SHOULD finding that fails the run is a <failure>
-    try {
-      write_atomically(o_.common.junit, junit_xml(report_));
-      if (!o_.common.report_json.empty()) write_atomically(o_.common.report_json, results_json(report_, "prop"));
-    } catch (const std::exception& e) {
-      std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
-      return false;
-    }
+    if (!write_report_files(report_, o_.common, "prop")) return false;
     std::cout << "JUnit report: " << o_.common.junit << "\n";
     return true;
   }

@@ -8,13 +8,17 @@ struct ReportMergeOptions {
   std::vector<std::string> inputs;  // results JSON files (--report-json of run, prop, fuzz)
   std::string junit = "reports/out/merged.xml";
   std::string report_json;
+  std::string html;
+  bool compare = false;  // each input a column of the HTML page, nothing merged
 };
 
 // 'report merge': reads the JSON reports, merges them (report/merge.hpp),
 // writes the JUnit (and JSON) report, prints the summary and exits as the
 // merged run would have: 0, 1 for a failure, 3 for an error or an
 // interrupted shard; 2 when an input cannot be read or the inputs do not
-// belong together.
+// belong together. With compare, only the HTML page is written, the inputs
+// side by side (several servers, or several runs of one), and the exit code
+// is the worst of theirs.
 int report_merge_command(const ReportMergeOptions& o);
 
 }  // namespace pop3

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cli/data_path.hpp"
+#include "requirements/builtin_checks.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,6 +36,14 @@ std::vector<std::string> unknown_citations(const Catalog& catalog, const std::ve
     }
   }
   return out;
+}
+
+std::vector<std::string> every_response_requirements() {
+  std::vector<std::string> ids;
+  for (Builtin b : {Builtin::status_line, Builtin::line_ends, Builtin::status_line_length,
+                    Builtin::answers_each_command, Builtin::greeting})
+    for (const auto& id : requirement_ids(b)) ids.push_back(id);
+  return ids;
 }
 
 }  // namespace pop3

@@ -18,4 +18,8 @@ std::optional<Catalog> load_catalog(const std::filesystem::path& given = {});
 // in the catalog ("file:line: error: ... did you mean ...").
 std::vector<std::string> unknown_citations(const Catalog& catalog, const std::vector<Job>& jobs);
 
+// The ids verified on every response a server sends (the built-in status
+// line, line-end, length, answer and greeting checks), for the HTML report.
+std::vector<std::string> every_response_requirements();
+
 }  // namespace pop3

@@ -78,6 +78,7 @@ class RunSession {
     }
     std::string against = client_mode() ? "the client '" + o_.client_cmd + "'" : target_.describe();
     ledger_.report().properties["target"] = against;
+    ledger_.report().properties["tested"] = client_mode() ? "client" : "server";
     std::cout << "pop3-harness " << kVersion << ": " << jobs_.size() << " scenarios against " << terminal_text(against) << " with "
               << accounts_.size() << " job" << (accounts_.size() > 1 ? "s" : "") << "\n";
     ledger_.open_console();
@@ -144,6 +145,7 @@ class RunSession {
     try {
       auto catalog = load_catalog();
       if (!catalog) return true;  // no checkout around the binary: nothing to check against
+      ledger_.set_catalog(*catalog);  // the HTML report's requirement matrix
       auto unknown = unknown_citations(*catalog, jobs_);
       for (const auto& u : unknown) std::cerr << u << "\n";
       return unknown.empty();

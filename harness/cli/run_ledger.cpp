@@ -3,7 +3,9 @@
 #include <iostream>
 #include <set>
 
+#include "cli/requirement_citations.hpp"
 #include "cli/run_setup.hpp"
+#include "report/html.hpp"
 #include "report/results_json.hpp"
 
 namespace pop3 {
@@ -70,6 +72,12 @@ void RunLedger::write() {
   try {
     write_atomically(o_.junit, junit_.render(report_));
     if (!o_.report_json.empty()) write_atomically(o_.report_json, results_json(report_, "run"));
+    if (!o_.html.empty()) {
+      std::string title = report_.properties.count("target") ? report_.properties.at("target") : "run";
+      // Testing a client, the checks on every response are the client's, cited when they fail.
+      HtmlColumn column{title, &report_, o_.client_cmd.empty() ? every_response_requirements() : std::vector<std::string>{}};
+      write_atomically(o_.html, html_report({column}, catalog_ ? &*catalog_ : nullptr, "run"));
+    }
   } catch (const std::exception& e) {
     std::cerr << "pop3-harness: cannot write the report: " << e.what() << "\n";
     harness_error_ = true;

@@ -4,6 +4,7 @@
 // atomically after each, shown on the console, and the exit code it adds up
 // to. The scheduling of scenarios (RunSession) stays apart from it.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "client/preflight.hpp"
 #include "report/console.hpp"
 #include "report/known.hpp"
+#include "requirements/catalog.hpp"
 #include "report/redact.hpp"
 #include "report/run_report.hpp"
 
@@ -29,6 +31,7 @@ class RunLedger {
 
   RunReport& report() { return report_; }
   void set_known(KnownList known) { known_ = std::move(known); }
+  void set_catalog(Catalog catalog) { catalog_ = std::move(catalog); }
   Console& console() { return *console_; }
   void open_console() { console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color); }
 
@@ -50,6 +53,7 @@ class RunLedger {
   const Redactor& redactor_;
   RunReport report_;
   KnownList known_;
+  std::optional<Catalog> catalog_;
   JunitWriter junit_;
   std::unique_ptr<Console> console_;
   int run_exit_ = kPassed;  // the preflight's verdict on the run

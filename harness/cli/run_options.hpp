@@ -20,6 +20,7 @@ struct RunOptions {
   std::string maildir, reset_cmd, users_file;
   std::string junit = "reports/out/junit.xml";
   std::string report_json;  // the results as JSON (format "pop3-harness-results"), for tools
+  std::string html;         // the HTML report: one self-contained page
   unsigned jobs = 1;
   Selection selection;  // --filter, --exclude
   std::optional<std::uint64_t> seed;

@@ -44,6 +44,7 @@ std::optional<std::string> usage_mistake(const RunOptions& o) {
     return "--user " + o.user + " has no password: give it in POP3_PASS (or --pass, visible in the process list)";
   if (auto why = unwritable("--junit", o.junit)) return why;
   if (auto why = unwritable("--report-json", o.report_json)) return why;
+  if (auto why = unwritable("--html", o.html)) return why;
   return std::nullopt;
 }
 
