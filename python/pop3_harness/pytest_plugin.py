@@ -9,6 +9,7 @@ server), and each item reports its own result from the results JSON.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import select
@@ -41,7 +42,12 @@ def pytest_addoption(parser):
     g.addoption("--pop3-tls", default="none", choices=("none", "stls", "implicit"), help="TLS mode")
     g.addoption("--pop3-user", help="account user name")
     g.addoption("--pop3-pass", help="account password (prefer POP3_PASS in the environment)")
+    g.addoption("--pop3-tls-target",
+                help="HOST:PORT of the same server's implicit-TLS endpoint, for 'connect: implicit' scenarios")
     g.addoption("--pop3-cafile", help="CA certificates to verify the server with")
+    g.addoption("--pop3-insecure", action="store_true", help="do not verify the server's certificate")
+    g.addoption("--pop3-shard", metavar="K/N",
+                help="only shard K of N of the collected scenarios (the partition of run --shard)")
     g.addoption("--pop3-maildir", help="the account's maildir, rewritten with each scenario's fixture")
     g.addoption("--pop3-reset-cmd", help="shell command that resets the mailbox instead")
     g.addoption("--pop3-timeout", type=float, help="seconds per connect, read and write")
@@ -66,16 +72,42 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "pop3: a pop3-harness scenario file")
 
 
+_HARNESS_KEY = pytest.StashKey[Harness]()
+_BATCHES_KEY = pytest.StashKey[dict]()
+
+
 def _harness(config) -> Harness:
-    cached = getattr(config, "_pop3_harness", None)
+    cached = config.stash.get(_HARNESS_KEY, None)
     if cached is None:
         o = config.getoption
         password = o("--pop3-pass") or os.environ.get("POP3_PASS")
         cached = Harness(binary=find_binary(o("--pop3-harness")), target=o("--pop3-target"), tls=o("--pop3-tls"),
                          user=o("--pop3-user"), password=password, cafile=o("--pop3-cafile"),
-                         maildir=o("--pop3-maildir"), reset_cmd=o("--pop3-reset-cmd"), timeout=o("--pop3-timeout"))
-        config._pop3_harness = cached
+                         maildir=o("--pop3-maildir"), reset_cmd=o("--pop3-reset-cmd"), timeout=o("--pop3-timeout"),
+                         tls_target=o("--pop3-tls-target"), insecure=o("--pop3-insecure"))
+        config.stash[_HARNESS_KEY] = cached
     return cached
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """--pop3-shard K/N: the scenario files of shard K, as the binary's
+    'list --shard' partitions them (the same on every machine)."""
+    shard = config.getoption("--pop3-shard")
+    if not shard:
+        return
+    files = [str(i.path.resolve()) for i in items if isinstance(i, Pop3Item)]
+    if not files:
+        return
+    done = subprocess.run([_harness(config).binary, "list", "--format", "json", "--shard", shard, *files],
+                          capture_output=True, text=True, errors="replace")
+    if done.returncode != 0:
+        raise pytest.UsageError(f"--pop3-shard {shard}: {done.stderr.strip()}")
+    mine = {os.path.abspath(s["file"]) for s in json.loads(done.stdout)}
+    keep, drop = [], []
+    for i in items:
+        (keep if not isinstance(i, Pop3Item) or str(i.path.resolve()) in mine else drop).append(i)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 # --- collection ---------------------------------------------------------
@@ -273,9 +305,9 @@ class _Batch:
 
 
 def _batch(session, server_role: bool) -> _Batch:
-    batches = getattr(session, "_pop3_batches", None)
+    batches = session.stash.get(_BATCHES_KEY, None)
     if batches is None:
-        batches = session._pop3_batches = {}
+        batches = session.stash[_BATCHES_KEY] = {}
     if server_role not in batches:
         batches[server_role] = _Batch(session, server_role)
     return batches[server_role]

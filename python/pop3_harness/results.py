@@ -88,7 +88,7 @@ class Results:
     stdout: str = ""
     stderr: str = ""
     json_path: Optional[str] = None
-    junit_path: Optional[str] = None
+    junit_xml: Optional[str] = None  # the JUnit report's text
 
     @classmethod
     def load(cls, path: str, exit_code: int, stdout: str = "", stderr: str = "") -> "Results":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,11 +18,23 @@ class HarnessNotFound(RuntimeError):
     """No pop3-harness binary where it was looked for."""
 
 
+def _checkouts() -> List[str]:
+    """build/pop3-harness of the checkout this package lives in
+    (<checkout>/python), then of the checkout around the current folder."""
+    found = [str(Path(__file__).resolve().parents[2] / "build" / "pop3-harness")]
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "scenarios" / "VERSION").is_file():
+            found.append(str(folder / "build" / "pop3-harness"))
+            break
+    return found
+
+
 def find_binary(explicit: Optional[str] = None) -> str:
-    """The binary: explicit, $POP3_HARNESS, pop3-harness on PATH, or the
-    checkout's build/pop3-harness (this package lives in <checkout>/python)."""
+    """The binary: explicit (--pop3-harness), $POP3_HARNESS, pop3-harness on
+    PATH, the install prefix (<prefix>/bin), then a checkout's build/."""
     candidates = [explicit, os.environ.get("POP3_HARNESS"), shutil.which("pop3-harness"),
-                  str(Path(__file__).resolve().parents[2] / "build" / "pop3-harness")]
+                  str(Path(sys.prefix) / "bin" / "pop3-harness"), "/usr/local/bin/pop3-harness", *_checkouts()]
     for c in candidates:
         if c and os.path.isfile(c) and os.access(c, os.X_OK):
             return c
@@ -44,6 +57,8 @@ class Harness:
     maildir: Optional[str] = None
     reset_cmd: Optional[str] = None
     timeout: Optional[float] = None  # seconds per connect, read and write
+    tls_target: Optional[str] = None  # the implicit-TLS endpoint beside a plaintext/STLS target
+    insecure: bool = False  # do not verify the server's certificate
     env: Dict[str, str] = field(default_factory=dict)
 
     def against(self, server) -> "Harness":
@@ -64,6 +79,10 @@ class Harness:
                 args += [flag, value]
         if self.timeout:
             args += ["--timeout", str(self.timeout)]
+        if self.tls_target:
+            args += ["--tls-target", self.tls_target]
+        if self.insecure:
+            args.append("--insecure")
         return args
 
     @staticmethod
@@ -149,20 +168,24 @@ class Harness:
         return self._invoke(args + list(extra), time_limit)
 
     def _invoke(self, args: List[str], time_limit: float) -> Results:
-        work = tempfile.mkdtemp(prefix="pop3-harness-py-")
-        json_path = os.path.join(work, "results.json")
-        junit_path = os.path.join(work, "junit.xml")
-        argv = [self.binary, *args, "--report-json", json_path, "--junit", junit_path]
-        env = dict(os.environ, **self.env)
-        if self.password is not None:
-            env["POP3_PASS"] = self.password  # never on the command line
-        env["NO_COLOR"] = "1"
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, errors="replace", timeout=time_limit)
-        if os.path.exists(json_path):
-            results = Results.load(json_path, done.returncode, done.stdout, done.stderr)
-        else:
-            # Usage errors stop before any report.
-            results = Results(exit_code=done.returncode, stdout=done.stdout, stderr=done.stderr)
-        results.junit_path = junit_path if os.path.exists(junit_path) else None
+        # The reports are read, then their folder removed: nothing is left behind.
+        with tempfile.TemporaryDirectory(prefix="pop3-harness-py-") as work:
+            json_path = os.path.join(work, "results.json")
+            junit_path = os.path.join(work, "junit.xml")
+            argv = [self.binary, *args, "--report-json", json_path, "--junit", junit_path]
+            env = dict(os.environ, **self.env)
+            if self.password is not None:
+                env["POP3_PASS"] = self.password  # never on the command line
+            env["NO_COLOR"] = "1"
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, errors="replace",
+                                  timeout=time_limit)
+            if os.path.exists(json_path):
+                results = Results.load(json_path, done.returncode, done.stdout, done.stderr)
+            else:
+                # Usage errors stop before any report.
+                results = Results(exit_code=done.returncode, stdout=done.stdout, stderr=done.stderr)
+            if os.path.exists(junit_path):
+                with open(junit_path, encoding="utf-8") as f:
+                    results.junit_xml = f.read()
         return results
 

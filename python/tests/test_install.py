@@ -29,3 +29,17 @@ def test_pip_install_from_the_checkout_registers_the_plugin(tmp_path):
                               "print([e.value for e in m.entry_points(group='pytest11')])"],
                              env=env, capture_output=True, text=True)
     assert "pop3_harness.pytest_plugin" in plugins.stdout
+
+    # From a checkout, with the package installed: the checkout's binary is
+    # found (no POP3_HARNESS, nothing on PATH), and '-p' as documented for
+    # PYTHONPATH use does not register the plugin twice.
+    checkout = PACKAGE.parent
+    ran = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pop3_harness.pytest_plugin",
+                          "scenarios/rfc1939/stat-basic.pop3"], cwd=checkout,
+                         env=dict(env, PYTHONPATH=str(PACKAGE)), capture_output=True, text=True)
+    assert "1 passed" in ran.stdout, ran.stdout + ran.stderr
+    assert "already registered" not in ran.stdout + ran.stderr
+    # The installed plugin alone, run from the checkout: its binary is found there.
+    ran = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "scenarios/rfc1939/stat-basic.pop3"],
+                         cwd=checkout, env=env, capture_output=True, text=True)
+    assert "1 passed" in ran.stdout, ran.stdout + ran.stderr

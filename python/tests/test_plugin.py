@@ -124,6 +124,21 @@ def test_a_known_deviation_is_xfail_with_its_reason_and_one_that_passes_is_xpass
     result.assert_outcomes(xfailed=2, failed=2)
 
 
+def test_shards_split_the_scenarios_between_runs_and_leave_no_temp_folders(suite, monkeypatch):
+    for name in "abcde":
+        suite.makefile(".pop3", **{f"s_{name}": GOOD})
+    tmp = suite.path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    counts = []
+    for k in (1, 2):
+        result = run(suite, "--pop3-shard", f"{k}/2")
+        outcomes = result.parseoutcomes()
+        counts.append((outcomes.get("passed", 0), outcomes.get("deselected", 0)))
+    assert sorted(p for p, _ in counts) == [2, 3] and all(p + d == 5 for p, d in counts), counts
+    assert not list(tmp.glob("pop3-harness-py-*"))
+
+
 def test_markers_select_by_severity_and_rfc_and_k_by_name(suite):
     suite.makefile(".pop3", must=GOOD, should=SHOULD)
     run(suite, "-m", "should").assert_outcomes(passed=1)
