@@ -89,13 +89,15 @@ class PropSession {
     auto messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
     bool tty = ::isatty(1);
     auto last = std::chrono::steady_clock::now();
+    // A status line on a terminal; into a pipe (a CI log), a line every 5 s.
     auto progress = [&](const CampaignResult& r, bool shrinking) {
       auto now = std::chrono::steady_clock::now();
-      if (!tty || now - last < std::chrono::milliseconds(200)) return;
+      if (now - last < (tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000))) return;
       last = now;
       double s = std::chrono::duration<double>(now - started).count();
-      std::printf("\r  %s %d/%d cases, %zu commands, %.0f cases/s, %.1f s   ", shrinking ? "shrinking:" : "cases:",
-                  r.cases, o_.runs, r.commands, r.cases / std::max(s, 1e-3), s);
+      std::printf("%s  %s %d/%d cases, %zu commands, %.0f cases/s, %.1f s%s", tty ? "\r" : "",
+                  shrinking ? "shrinking:" : "cases:", r.cases, o_.runs, r.commands, r.cases / std::max(s, 1e-3), s,
+                  tty ? "   " : "\n");
       std::fflush(stdout);
     };
     prop::CampaignOptions co{o_.runs, seed, o_.max_commands};

@@ -1,5 +1,7 @@
 #include "client/preflight.hpp"
 
+#include <openssl/x509_vfy.h>
+
 #include <boost/asio/this_coro.hpp>
 
 #include <optional>
@@ -118,17 +120,39 @@ class Procedure {
     co_return co_await no_greeting(*protocol);
   }
 
+  // Why the certificate did not verify, in words, with what to do about it.
+  std::string certificate_advice(const NetError& e) const {
+    const NetError::Certificate& c = e.certificate();
+    std::string trust = t_.trust.cafile.empty() ? "the system's trust store" : "--cafile " + t_.trust.cafile;
+    std::string of = "the certificate of " + where() + (c.subject.empty() ? "" : " (" + c.subject + ")");
+    switch (c.verify) {
+      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return of + " is issued by " + c.issuer + ", which " + trust +
+               " does not contain: give the issuing CA's certificate with --cafile FILE, or --insecure (" + e.what() + ")";
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+      case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return of + " names " + (c.names.empty() ? "no subjectAltName" : c.names) + ", not " + t_.host +
+               ": connect with a name it carries (--target NAME:PORT), or --insecure (" + e.what() + ")";
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+        return of + " expired on " + c.not_after + ": the server must renew it; --insecure skips this check";
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+        return of + " is not valid yet (check the clocks): " + e.what() + "; --insecure skips this check";
+      default:
+        return std::string(e.what()) + " (" + of + ", verified against " + trust + " and the name " + t_.host +
+               "; --insecure skips this check)";
+    }
+  }
+
   asio::awaitable<bool> opening_failed(const NetError& e) {
     using K = NetError::Kind;
     if (e.kind() == K::refused || e.kind() == K::resolve || e.kind() == K::io ||
         (e.kind() == K::timeout && !s_.connection().is_open()))
       co_return set(Verdict::unreachable, "nothing answers at " + where() + ": " + e.what());
-    if (e.kind() == K::certificate) {
-      std::string trust = t_.trust.cafile.empty() ? "the system's trust store" : "--cafile " + t_.trust.cafile;
-      co_return set(Verdict::violation, std::string(e.what()) + " (verified against " + trust +
-                                            " and the name " + t_.host + "; --insecure skips this check)",
-                    "rfc8314#4.4");
-    }
+    if (e.kind() == K::certificate) co_return set(Verdict::violation, certificate_advice(e), "rfc8314#4.4");
     if (t_.tls == TlsMode::implicit) {
       if (e.kind() == K::timeout)
         co_return set(Verdict::violation, "the server accepted the connection but completed no TLS handshake within " +

@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "net/tls_inspect.hpp"
 #include "util/deadline.hpp"
 
 namespace asio = boost::asio;
@@ -19,6 +20,15 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string ms(Duration d) { return std::to_string(d.count()) + " ms"; }
+
+NetError::Certificate certificate_problem(SSL* ssl, long verify) {
+  // After a failed verification OpenSSL may keep only the chain as sent.
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl); !cert && chain && sk_X509_num(chain) > 0)
+    cert = sk_X509_value(chain, 0);
+  CertificateFacts f = certificate_facts(cert);
+  return {verify, f.subject, f.issuer, f.not_after, f.names};
+}
 
 }  // namespace
 
@@ -75,8 +85,8 @@ asio::awaitable<void> Connection::handshake_client(asio::ssl::context& ctx, cons
   if (ec) {
     long verify = SSL_get_verify_result(ssl);
     if (verify != X509_V_OK)
-      throw NetError(NetError::Kind::certificate,
-                     std::string("the server's certificate failed verification: ") + X509_verify_cert_error_string(verify));
+      throw NetError(std::string("the server's certificate failed verification: ") + X509_verify_cert_error_string(verify),
+                     certificate_problem(ssl, verify));
     throw NetError(NetError::Kind::tls, "TLS handshake failed: " + ec.message());
   }
   transcript_.note("TLS handshake complete: " + tls_summary());

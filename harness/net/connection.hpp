@@ -26,11 +26,21 @@ class NetError : public std::runtime_error {
   // upgrade_refused / upgrade_plaintext: the server refused an in-band
   // upgrade (STLS), or sent more plaintext after accepting it.
   enum class Kind { timeout, refused, resolve, tls, certificate, io, cancelled, upgrade_refused, upgrade_plaintext };
+  // For a certificate that did not verify: OpenSSL's verify code and what
+  // the certificate says, so the user is told what to fix.
+  struct Certificate {
+    long verify = 0;  // X509_V_ERR_*
+    std::string subject, issuer, not_after, names;
+  };
   NetError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  NetError(const std::string& what, Certificate certificate)
+      : std::runtime_error(what), kind_(Kind::certificate), certificate_(std::move(certificate)) {}
   Kind kind() const { return kind_; }
+  const Certificate& certificate() const { return certificate_; }
 
  private:
   Kind kind_;
+  Certificate certificate_;
 };
 
 // One TCP connection that may be upgraded to TLS in place (STLS) or start in

@@ -3,6 +3,8 @@
 #include <openssl/ssl.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace ssl = boost::asio::ssl;
@@ -42,10 +44,23 @@ std::shared_ptr<ssl::context> server_context(bool legacy_versions) {
   return ctx;
 }
 
+// The CA file, or an error that names it and says what is wrong with it.
+void load_cafile(ssl::context& ctx, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot be read (--cafile)");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    throw std::runtime_error(path + ": not a PEM certificate (no '-----BEGIN CERTIFICATE-----' line): give the "
+                                "CA's certificate in PEM (openssl x509 -inform der -in CA.der -out ca.pem converts DER)");
+  boost::system::error_code ec;
+  ctx.load_verify_file(path, ec);
+  if (ec) throw std::runtime_error(path + ": its certificates cannot be used (" + ec.message() + ")");
+}
+
 void load_trust(ssl::context& ctx, const ClientTlsOptions& options) {
   // The embedded server's CA alone vouches for it; parsing the system bundle
   // would cost tens of milliseconds per context.
-  if (!options.cafile.empty()) ctx.load_verify_file(options.cafile);
+  if (!options.cafile.empty()) load_cafile(ctx, options.cafile);
   else if (options.extra_ca_pem.empty()) ctx.set_default_verify_paths();
   if (!options.extra_ca_pem.empty()) ctx.add_certificate_authority(boost::asio::buffer(options.extra_ca_pem));
 }

@@ -44,6 +44,23 @@ std::string alt_names(X509* cert) {
 
 }  // namespace
 
+CertificateFacts certificate_facts(X509* cert) {
+  CertificateFacts f;
+  if (!cert) return f;
+  f.subject = name_text(X509_get_subject_name(cert));
+  f.issuer = name_text(X509_get_issuer_name(cert));
+  f.names = alt_names(cert);
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    if (ASN1_TIME_print(bio, X509_get0_notAfter(cert)) == 1) {
+      char* data = nullptr;
+      long n = BIO_get_mem_data(bio, &data);
+      f.not_after.assign(data, static_cast<std::size_t>(n));
+    }
+    BIO_free(bio);
+  }
+  return f;
+}
+
 PeerTls inspect_tls(SSL* ssl, const std::string& host) {
   PeerTls t;
   t.version = SSL_get_version(ssl);

@@ -27,4 +27,12 @@ struct PeerTls {
 
 PeerTls inspect_tls(SSL* ssl, const std::string& host);
 
+// What a certificate says of itself, for telling the user why it did not
+// verify: subject, issuer, notAfter ("Jan  1 00:00:00 2027 GMT") and the
+// subjectAltName entries. Empty fields for no certificate.
+struct CertificateFacts {
+  std::string subject, issuer, not_after, names;
+};
+CertificateFacts certificate_facts(X509* cert);
+
 }  // namespace pop3

@@ -8,6 +8,8 @@
 
 #include "server/server_session.hpp"
 
+#include <stdexcept>
+
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
@@ -19,11 +21,23 @@ ReferenceServer::ReferenceServer(asio::any_io_executor ex, MaildropStore& store,
 ReferenceServer::~ReferenceServer() { stop(); }
 
 void ReferenceServer::start() {
-  tcp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen();
+  boost::system::error_code ec;
+  std::string where = options_.address + ":" + std::to_string(options_.port);
+  auto address = asio::ip::make_address(options_.address, ec);
+  if (ec) throw std::runtime_error(options_.address + " is not an IP address (give HOST:PORT with an address)");
+  tcp::endpoint endpoint(address, options_.port);
+  // Each step's error in words, naming the address; not Boost's source location.
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (ec == asio::error::address_in_use)
+    throw std::runtime_error(where + " is already in use: stop what listens there, or pick another port (port 0 picks a free one)");
+  if (ec == asio::error::access_denied)
+    throw std::runtime_error(where + ": permission denied (ports below 1024 need root; pick a port above 1023)");
+  if (ec == boost::system::errc::address_not_available)
+    throw std::runtime_error(where + ": this machine has no such address");
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error(where + ": " + ec.message());
   port_ = acceptor_.local_endpoint().port();
   accepting_ = true;
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);

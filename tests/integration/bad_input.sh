@@ -102,7 +102,8 @@ expect "--tls none on an implicit-TLS port: exit 3 with the fix" 3 "use --tls im
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$tport" --user u --pass p --timeout 1 --junit "$tmp/tls5.xml"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -keyout "$tmp/other-key.pem" -out "$tmp/other-cert.pem" 2>/dev/null
-expect "STLS with a certificate that does not verify: a FAIL, once (exit 1)" 1 "certificate failed verification" -- \
+expect "STLS with a certificate that does not verify: a FAIL naming its issuer and the fix (exit 1)" 1 \
+  "is issued by /CN=pop3-harness test CA, which --cafile $tmp/other-cert.pem does not contain: give the issuing CA" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
   --cafile "$tmp/other-cert.pem" --junit "$tmp/tls2.xml"
 grep -q '<failure' "$tmp/tls2.xml" && xmllint --noout --schema "$xsd" "$tmp/tls2.xml" 2>/dev/null \
@@ -112,6 +113,11 @@ expect "a --cafile that holds no certificate: exit 3 and a report" 3 "harness se
   --cafile "$xsd" --junit "$tmp/tls4.xml"
 grep -q 'harness setup failed' "$tmp/tls4.xml" && pass "the setup failure is in the JUnit report" \
   || fail "setup failure missing from the report"
+grep -q "jenkins-junit.xsd: not a PEM certificate" "$tmp/out" && pass "the --cafile that is not PEM is named, with the fix" \
+  || fail "a --cafile that is not PEM: not named"
+expect "serve on a busy port names the address, no Boost internals (exit 3)" 3 "localhost:$sport is already in use\|127.0.0.1:$sport is already in use" -- \
+  "$bin" serve --listen "127.0.0.1:$sport" --maildir "$tmp/busy" --user u --pass p
+! grep -q "reactive_socket_service" "$tmp/out" && pass "serve on a busy port: no source locations" || fail "Boost's text leaked"
 expect "STLS with the server's own certificate: exit 0" 0 "PASS  b-fine" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls stls --user u --pass p \
   --cafile "$tmp/serve-cert.pem" --junit "$tmp/tls3.xml"
