@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "cli/data_path.hpp"
 #include "cli/requirement_citations.hpp"
 #include "cli/scenario_discovery.hpp"
 #include "cli/run_options.hpp"
@@ -18,7 +19,8 @@ int coverage_command(const CoverageOptions& o) {
   try {
     catalog = load_catalog(o.catalog);
     if (!catalog) throw std::invalid_argument("no requirement catalog (requirements/catalog.tsv): give --catalog FILE");
-    std::vector<std::string> paths = o.paths.empty() ? std::vector<std::string>{"scenarios"} : o.paths;
+    std::vector<std::string> paths =
+        o.paths.empty() ? std::vector<std::string>{find_data_path("scenarios").string()} : o.paths;
     // Both roles, each file once: the server suites and the client suites
     // (clients/) cite requirements.
     jobs = discover(paths, Selection{}, true);
