@@ -42,6 +42,9 @@ std::string json_list(const std::vector<std::string>& items) {
 }
 
 std::string json_entry(const Job& j) {
+  if (!j.scenario)
+    return "{\"id\": \"" + json_text(j.id) + "\", \"file\": \"" + json_text(j.file.generic_string()) +
+           "\", \"parse_error\": \"" + json_text(j.parse_error) + "\"}";
   const Scenario& s = *j.scenario;
   std::ostringstream out;
   out << "{\"id\": \"" << json_text(j.id) << "\", \"file\": \"" << json_text(j.file.generic_string())
@@ -74,13 +77,12 @@ int list_command(const ListOptions& o) {
   std::size_t listed = 0;
   if (o.format == "json") std::cout << "[";
   for (const auto& j : *jobs) {
-    if (!j.scenario) {
-      broken = true;
-      continue;
-    }
+    // A file that does not parse is listed too (it is part of the selection,
+    // and of its shard), marked as such; its diagnostic is on stderr.
+    broken |= !j.scenario;
     if (o.format == "json") std::cout << (listed ? ",\n " : "\n ") << json_entry(j);
     else if (o.format == "ids") std::cout << terminal_text(j.id) << "\n";
-    else std::cout << text_entry(j) << "\n";
+    else std::cout << (j.scenario ? text_entry(j) : terminal_text(j.id + "  [does not parse]")) << "\n";
     ++listed;
   }
   if (o.format == "json") std::cout << "\n]\n";

@@ -14,8 +14,8 @@ struct ListOptions {
 
 // 'list': what each scenario is (id, role, severity, RFC section, group,
 // requirements, title), without running anything. Exit 0, or 2 when a path
-// does not exist or a file does not parse (said on stderr; the others are
-// still listed).
+// does not exist or a file does not parse (its diagnostic on stderr; it is
+// still listed, marked, with "parse_error" in JSON).
 int list_command(const ListOptions& o);
 
 // 'lint': parses every scenario and checks its citations against the

@@ -137,6 +137,10 @@ def test_shards_split_the_scenarios_between_runs_and_leave_no_temp_folders(suite
         counts.append((outcomes.get("passed", 0), outcomes.get("deselected", 0)))
     assert sorted(p for p, _ in counts) == [2, 3] and all(p + d == 5 for p, d in counts), counts
     assert not list(tmp.glob("pop3-harness-py-*"))
+    # A file that does not parse is in exactly one shard, and fails there.
+    suite.makefile(".pop3", s_broken=PARSE_ERROR)
+    failed = [run(suite, "--pop3-shard", f"{k}/2").parseoutcomes().get("failed", 0) for k in (1, 2)]
+    assert sorted(failed) == [0, 1], failed
 
 
 def test_markers_select_by_severity_and_rfc_and_k_by_name(suite):
