@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "report/run_report.hpp"
@@ -17,14 +18,18 @@ namespace {
 
 void quiet(void*, const char*, ...) {}
 
+// The schema next to the fuzzer (where .clusterfuzzlite/build.sh puts it, as
+// the fuzzer runs on another machine than its build), else the source tree's.
+std::string schema_path = POP3_JUNIT_XSD;
+
 xmlSchemaPtr schema() {
   static xmlSchemaPtr s = [] {
     xmlSetGenericErrorFunc(nullptr, quiet);
-    xmlSchemaParserCtxtPtr ctxt = xmlSchemaNewParserCtxt(POP3_JUNIT_XSD);
+    xmlSchemaParserCtxtPtr ctxt = xmlSchemaNewParserCtxt(schema_path.c_str());
     xmlSchemaPtr parsed = ctxt ? xmlSchemaParse(ctxt) : nullptr;
     xmlSchemaFreeParserCtxt(ctxt);
     if (!parsed) {
-      std::fprintf(stderr, "cannot load the schema %s\n", POP3_JUNIT_XSD);
+      std::fprintf(stderr, "cannot load the schema %s\n", schema_path.c_str());
       std::abort();
     }
     return parsed;
@@ -83,6 +88,15 @@ pop3::RunReport report_from(FuzzedDataProvider& in) {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  if (*argc > 0) {
+    std::error_code ec;
+    auto beside = std::filesystem::path((*argv)[0]).parent_path() / "jenkins-junit.xsd";
+    if (std::filesystem::exists(beside, ec)) schema_path = beside.string();
+  }
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   xmlSchemaPtr xsd = schema();

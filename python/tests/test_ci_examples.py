@@ -101,3 +101,14 @@ def test_the_examples_shard_the_suites_merge_them_and_verify_tls_with_a_ca_file(
         assert doc["pop3-conformance"]["parallel"] == 4
     else:
         assert yaml.safe_load(text)["jobs"]["pop3"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+
+
+def test_clusterfuzzlite_example_builds_and_runs_with_one_sanitizer_per_job():
+    doc = yaml.safe_load((ROOT / "ci" / "examples" / "github-clusterfuzzlite.yml").read_text())
+    assert (ROOT / ".clusterfuzzlite" / "build.sh").stat().st_mode & 0o111
+    assert "language: c++" in (ROOT / ".clusterfuzzlite" / "project.yaml").read_text()
+    steps = doc["jobs"]["fuzz"]["steps"]
+    uses = [s["uses"].split("@")[0] for s in steps]
+    assert uses == ["google/clusterfuzzlite/actions/build_fuzzers", "google/clusterfuzzlite/actions/run_fuzzers"]
+    assert all(s["with"]["sanitizer"] == "${{ matrix.sanitizer }}" for s in steps)
+    assert ".clusterfuzzlite/**" in doc[True]["pull_request"]["paths"]  # YAML 1.1 reads `on` as True
