@@ -183,9 +183,11 @@ int main(int argc, char** argv) {
   // Line by line even into a pipe: a CI log shows each scenario as it ends,
   // and a run killed by the CI's timeout has still said how far it got.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3"};
+  CLI::App app{"pop3-harness: conformance, property and fuzz testing for POP3", "pop3-harness"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("pop3-harness ") + pop3::kVersion);
+  // Every subcommand's options in one text: what the man page is made from.
+  app.set_help_all_flag("--help-all", "Print the help of every subcommand and exit");
 
   pop3::RunOptions o;
   auto* run = add_run(app, o);

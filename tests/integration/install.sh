@@ -26,6 +26,19 @@ cmake --install "$build" --prefix "$tmp/prefix" --strip >"$tmp/out" 2>&1 \
   && [ -x "$tmp/prefix/bin/pop3-harness" ] && [ -f "$tmp/prefix/share/pop3-harness/requirements/catalog.tsv" ] \
   && [ -d "$tmp/prefix/share/pop3-harness/scenarios/fixtures" ] && [ -f "$tmp/prefix/share/pop3-harness/fuzz/pop3.dict" ]
 verdict "cmake --install: the binary, the suites with their fixtures, the catalog, the dictionary" $?
+# The man page: every subcommand's help in it, and roff that man renders
+# without a warning.
+man_page_complete() {  # PAGE BINARY
+  local sub
+  for sub in $("$2" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1}'); do
+    grep -q "^.SS \"pop3-harness $sub\"" "$1" || { echo "no section for $sub in $1"; return 1; }
+  done
+  grep -q '^.SS "pop3-harness report merge"' "$1" && grep -q -- '--strict-known' "$1" && grep -q '^.SH "EXIT STATUS"' "$1" \
+    && LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$1" 2>"$tmp/man.err" | grep -q "pop3-harness report merge" && [ ! -s "$tmp/man.err" ] \
+    || { echo "incomplete or warning:"; cat "$tmp/man.err"; return 1; }
+}
+man_page_complete "$tmp/prefix/share/man/man1/pop3-harness.1" "$tmp/prefix/bin/pop3-harness" >"$tmp/out" 2>&1
+verdict "the man page: every subcommand's options, the exit codes; man renders it without a warning" $?
 works_from_tmp "$tmp/prefix/bin/pop3-harness"
 verdict "installed: run, list, lint, coverage, prop and fuzz work from a folder outside any checkout" $?
 
@@ -45,8 +58,8 @@ deps_installed() {
 }
 deps_installed >"$tmp/out" 2>&1
 verdict "the .deb's dependencies are Debian packages installed here" $?
-dpkg-deb -x "$deb" "$tmp/root" >"$tmp/out" 2>&1 && works_from_tmp "$tmp/root/usr/bin/pop3-harness"
-verdict "the .deb's files: the binary finds its data under usr/share/pop3-harness, from /tmp" $?
+dpkg-deb -x "$deb" "$tmp/root" >"$tmp/out" 2>&1 && [ -f "$tmp/root/usr/share/man/man1/pop3-harness.1" ] && works_from_tmp "$tmp/root/usr/bin/pop3-harness"
+verdict "the .deb's files: the man page; the binary finds its data under usr/share/pop3-harness, from /tmp" $?
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
