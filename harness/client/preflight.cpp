@@ -28,6 +28,9 @@ const char* to_string(Preflight::Verdict v) {
 
 namespace {
 
+constexpr const char* kImplicitTlsPort =
+    "this port sends no greeting but completes a TLS handshake: it speaks implicit TLS (RFC 8314); use --tls implicit";
+
 using Verdict = Preflight::Verdict;
 
 bool looks_like_pop3(std::string_view d) { return d.starts_with("+OK") || d.starts_with("-ERR") || d.starts_with("+ok"); }
@@ -91,13 +94,13 @@ class Procedure {
   }
 
   // Whether the port completes a TLS handshake (any certificate).
-  asio::awaitable<bool> speaks_tls() {
+  asio::awaitable<bool> speaks_tls(Duration budget) {
     ClientSession probe(ex_);
     bool tls = false;
     try {
-      co_await probe.connection().connect(t_.host, t_.port, t_.connect_timeout);
+      co_await probe.connection().connect(t_.host, t_.port, budget);
       auto ctx = make_probe_tls({"", true, ""}, {});
-      tls = !(co_await probe.try_tls(*ctx, "", t_.host, t_.connect_timeout));
+      tls = !(co_await probe.try_tls(*ctx, "", t_.host, budget));
     } catch (const std::exception&) {
     }
     probe.drop();
@@ -186,7 +189,23 @@ class Procedure {
     return set(Verdict::violation, std::string(e.what()) + " (" + during + ")", e.rfc);
   }
 
+  // A port that speaks implicit TLS waits for the ClientHello and never
+  // greets: after a moment of silence a second connection tries a handshake,
+  // so the advice comes at once, not after the whole greeting deadline.
+  asio::awaitable<bool> silent_tls_port() {
+    // The probe's time counts against the greeting's deadline (from the
+    // connection), so a server that is merely silent is judged no later.
+    auto silence = std::min<Duration>(std::chrono::seconds(1), t_.read_timeout / 2);
+    bool readable = co_await s_.connection().wait_readable(silence);
+    if (readable) co_return false;
+    bool tls = co_await speaks_tls(std::min(t_.connect_timeout, t_.read_timeout - silence));
+    co_return tls;
+  }
+
   asio::awaitable<bool> greet() {
+    bool tls_port = false;
+    if (t_.tls == TlsMode::none) tls_port = co_await silent_tls_port();
+    if (tls_port) co_return set(Verdict::wrong_tls_mode, kImplicitTlsPort);
     Response r;
     std::optional<ProtocolError> failed;
     try {
@@ -212,10 +231,8 @@ class Procedure {
 
   asio::awaitable<bool> no_greeting(const ProtocolError& e) {
     bool tls_port = false;
-    if (e.kind == ProtocolError::Kind::timeout && t_.tls != TlsMode::implicit) tls_port = co_await speaks_tls();
-    if (tls_port)
-      co_return set(Verdict::wrong_tls_mode, "this port sends no greeting but completes a TLS handshake: it speaks "
-                                             "implicit TLS (RFC 8314); use --tls implicit");
+    if (e.kind == ProtocolError::Kind::timeout && t_.tls == TlsMode::stls) tls_port = co_await speaks_tls(t_.connect_timeout);
+    if (tls_port) co_return set(Verdict::wrong_tls_mode, kImplicitTlsPort);
     if (e.kind == ProtocolError::Kind::closed)
       co_return set(Verdict::violation, "the server closed the connection without a greeting (RFC 1939 #4)", "rfc1939#4");
     if (e.kind == ProtocolError::Kind::timeout)

@@ -128,7 +128,9 @@ asio::awaitable<Response> ClientSession::read_awaited(Awaited a, Duration timeou
                      : a.shown.empty()                   ? std::string("the command")
                                                          : a.shown;
   reader_.expect(a.multiline, a.keyword == "AUTH" || a.keyword == "SASL");
-  const auto started = Clock::now();
+  // The greeting's deadline counts from the connection: whatever the caller
+  // did meanwhile (a preflight's probe) does not extend it.
+  const auto started = got_greeting_ ? Clock::now() : std::min(a.sent, Clock::now());
   std::string buf;
   for (;;) {
     if (auto r = reader_.next()) {

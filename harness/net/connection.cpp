@@ -171,6 +171,14 @@ asio::awaitable<std::size_t> Connection::read_some(std::string& out, Duration ti
   co_return n;
 }
 
+asio::awaitable<bool> Connection::wait_readable(Duration timeout) {
+  throw_if_interrupted();
+  Deadline deadline(socket_.get_executor(), timeout, [&] { socket_.cancel(); });
+  auto [ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kTuple);
+  throw_if_interrupted();
+  co_return !deadline.fired() && !ec;
+}
+
 std::size_t Connection::available() {
   // Inside TLS, raw octets may be records that carry no data (TLS 1.3
   // session tickets); only decrypted data counts.

@@ -81,6 +81,9 @@ class Connection {
   bool in_tls() const { return tls_.has_value(); }
   // Octets that have arrived and wait to be read (TLS: decrypted ones), without waiting.
   std::size_t available();
+  // Whether the plain socket has something to read (octets or the peer's
+  // close) within timeout, reading nothing.
+  boost::asio::awaitable<bool> wait_readable(Duration timeout);
   std::string tls_summary() const;
   // What the handshake showed; host is the name or address the harness dialled.
   PeerTls peer_tls(const std::string& host) const;

@@ -98,8 +98,11 @@ expect "--tls implicit on a plaintext port: exit 3 with the fix" 3 "this port sp
   "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$sport" --tls implicit --insecure --user u --pass p \
   --junit "$tmp/tls1.xml"
 no_verdict "the wrong TLS mode" "$tmp/tls1.xml"
-expect "--tls none on an implicit-TLS port: exit 3 with the fix" 3 "use --tls implicit" -- \
-  "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$tport" --user u --pass p --timeout 1 --junit "$tmp/tls5.xml"
+# Said after a moment of silence, not after the whole greeting deadline
+# (60 s here; the outer bound of 30 s is that difference, far from any race).
+expect "--tls none on an implicit-TLS port: exit 3 with the fix, long before the greeting deadline" 3 "use --tls implicit" -- \
+  timeout 30 "$bin" run "$tmp/suite/s/b-fine.pop3" --target "localhost:$tport" --user u --pass p --timeout 60 \
+  --junit "$tmp/tls5.xml"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -keyout "$tmp/other-key.pem" -out "$tmp/other-cert.pem" 2>/dev/null
 expect "STLS with a certificate that does not verify: a FAIL naming its issuer and the fix (exit 1)" 1 \
