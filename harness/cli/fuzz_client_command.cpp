@@ -37,13 +37,14 @@ class ClientFuzzSession {
 
   int execute() {
     if (!setup()) return kUsage;
-    seed_ = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
-    report_.properties["seed"] = std::to_string(seed_);
+    if (!plan_seed(o_, campaign_seed_, seed_)) return kUsage;
+    record_seed(report_.properties, o_.shard, campaign_seed_, seed_);
     report_.properties["client"] = o_.common.client_cmd;
     std::string budget = o_.cases ? std::to_string(*o_.cases) + " cases" : std::to_string(*o_.seconds) + " s";
     report_.properties["budget"] = budget;
-    std::printf("fuzz: seed %llu (replay with --seed %llu), %s against the client %s, %u at once, %g s each at most\n",
-                static_cast<unsigned long long>(seed_), static_cast<unsigned long long>(seed_), budget.c_str(),
+    std::printf("fuzz: seed %llu (%sreplay with --seed %llu), %s against the client %s, %u at once, %g s each at most\n",
+                static_cast<unsigned long long>(seed_), shard_note(o_.shard, campaign_seed_).c_str(),
+                static_cast<unsigned long long>(seed_), budget.c_str(),
                 o_.common.client_cmd.c_str(), o_.jobs, o_.common.client_timeout_seconds);
     std::fflush(stdout);
     // As in run: a client command that never connects is said once, and nothing is fuzzed.
@@ -208,7 +209,8 @@ class ClientFuzzSession {
   ClientCommand client_;
   fs::path work_;
   RunReport report_;
-  std::uint64_t seed_ = 0;
+  std::uint64_t seed_ = 0;           // this shard's (the campaign's, unsharded)
+  std::uint64_t campaign_seed_ = 0;  // --seed
 };
 
 }  // namespace

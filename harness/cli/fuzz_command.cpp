@@ -57,19 +57,21 @@ class FuzzSession {
     // Reproducers of an earlier campaign in --out would pass for this one's.
     for (const auto& e : fs::directory_iterator(o_.out, ec))
       if (e.path().extension() == ".pop3" && e.path().filename().string().starts_with("fuzz-")) fs::remove(e.path(), ec);
-    seed_ = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
+    if (!plan_seed(o_, campaign_seed_, seed_)) return kUsage;
     if (!o_.target_cmd.empty()) {
       process_ = std::make_unique<fuzz::TargetProcess>(ioc_.get_executor(), o_.target_cmd,
                                                        (fs::path(o_.out) / "target-stderr.log").string());
       process_->start();
     }
     if (int code = preflight(); code != kPassed) return code;
-    report_.properties["seed"] = std::to_string(seed_);
+    record_seed(report_.properties, o_.shard, campaign_seed_, seed_);
     report_.properties["target"] = target_.describe();
     std::string budget = o_.cases ? std::to_string(*o_.cases) + " cases" : fmt_seconds(*o_.seconds) + " s";
     report_.properties["budget"] = budget;
     report_.properties["sessions"] = sessions_text();
-    std::cout << "fuzz: seed " << seed_ << " (replay with --seed " << seed_ << "), " << budget << " against "
+    std::cout << "fuzz: seed " << seed_ << " (" << shard_note(o_.shard, campaign_seed_) << "replay with --seed " << seed_
+              << (o_.shard.whole() || !o_.cases ? "" : " --cases " + std::to_string(*o_.cases)) << "), " << budget
+              << " against "
               << target_.describe() << (process_ ? " (started by --target-cmd)" : "") << ", " << sessions_text()
               << (gen_.pipelining ? ", pipelining" : "") << "\n";
 
@@ -371,10 +373,24 @@ class FuzzSession {
   fuzz::TargetProfile profile_;
   RunReport report_;
   Redactor redactor_;
-  std::uint64_t seed_ = 0;
+  std::uint64_t seed_ = 0;           // this shard's (the campaign's, unsharded)
+  std::uint64_t campaign_seed_ = 0;  // --seed
 };
 
 }  // namespace
+
+bool plan_seed(FuzzOptions& o, std::uint64_t& campaign_seed, std::uint64_t& seed) {
+  campaign_seed = o.seed ? *o.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
+  seed = shard_seed(campaign_seed, o.shard);
+  if (!o.cases) return true;
+  if (*o.cases < o.shard.n) {
+    std::fprintf(stderr, "pop3-harness fuzz: --cases %llu cannot be split into %u shards\n",
+                 static_cast<unsigned long long>(*o.cases), o.shard.n);
+    return false;
+  }
+  o.cases = shard_share(*o.cases, o.shard);
+  return true;
+}
 
 int fuzz_command(FuzzOptions& options) {
   if (!options.common.client_cmd.empty()) return fuzz_client_command(options);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/run_options.hpp"
+#include "util/shard.hpp"
 
 namespace pop3 {
 
@@ -13,6 +14,7 @@ struct FuzzOptions {
   std::optional<std::uint64_t> cases;
   std::optional<double> seconds;
   std::optional<std::uint64_t> seed;
+  Shard shard;  // --shard K/N: this machine's part of the campaign
   unsigned sessions = 16;
   unsigned jobs = 2;  // with --client-cmd: clients running at once
   int minimize_attempts = 24;
@@ -22,6 +24,10 @@ struct FuzzOptions {
 };
 
 int fuzz_command(FuzzOptions& options);
+// --seed (or a random one) and --shard: the campaign's seed, this shard's, and
+// this shard's share of --cases; false, said on stderr, when --cases is fewer
+// than the shards.
+bool plan_seed(FuzzOptions& options, std::uint64_t& campaign_seed, std::uint64_t& seed);
 // With --client-cmd: the harness is the hostile server.
 int fuzz_client_command(FuzzOptions& options);
 

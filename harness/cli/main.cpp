@@ -62,6 +62,19 @@ void add_selection_options(CLI::App& app, pop3::Selection& s) {
       ->type_name("K/N");
 }
 
+// prop and fuzz: this machine's part of a campaign spread over several.
+void add_campaign_shard(CLI::App& app, pop3::Shard& shard, const std::string& budget) {
+  app.add_option_function<std::string>(
+         "--shard",
+         [&shard](const std::string& text) {
+           if (!pop3::parse_shard(text, shard)) throw CLI::ValidationError("--shard", "K/N with 1 <= K <= N, e.g. 2/4");
+         },
+         "Only shard K of N (e.g. 2/4) of the campaign: " + budget +
+             " from a seed derived from --seed and K (printed; it replays the shard alone), for a campaign spread "
+             "over CI machines (merge the reports with 'report merge')")
+      ->type_name("K/N");
+}
+
 // Each subcommand and its options (the order --help shows).
 CLI::App* add_run(CLI::App& app, pop3::RunOptions& o) {
   auto* run = app.add_subcommand("run", "Play scenario files as a client against a POP3 server");
@@ -96,6 +109,7 @@ CLI::App* add_prop(CLI::App& app, pop3::PropOptions& po) {
   add_target_options(*prop, po.common);
   prop->add_option("--runs", po.runs, "Test cases that must pass")->capture_default_str()->check(CLI::Range(1, 1000000));
   prop->add_option("--seed", po.seed, "Seed of every random choice (printed; the same seed gives the same cases)");
+  add_campaign_shard(*prop, po.shard, "its share of --runs");
   prop->add_option("--max-commands", po.max_commands, "Steps in the longest case")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   prop->add_option("--fixture", po.fixture, "Folder of messages the mailbox is reset to before each case")
@@ -122,6 +136,7 @@ CLI::App* add_fuzz(CLI::App& app, pop3::FuzzOptions& fo) {
   fuzz->add_option("--cases", fo.cases, "Run this many cases")->check(CLI::Range(1ull, 100000000ull));
   fuzz->add_option("--seconds", fo.seconds, "Or run for this long (default 10)")->check(CLI::Range(0.1, 604800.0));
   fuzz->add_option("--seed", fo.seed, "Seed of every case (printed; the same seed gives the same cases)");
+  add_campaign_shard(*fuzz, fo.shard, "its share of --cases (or all of --seconds)");
   fuzz->add_option("--sessions", fo.sessions,
                    "Sessions at once: up to 4 logged in when the server takes concurrent logins (else 1), "
                    "the others fuzzing the AUTHORIZATION state")

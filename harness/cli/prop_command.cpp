@@ -59,6 +59,11 @@ class PropSession {
   int execute() {
     auto started = std::chrono::steady_clock::now();
     if (!setup()) return kUsage;
+    if (o_.runs < static_cast<int>(o_.shard.n)) {
+      std::cerr << "pop3-harness prop: --runs " << o_.runs << " cannot be split into " << o_.shard.n << " shards\n";
+      return kUsage;
+    }
+    o_.runs = static_cast<int>(shard_share(static_cast<std::uint64_t>(o_.runs), o_.shard));
     // Findings of an earlier campaign in --out would pass for this one's.
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(o_.out, ec)) {
@@ -66,15 +71,17 @@ class PropSession {
       if (e.path().extension() == ".pop3" && (n.starts_with("must-") || n.starts_with("should-") || n.starts_with("difference-")))
         fs::remove(e.path(), ec);
     }
-    std::uint64_t seed = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
-    report_.properties["seed"] = std::to_string(seed);
+    std::uint64_t campaign_seed = o_.seed ? *o_.seed : std::random_device{}() * 4294967296ull + std::random_device{}();
+    std::uint64_t seed = shard_seed(campaign_seed, o_.shard);
+    record_seed(report_.properties, o_.shard, campaign_seed, seed);
     report_.properties["target"] = target_.describe();
     std::optional<prop::Logins> logins = preflight();
     if (!logins || stop_) return write_preflight_failure(started);
     report_.properties["runs"] = std::to_string(o_.runs);
     report_.properties["max-commands"] = std::to_string(o_.max_commands);
     report_.properties["target"] = target_.describe();
-    std::cout << "prop: seed " << seed << " (replay with --seed " << seed << "), " << o_.runs << " cases of up to "
+    std::cout << "prop: seed " << seed << " (" << shard_note(o_.shard, campaign_seed) << "replay with --seed " << seed
+              << (o_.shard.whole() ? "" : " --runs " + std::to_string(o_.runs)) << "), " << o_.runs << " cases of up to "
               << o_.max_commands << " steps against " << target_.describe()
               << (reference_ ? " and the reference " + reference_target_.describe() : std::string{}) << "\n";
 

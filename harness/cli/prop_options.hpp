@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/run_options.hpp"
+#include "util/shard.hpp"
 
 namespace pop3 {
 
@@ -11,6 +12,7 @@ struct PropOptions {
   RunOptions common;  // the target, TLS, account and provisioning options, as for run
   int runs = 100;
   std::optional<std::uint64_t> seed;
+  Shard shard;  // --shard K/N: this machine's part of the campaign
   int max_commands = 30;
   std::string fixture = "scenarios/fixtures/basic";
   std::string out = "reports/out/prop";

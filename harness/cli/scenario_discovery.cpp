@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "scenario/parser.hpp"
+#include "util/shard.hpp"
 
 namespace fs = std::filesystem;
 
@@ -59,12 +60,10 @@ void keep_shard(std::vector<Job>& jobs, const Selection& selection) {
 }  // namespace
 
 bool parse_shard(const std::string& text, Selection& selection) {
-  unsigned k = 0, n = 0;
-  char slash = 0, rest = 0;
-  if (std::sscanf(text.c_str(), "%u%c%u%c", &k, &slash, &n, &rest) != 3 || slash != '/') return false;
-  if (k < 1 || n < 1 || k > n || n > 1000) return false;
-  selection.shard = k;
-  selection.shards = n;
+  Shard s;
+  if (!parse_shard(text, s)) return false;
+  selection.shard = s.k;
+  selection.shards = s.n;
   return true;
 }
 

@@ -3,7 +3,8 @@
 # scenario in exactly one shard), 'report merge' puts the shards' JSON
 # reports back together (the same scenarios and outcomes as one unsharded
 # run, a JUnit report that validates, the exit code the whole run would
-# have), and refuses inputs that do not belong together.
+# have), and refuses inputs that do not belong together. prop and fuzz
+# campaigns shard by seed.
 set -uo pipefail
 bin=$(realpath "${1:?usage: shards.sh path/to/pop3-harness}")
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,6 +54,45 @@ done
 "$bin" report merge "$tmp/f1.json" "$tmp/f2.json" --junit "$tmp/fm.xml" >>"$tmp/out" 2>&1; rc=$?
 [ "$rc" = 1 ] && grep -q '<failure' "$tmp/fm.xml" && xmllint --noout --schema "$xsd" "$tmp/fm.xml" 2>>"$tmp/out"
 verdict "a shard's failure fails the merge (exit $rc) and is a <failure> in it" $?
+
+# prop and fuzz spread over machines: each shard its share of the budget from
+# a seed of its own (printed), which replays the shard alone; merged, a fault
+# found by any shard fails the whole.
+seed_of() { sed -n 's/^\(prop\|fuzz\): seed \([0-9]*\) (shard.*/\2/p' "$1" | head -1; }
+: > "$tmp/out"
+for k in 1 2; do
+  "$bin" prop --seed 5 --runs 21 --shard "$k/2" --out "$tmp/p$k" --junit "$tmp/p$k.xml" --report-json "$tmp/p$k.json" \
+    > "$tmp/p$k.out" 2>&1
+  cat "$tmp/p$k.out" >> "$tmp/out"
+done
+s1=$(seed_of "$tmp/p1.out"); s2=$(seed_of "$tmp/p2.out")
+"$bin" prop --seed "$s2" --runs 10 --out "$tmp/p2again" --junit "$tmp/p2again.xml" > "$tmp/p2again.out" 2>&1
+"$bin" report merge "$tmp/p1.json" "$tmp/p2.json" --junit "$tmp/pm.xml" --report-json "$tmp/pm.json" >>"$tmp/out" 2>&1; rc=$?
+[ "$rc" = 0 ] && [ -n "$s1" ] && [ -n "$s2" ] && [ "$s1" != "$s2" ] \
+  && grep -q "^11 cases (11 passed)" "$tmp/p1.out" && grep -q "^10 cases (10 passed)" "$tmp/p2.out" \
+  && [ "$(grep -o '[0-9]* commands in' "$tmp/p2again.out")" = "$(grep -o '[0-9]* commands in' "$tmp/p2.out")" ] \
+  && grep -q '"shard": "1/2 | 2/2"' "$tmp/pm.json" && grep -q '"campaign-seed": "5"' "$tmp/pm.json"
+verdict "prop --shard K/2: 11 + 10 of 21 cases, a seed each, the shard replays alone, merged (exit $rc)" $?
+: > "$tmp/out"
+for k in 1 2 3; do
+  "$bin" fuzz --seed 5 --cases 301 --shard "$k/3" --out "$tmp/z$k" --junit "$tmp/z$k.xml" --report-json "$tmp/z$k.json" \
+    >> "$tmp/out" 2>&1
+done
+"$bin" report merge "$tmp"/z[123].json --junit "$tmp/zm.xml" >>"$tmp/out" 2>&1; rc=$?
+[ "$rc" = 0 ] && [ "$(grep -c '^fuzz: seed [0-9]* (shard [123]/3 of the campaign with --seed 5; replay with --seed [0-9]* --cases 10[01])' "$tmp/out")" = 3 ] \
+  && [ "$(grep -o '^fuzz: seed [0-9]*' "$tmp/out" | sort -u | wc -l)" = 3 ] && xmllint --noout --schema "$xsd" "$tmp/zm.xml" 2>>"$tmp/out"
+verdict "fuzz --shard K/3: 301 cases dealt 101/100/100, a seed each, merged (exit $rc)" $?
+: > "$tmp/out"
+for k in 1 2; do
+  POP3_PASS=p "$bin" prop --target "$target" --user u --maildir "$tmp/md" --seed 5 --runs 200 --shard "$k/2" \
+    --out "$tmp/pf$k" --junit "$tmp/pf$k.xml" --report-json "$tmp/pf$k.json" >> "$tmp/out" 2>&1
+done
+"$bin" report merge "$tmp/pf1.json" "$tmp/pf2.json" --junit "$tmp/pfm.xml" >>"$tmp/out" 2>&1; rc=$?
+[ "$rc" = 1 ] && grep -q '<failure' "$tmp/pfm.xml"
+verdict "prop shards against a faulty server: the fault fails the merge (exit $rc)" $?
+"$bin" prop --runs 1 --shard 1/2 --junit "$tmp/x.xml" --out "$tmp/x" >"$tmp/out" 2>&1; rc=$?
+[ "$rc" = 2 ] && grep -q "runs 1 cannot be split into 2 shards" "$tmp/out"
+verdict "prop --runs fewer than the shards: a usage error (exit $rc)" $?
 
 # Inputs that do not belong together: said, exit 2.
 sed 's/"corpus.version": "[^"]*"/"corpus.version": "1999.1.1"/' "$tmp/s2.json" > "$tmp/old.json"
