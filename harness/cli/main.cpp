@@ -122,6 +122,15 @@ CLI::App* add_prop(CLI::App& app, pop3::PropOptions& po) {
   prop->add_option("--reference-pass", po.reference_pass, "Its password (default: --pass; or POP3_REFERENCE_PASS)");
   prop->add_option("--reference-maildir", po.reference_maildir, "Its maildir, reset before each case");
   prop->add_option("--reference-reset-cmd", po.reference_reset_cmd, "Or a command that resets it");
+  prop->add_option("--ignore-difference", po.ignore_differences,
+                   "Differential mode: answers of the two servers that differ at this command (e.g. TOP, or "
+                   "SECOND-SESSION) are no finding; repeatable (every other difference is still reported, each set "
+                   "aside in turn)")
+      ->allow_extra_args(false)->needs("--reference")
+      ->transform([](std::string k) {
+        for (auto& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return k;
+      });
   prop->get_option("--insecure")->excludes("--cafile");
   return prop;
 }

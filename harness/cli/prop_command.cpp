@@ -93,6 +93,7 @@ class PropSession {
                                        : std::nullopt);
     runner.set_logins(*logins);
     download_policy(target, runner);
+    optional_commands(target, reference ? &*reference : nullptr, runner);
     auto messages = std::make_shared<const std::vector<std::string>>(fixture_.messages);
     bool tty = ::isatty(1);
     auto last = std::chrono::steady_clock::now();
@@ -108,7 +109,7 @@ class PropSession {
       std::fflush(stdout);
     };
     prop::CampaignOptions co{o_.runs, seed, o_.max_commands};
-    CampaignResult r = prop::run_campaign(runner, messages, co, progress, stop_);
+    CampaignResult r = rounds(runner, messages, co, progress);
     if (tty) std::printf("\r%80s\r", "");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report_.seconds = seconds;
@@ -228,6 +229,35 @@ class PropSession {
     }
   }
 
+  // RFC 1939 #7 makes UIDL and TOP optional ("Optional POP3 Commands"): a
+  // server that answers them with -ERR and does not announce them in CAPA is
+  // not failed for leaving them out; the campaign does not generate them.
+  // In differential mode both servers must implement one for it to be used.
+  void optional_commands(prop::NetServer& target, prop::NetServer* reference, prop::CaseRunner& runner) {
+    prop::OptionalCommands use;
+    try {
+      if (auto t = prop::implemented_commands(target, {account_.user, account_.pass}, runner.logins())) {
+        use.uidl = t->uidl || preflight_.caps.has("UIDL");
+        use.top = t->top || preflight_.caps.has("TOP");
+      }
+      if (reference && reference_)
+        if (auto r = prop::implemented_commands(*reference, {reference_->user, reference_->pass}, {})) {
+          use.uidl = use.uidl && r->uidl;
+          use.top = use.top && r->top;
+        }
+    } catch (const prop::EnvironmentError&) {
+      return;  // the first case's reset says it again, as the campaign's ERROR
+    }
+    std::string left_out = std::string(use.uidl ? "" : "UIDL ") + (use.top ? "" : "TOP");
+    if (!left_out.empty()) {
+      while (left_out.back() == ' ') left_out.pop_back();
+      report_.properties["not-generated"] = left_out;
+      std::cout << left_out << ": answered -ERR and not announced in CAPA" << (reference ? " (by one of the servers)" : "")
+                << "; optional (RFC 1939 #7), so not generated\n";
+    }
+    runner.set_optional_commands(use);
+  }
+
   // RFC 1939 #8 lets a site delete what a session downloaded with RETR, and
   // RFC 2449 #6.7 asks it to announce that with EXPIRE 0: the model follows
   // the server's policy, found out once, instead of failing it.
@@ -257,6 +287,14 @@ class PropSession {
     std::cout << (silent ? "WARN rfc2449#6.7 " : "") << "download-and-delete: " << c.message
               << "; the model follows it\n";
     policy_check_ = c;
+  }
+
+  CampaignResult rounds(prop::CaseRunner& runner, std::shared_ptr<const std::vector<std::string>> messages,
+                        const prop::CampaignOptions& co, const prop::Progress& progress) {
+    CampaignResult r = prop::run_campaign_rounds(runner, messages, co, progress, stop_, o_.ignore_differences,
+                                                 differences_);
+    if (reference_) report_.properties["differences-ignored"] = std::to_string(runner.differences_ignored());
+    return r;
   }
 
   int finish(const CampaignResult& r, std::uint64_t seed, double seconds) {
@@ -297,8 +335,9 @@ class PropSession {
     }
     PropFindings findings(o_, fixture_, target_, account_.user, redactor_, seed,
                           [this](const std::string& file) { return replay(file); });
+    for (const auto& d : differences_) findings.add_failure(sr, model, d.found, failed, warned, d.ignoring);
     if (r.failure && !env)
-      findings.add_failure(sr, model, *r.failure, failed, warned);
+      findings.add_failure(sr, model, *r.failure, failed, warned, differences_ignoring());
     else
       sr.checks.push_back(model);
     if (policy_check_) {
@@ -322,7 +361,15 @@ class PropSession {
     return true;
   }
 
+  // The commands set aside when the last round ran.
+  std::vector<std::string> differences_ignoring() const {
+    std::vector<std::string> all = o_.ignore_differences;
+    for (const auto& d : differences_) all.push_back(prop::difference_key(d.found.trace.back().op.kind));
+    return all;
+  }
+
   PropOptions& o_;
+  std::vector<prop::Difference> differences_;  // found and set aside, in order
   std::optional<CheckResult> policy_check_;  // the download-and-delete policy, when the server has one
   asio::io_context ioc_;
   std::atomic<bool> stop_{false};

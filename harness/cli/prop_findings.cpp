@@ -26,9 +26,11 @@ PropFindings::PropFindings(const PropOptions& o, const Fixture& fixture, const T
     : o_(o), fixture_(fixture), target_(target), user_(std::move(user)), redactor_(redactor), seed_(seed),
       replay_(std::move(replay)) {}
 
-std::string PropFindings::found_by() const {
-  return "pop3-harness prop --seed " + std::to_string(seed_) + " --runs " + std::to_string(o_.runs) +
-         " --max-commands " + std::to_string(o_.max_commands);
+std::string PropFindings::found_by(const std::vector<std::string>& ignoring) const {
+  std::string command = "pop3-harness prop --seed " + std::to_string(seed_) + " --runs " + std::to_string(o_.runs) +
+                        " --max-commands " + std::to_string(o_.max_commands);
+  for (const auto& k : ignoring) command += " --ignore-difference " + k;
+  return command;
 }
 
 std::string PropFindings::replay_hint() const {
@@ -49,7 +51,7 @@ std::string PropFindings::write(const std::string& name, const std::vector<prop:
 }
 
 void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop::Counterexample& c, bool& failed,
-                               bool& warned) {
+                               bool& warned, const std::vector<std::string>& ignoring) {
   const prop::Finding& f = c.finding;
   bool difference = f.difference;
   std::string name = std::string(difference ? "difference" : "must") + " " +
@@ -57,11 +59,13 @@ void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop
                      std::to_string(seed_);
   std::size_t steps = steps_in(c.trace);
   std::vector<std::string> comments = {
-      "Found by: " + found_by() + " (case " + std::to_string(c.failing_case) + "; shrunk from " +
+      "Found by: " + found_by(ignoring) + " (case " + std::to_string(c.failing_case) + "; shrunk from " +
           std::to_string(c.first_length) + " to " + std::to_string(steps) + " steps in " + std::to_string(c.shrinks) +
           " shrinks) against " + target_.describe(),
       "Finding: " + redactor_.apply(f.message), replay_hint()};
   std::string file = write(name, c.trace, f, comments, difference);
+  if (difference && !c.trace.empty())
+    model.label = "the target answers " + prop::difference_key(c.trace.back().op.kind) + " as the reference does";
   model.outcome = difference ? Outcome::warning : Outcome::failed;
   model.rfc = f.rfc;
   model.requirements = f.requirements;

@@ -24,7 +24,10 @@ class PropFindings {
 
   // The model check failed or differed: the smallest case, written and
   // (a MUST failure) replayed; sets failed or warned.
-  void add_failure(ScenarioResult& sr, CheckResult model, const prop::Counterexample& c, bool& failed, bool& warned);
+  // ignoring: the differences set aside before this one was found (their
+  // commands), which its replay command must set aside too.
+  void add_failure(ScenarioResult& sr, CheckResult model, const prop::Counterexample& c, bool& failed, bool& warned,
+                   const std::vector<std::string>& ignoring = {});
   // INFO and SHOULD observations, each SHOULD one written as a scenario.
   void add_observations(ScenarioResult& sr, const std::vector<prop::Observation>& observations, bool& warned);
 
@@ -34,7 +37,7 @@ class PropFindings {
                     const std::vector<std::string>& comments, bool strict_last) const;
 
  private:
-  std::string found_by() const;
+  std::string found_by(const std::vector<std::string>& ignoring = {}) const;
   std::string replay_hint() const;
   CheckResult replay_check(const std::string& file, const std::string& rfc);
 

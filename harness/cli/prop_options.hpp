@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/run_options.hpp"
 #include "util/shard.hpp"
@@ -18,6 +19,7 @@ struct PropOptions {
   std::string out = "reports/out/prop";
   // Differential mode: a second server that must behave the same.
   std::string reference, reference_user, reference_pass, reference_maildir, reference_reset_cmd;
+  std::vector<std::string> ignore_differences;  // commands (keywords) whose differing answers are no finding
 };
 
 int prop_command(PropOptions& options);

@@ -148,7 +148,8 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
   const bool consistent = runner.apop_consistent();
   Logins logins = runner.logins();
   logins.apop = logins.apop && runner.apop_offered() && consistent;
-  const Model initial(fixture, runner.apop_offered() && consistent, consistent, logins, runner.download_and_delete());
+  const Model initial(fixture, runner.apop_offered() && consistent, consistent, logins, runner.download_and_delete(),
+                      runner.optional_commands());
   Sut sut{st};
 
   auto property = [&] {
@@ -214,6 +215,34 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
     st.result.environment_error = "RapidCheck error: " + error.description;
   if (st.abort) st.result.failure.reset();
   return st.result;
+}
+
+CampaignResult run_campaign_rounds(CaseRunner& runner, std::shared_ptr<const std::vector<std::string>> fixture,
+                                   const CampaignOptions& options, const Progress& progress,
+                                   const std::atomic<bool>& stop, std::vector<std::string> ignoring,
+                                   std::vector<Difference>& differences, std::size_t max_differences) {
+  CampaignResult total;
+  for (;;) {
+    runner.ignore_differences_at({ignoring.begin(), ignoring.end()});
+    CampaignResult r = run_campaign(runner, fixture, options, progress, stop);
+    total.cases += r.cases;
+    total.passed += r.passed;
+    total.commands = r.commands;  // the runner counts over every round
+    total.provisioning_seconds += r.provisioning_seconds;
+    total.protocol_seconds += r.protocol_seconds;
+    keep_shortest(total.observations, r.observations);
+    total.failure = std::move(r.failure);
+    total.environment_error = r.environment_error;
+    total.interrupted = r.interrupted;
+    const Counterexample* c = total.failure ? &*total.failure : nullptr;
+    bool again = runner.differential() && c && c->finding.difference && !c->finding.reference_broke &&
+                 !c->trace.empty() && !r.interrupted && !r.environment_error && !stop &&
+                 differences.size() + 1 < max_differences;
+    if (!again) return total;
+    differences.push_back({*c, ignoring});
+    ignoring.push_back(difference_key(c->trace.back().op.kind));
+    total.failure.reset();
+  }
 }
 
 }  // namespace pop3::prop

@@ -46,4 +46,22 @@ CampaignResult run_campaign(CaseRunner& runner, std::shared_ptr<const std::vecto
                             const CampaignOptions& options, const Progress& progress,
                             const std::atomic<bool>& stop);
 
+// A difference from the reference (differential mode), found and set aside.
+struct Difference {
+  Counterexample found;
+  std::vector<std::string> ignoring;  // the commands set aside when it was found
+};
+
+// Differential mode reports every difference within the budget: each one
+// found (and shrunk) is set aside by its command and the campaign runs again
+// from the same seed, so it goes on past it to the next, until it passes,
+// fails a MUST, is stopped, or has found max_differences. The result is the
+// last round's (its failure a MUST one, or the difference past the limit),
+// with the cases and observations of every round. Without a reference it is
+// run_campaign. ignoring: commands whose differences the user set aside.
+CampaignResult run_campaign_rounds(CaseRunner& runner, std::shared_ptr<const std::vector<std::string>> fixture,
+                                   const CampaignOptions& options, const Progress& progress,
+                                   const std::atomic<bool>& stop, std::vector<std::string> ignoring,
+                                   std::vector<Difference>& differences, std::size_t max_differences = 20);
+
 }  // namespace pop3::prop

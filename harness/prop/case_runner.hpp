@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,14 @@ class CaseRunner {
   // Whether QUIT also removes the messages retrieved with RETR (policy_probe.hpp).
   void set_download_and_delete(bool on) { download_and_delete_ = on; }
   bool download_and_delete() const { return download_and_delete_; }
+  // Which of RFC 1939 #7's optional commands the server(s) implement.
+  void set_optional_commands(OptionalCommands c) { optional_ = c; }
+  const OptionalCommands& optional_commands() const { return optional_; }
+  // Differential mode: answers that differ at these commands (keywords, e.g.
+  // TOP) are not findings, so that a campaign goes on to other differences.
+  void ignore_differences_at(std::set<std::string> keywords) { ignored_ = std::move(keywords); }
+  std::size_t differences_ignored() const { return differences_ignored_; }
+  bool differential() const { return lanes_.size() == 2; }
   // In differential mode: whether every server agrees on offering APOP.
   bool apop_consistent() const {
     for (const auto& lane : lanes_)
@@ -76,10 +85,13 @@ class CaseRunner {
 
   std::vector<Lane> lanes_;
   std::vector<TraceItem> trace_;
+  std::set<std::string> ignored_;
+  std::size_t differences_ignored_ = 0;
   std::vector<Observation> observations_;
   std::size_t commands_ = 0;
   Logins logins_;
   bool download_and_delete_ = false;
+  OptionalCommands optional_;
 };
 
 }  // namespace pop3::prop

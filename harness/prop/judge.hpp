@@ -18,6 +18,7 @@ struct Finding {
   std::string transcript;   // the exchanges around it, escaped and redacted
   bool difference = false;  // differential mode: the target and the reference disagree
   std::vector<std::string> requirements;  // the catalog ids the broken rule belongs to
+  bool reference_broke = false;  // a difference because the reference itself broke the model
 };
 
 // Unique-ids as the server has shown them, per fixture message: they must stay

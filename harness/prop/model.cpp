@@ -27,9 +27,10 @@ bool is_lines_arg(const std::string& s) {
 }  // namespace
 
 Model::Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable,
-             Logins logins, bool download_and_delete)
+             Logins logins, bool download_and_delete, OptionalCommands optional)
     : messages_(std::move(messages)), removed_(messages_->size(), false), apop_(apop_offered),
-      apop_testable_(apop_testable), logins_(logins), download_and_delete_(download_and_delete) {}
+      apop_testable_(apop_testable), logins_(logins), download_and_delete_(download_and_delete),
+      optional_(optional) {}
 
 std::vector<unsigned long> Model::marked_numbers() const {
   std::vector<unsigned long> out;

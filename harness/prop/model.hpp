@@ -45,6 +45,14 @@ struct Logins {
   bool apop = true;  // when the greeting offers a timestamp
 };
 
+// RFC 1939 #7's optional commands: the ones the server implements (found
+// out before a campaign); the others are not generated, as a server may
+// leave them out.
+struct OptionalCommands {
+  bool uidl = true;
+  bool top = true;
+};
+
 class Model {
  public:
   // apop_testable: false when servers compared in differential mode
@@ -53,7 +61,7 @@ class Model {
   // at QUIT too, a site policy RFC 1939 #8 allows (announced as EXPIRE 0,
   // RFC 2449 #6.7); the campaign finds out before the first case.
   Model(std::shared_ptr<const std::vector<std::string>> messages, bool apop_offered, bool apop_testable = true,
-        Logins logins = {}, bool download_and_delete = false);
+        Logins logins = {}, bool download_and_delete = false, OptionalCommands optional = {});
 
   Expectation expect(const Op& op) const;
   void apply(const Op& op);
@@ -65,6 +73,7 @@ class Model {
   bool apop_testable() const { return apop_testable_; }
   const Logins& logins() const { return logins_; }
   bool download_and_delete() const { return download_and_delete_; }
+  const OptionalCommands& optional() const { return optional_; }
   // Message numbers of this session, deleted ones included (zero before login).
   std::size_t numbered() const { return numbering_.size(); }
   bool marked(unsigned long number) const { return marked_[number - 1]; }
@@ -99,6 +108,7 @@ class Model {
   bool user_overtaken_ = false;
   Logins logins_;
   bool download_and_delete_ = false;
+  OptionalCommands optional_;
   std::vector<std::size_t> numbering_;  // message number - 1 -> fixture message
   std::vector<bool> marked_;
   std::vector<bool> retrieved_;  // RETR answered this session (download-and-delete removes them at QUIT)

@@ -29,6 +29,12 @@ const char* keyword(OpKind kind) {
   return "?";
 }
 
+std::string difference_key(OpKind kind) {
+  if (kind == OpKind::second_session) return "SECOND-SESSION";
+  if (kind == OpKind::drop) return "DROP";
+  return keyword(kind);
+}
+
 std::string command_line(const Op& op, const std::string& user, const std::string& pass,
                          const std::string& apop_digest) {
   std::string line = keyword(op.kind);

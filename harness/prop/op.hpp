@@ -23,6 +23,9 @@ struct Op {
 };
 
 const char* keyword(OpKind kind);
+// How a difference at this step is named and set aside (--ignore-difference):
+// the command's keyword, or SECOND-SESSION and DROP for those steps.
+std::string difference_key(OpKind kind);
 // The command line as sent, with the account's secrets in place.
 std::string command_line(const Op& op, const std::string& user, const std::string& pass,
                          const std::string& apop_digest);

@@ -63,4 +63,21 @@ std::optional<bool> deletes_retrieved_at_quit(Server& server, const Credentials&
   return *after + 1 == *before;
 }
 
+std::optional<OptionalCommands> implemented_commands(Server& server, const Credentials& account, const Logins& logins) {
+  server.reset();
+  auto link = log_in(server, account, logins);
+  if (!link) return std::nullopt;
+  auto messages = count(*link);
+  if (!messages) return std::nullopt;
+  Exchange uidl = link->request("UIDL", "UIDL", true);
+  // TOP needs a message to name; with none it cannot tell, and stays in.
+  std::optional<Exchange> top;
+  if (*messages > 0) top = link->request("TOP 1 0", "TOP 1 0", true);
+  if (!uidl.response || (top && !top->response)) return std::nullopt;
+  OptionalCommands c{ok(uidl), !top || ok(*top)};
+  link->request("QUIT", "QUIT", false);
+  link->closes();
+  return c;
+}
+
 }  // namespace pop3::prop

@@ -18,4 +18,9 @@ namespace pop3::prop {
 // maildrop). Resets the maildrop first; throws EnvironmentError as reset does.
 std::optional<bool> deletes_retrieved_at_quit(Server& server, const Credentials& account, const Logins& logins);
 
+// Which of RFC 1939 #7's optional commands (UIDL, TOP) the server answers
+// with +OK, one session asking each once. Nothing when it cannot tell.
+// Resets the maildrop first; throws EnvironmentError as reset does.
+std::optional<OptionalCommands> implemented_commands(Server& server, const Credentials& account, const Logins& logins);
+
 }  // namespace pop3::prop

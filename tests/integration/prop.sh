@@ -86,6 +86,36 @@ rc=$?
 if [ $rc = 0 ]; then ok "differential: two correct servers never differ (exit 0 with --strict)"
 else bad "differential between two correct servers: exit $rc"; sed 's/^/     /' "$tmp/diff2.out" | head -20; fi
 
+# Every difference within the budget: a server without a maildrop lock
+# differs at the second session; that difference is reported once (shrunk,
+# written) and set aside, and the campaign goes on to the end of its budget.
+# Set aside by the user (--ignore-difference), it is no finding.
+start nolock no-lock
+POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/nolock.md" --seed 4 \
+  --reference "127.0.0.1:$good_port" --reference-maildir "$tmp/good.md" --out "$tmp/nolock-out" \
+  --junit "$tmp/nolock.xml" --report-json "$tmp/nolock.json" >"$tmp/nolock.out" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ "$(grep -c '^DIFFERENCE' "$tmp/nolock.out")" = 1 ] && [ -f "$tmp/nolock-out/difference-second-session-seed-4.pop3" ] \
+   && grep -q '^no MUST failure' "$tmp/nolock.out" && ! grep -q '"differences-ignored": "0"' "$tmp/nolock.json"; then
+  ok "differential: the one difference reported once and set aside, the campaign ran to its end"
+else bad "differential without a lock: exit $rc"; sed 's/^/     /' "$tmp/nolock.out" | head -20; fi
+POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/nolock.md" --seed 4 \
+  --reference "127.0.0.1:$good_port" --reference-maildir "$tmp/good.md" --out "$tmp/nolock2-out" \
+  --ignore-difference second-session --junit "$tmp/nolock2.xml" >"$tmp/nolock2.out" 2>&1
+rc=$?
+if [ $rc = 0 ] && ! grep -q '^DIFFERENCE' "$tmp/nolock2.out"; then ok "differential: --ignore-difference second-session sets it aside"
+else bad "--ignore-difference: exit $rc"; sed 's/^/     /' "$tmp/nolock2.out" | head -20; fi
+
+# RFC 1939 #7 makes UIDL and TOP optional: a server without them passes,
+# neither is generated.
+start nouidl no-uidl-top
+POP3_PASS=p "$bin" prop --target "127.0.0.1:$port" --user u --maildir "$tmp/nouidl.md" --seed 1 --strict \
+  --out "$tmp/nouidl-out" --junit "$tmp/nouidl.xml" >"$tmp/nouidl.out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q '^UIDL TOP: answered -ERR and not announced in CAPA' "$tmp/nouidl.out"; then
+  ok "no UIDL, no TOP (optional): passes, neither generated (exit 0 with --strict)"
+else bad "no-uidl-top: exit $rc"; sed 's/^/     /' "$tmp/nouidl.out" | head -20; fi
+
 # Download-and-delete (RFC 1939 #8) is a legal site policy: the model
 # follows it, announced as EXPIRE 0 (no finding) or not (a SHOULD of RFC 2449
 # #6.7: exit 0, and 1 with --strict). 300 cases make RETR then QUIT certain.

@@ -31,6 +31,10 @@ class MemoryServer : public pop3::prop::Server, public pop3::MaildropStore {
     out = pop3::Maildrop(messages_);
     return Open::ok;
   }
+  Open open_unlocked(std::string_view, pop3::Maildrop& out) override {  // the no-lock fault
+    out = pop3::Maildrop(messages_);
+    return Open::ok;
+  }
   bool commit(std::string_view, const std::vector<std::string>& uids) override {
     std::erase_if(messages_, [&](const pop3::Message& m) {
       return std::find(uids.begin(), uids.end(), m.uid) != uids.end();

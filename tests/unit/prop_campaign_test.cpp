@@ -4,6 +4,7 @@
 
 #include "memory_server.hpp"
 #include "model/faults.hpp"
+#include "prop/policy_probe.hpp"
 
 using namespace pop3;
 using namespace pop3::prop;
@@ -89,3 +90,91 @@ INSTANTIATE_TEST_SUITE_P(Faults, PropFinds,
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
+
+namespace {
+
+struct Rounds {
+  CampaignResult result;
+  std::vector<Difference> differences;
+  std::size_t ignored = 0;
+};
+
+// Differential mode: target against reference, the differences set aside in turn.
+Rounds differential(MemoryServer& target, MemoryServer& reference, std::vector<std::string> ignoring,
+                    std::size_t max_differences = 20) {
+  CaseRunner runner(target, {target.user, target.pass}, &reference, Credentials{reference.user, reference.pass});
+  std::atomic<bool> stop{false};
+  auto messages = std::make_shared<const std::vector<std::string>>(target.fixture);
+  Rounds r;
+  r.result = run_campaign_rounds(runner, messages, {100, 3, 30}, [](const CampaignResult&, bool) {}, stop,
+                                 std::move(ignoring), r.differences, max_differences);
+  r.ignored = runner.differences_ignored();
+  return r;
+}
+
+}  // namespace
+
+TEST(PropDifferential, ADifferenceIsSetAsideAndTheCampaignGoesOnToTheEndOfItsBudget) {
+  auto target = server_with(Fault::no_lock), reference = server_with(std::nullopt);
+  auto r = differential(target, reference, {});
+  ASSERT_FALSE(r.result.environment_error) << *r.result.environment_error;
+  ASSERT_EQ(r.differences.size(), 1u) << (r.result.failure ? r.result.failure->finding.message : std::string("no failure"))
+                                      << r.result.cases;
+  const auto& d = r.differences.front();
+  EXPECT_TRUE(d.found.finding.difference);
+  EXPECT_EQ(d.found.trace.back().op.kind, OpKind::second_session);
+  EXPECT_TRUE(d.ignoring.empty());
+  EXPECT_FALSE(r.result.failure) << r.result.failure->finding.message;  // the last round passed
+  EXPECT_GE(r.result.passed, 100);
+  EXPECT_GT(r.ignored, 0u);  // the last round met the difference again and went on
+}
+
+TEST(PropDifferential, ADifferenceTheUserSetAsideIsNoFinding) {
+  auto target = server_with(Fault::no_lock), reference = server_with(std::nullopt);
+  auto r = differential(target, reference, {"SECOND-SESSION"});
+  EXPECT_TRUE(r.differences.empty());
+  EXPECT_FALSE(r.result.failure);
+  EXPECT_GT(r.ignored, 0u);
+}
+
+TEST(PropDifferential, PastTheLimitTheDifferenceIsTheCampaignsFailure) {
+  auto target = server_with(Fault::no_lock), reference = server_with(std::nullopt);
+  auto r = differential(target, reference, {}, 1);
+  EXPECT_TRUE(r.differences.empty());
+  ASSERT_TRUE(r.result.failure);
+  EXPECT_TRUE(r.result.failure->finding.difference);
+}
+
+TEST(PropDifferential, AMustFailureEndsTheRoundsAtOnce) {
+  auto target = server_with(Fault::rset_keeps_deletions), reference = server_with(std::nullopt);
+  auto r = differential(target, reference, {});
+  ASSERT_TRUE(r.result.failure);
+  EXPECT_FALSE(r.result.failure->finding.difference);
+}
+
+TEST(PropDifferential, TwoCorrectServersNeverDiffer) {
+  auto target = server_with(std::nullopt), reference = server_with(std::nullopt);
+  auto r = differential(target, reference, {});
+  EXPECT_TRUE(r.differences.empty());
+  EXPECT_FALSE(r.result.failure);
+  EXPECT_EQ(r.ignored, 0u);
+  EXPECT_EQ(r.result.passed, 100);
+}
+
+TEST(PropOptionalCommands, UidlAndTopAreFoundOutAndLeftOutOfTheCasesWhenTheServerLacksThem) {
+  auto correct = server_with(std::nullopt), lacking = server_with(Fault::no_uidl_top);
+  auto both = implemented_commands(correct, {correct.user, correct.pass}, {});
+  ASSERT_TRUE(both);
+  EXPECT_TRUE(both->uidl && both->top);
+  auto none = implemented_commands(lacking, {lacking.user, lacking.pass}, {});
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->uidl || none->top);
+  // RFC 1939 #7 makes both optional: a server without them passes.
+  CaseRunner runner(lacking, {lacking.user, lacking.pass});
+  runner.set_optional_commands(*none);
+  std::atomic<bool> stop{false};
+  auto messages = std::make_shared<const std::vector<std::string>>(lacking.fixture);
+  auto r = run_campaign(runner, messages, {100, 5, 30}, [](const CampaignResult&, bool) {}, stop);
+  EXPECT_FALSE(r.failure) << r.failure->finding.message;
+  EXPECT_EQ(r.passed, 100);
+}
