@@ -201,6 +201,10 @@ class FuzzSession {
     }
     lane_.apop = gen_.apop = profile_.apop;
     lane_.concurrent_logins = profile_.concurrent_logins;
+    lane_.optional = profile_.optional;
+    if (!profile_.optional.uidl || !profile_.optional.top)
+      std::cout << (profile_.optional.uidl ? "" : "UIDL ") << (profile_.optional.top ? "" : "TOP ")
+                << "answered -ERR and not announced in CAPA: optional (RFC 1939 #7), expected to be refused\n";
     gen_.pipelining = profile_.pipelining;
     gen_.stls_offered = profile_.stls;
     return kPassed;

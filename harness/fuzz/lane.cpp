@@ -35,7 +35,7 @@ CaseResult lost(std::string detail) {
 }  // namespace
 
 Lane::Lane(asio::any_io_executor ex, const LaneConfig& config)
-    : ex_(std::move(ex)), config_(config), redactor_(Redactor::for_login(config.account.user, config.account.pass)), model_(config.messages, config.apop) {}
+    : ex_(std::move(ex)), config_(config), redactor_(Redactor::for_login(config.account.user, config.account.pass)), model_(config.messages, config.apop, true, {}, false, config.optional) {}
 
 std::string Lane::recent() const {
   if (!session_) return {};
@@ -61,6 +61,13 @@ void Lane::drop() {
 
 asio::awaitable<void> Lane::finish() {
   if (!session_) co_return;
+  // The campaign never commits anything, and a site may delete at QUIT what
+  // the session retrieved with RETR (RFC 1939 #8's download-and-delete): a
+  // session that retrieved a message ends without QUIT.
+  if (model_.in_transaction() && !model_.retrieved_numbers().empty()) {
+    drop();
+    co_return;
+  }
   try {
     Duration t = config_.target.read_timeout;
     if (model_.in_transaction() && !model_.marked_numbers().empty()) co_await session_->request("RSET", "RSET", false, t);
@@ -234,7 +241,7 @@ asio::awaitable<CaseResult> Lane::run_shared(const Case& c, const std::vector<un
         co_await session_->write(u.bytes, shown, t);
       }
       if (c.delivery == Delivery::half_close) session_->connection().shutdown_send();
-      Response r = co_await session_->response(u.multiline_if_ok, t);
+      Response r = co_await session_->response(u.multiline_if_ok, answer_deadline(&u));
       ++result.exchanges;
       CaseResult j = judge(u, r);
       if (j.kind != CaseResult::Kind::passed) {

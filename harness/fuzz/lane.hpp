@@ -28,6 +28,9 @@ struct LaneConfig {
   std::string login_method = "user";
   // The server lets a second session log in while one is (no maildrop lock).
   bool concurrent_logins = false;
+  // RFC 1939 #7's optional commands the server implements; the others are
+  // expected to be refused.
+  prop::OptionalCommands optional;
   // While it says so, no new connection is opened (the target is being
   // restarted, and a case must not reach the fresh process unasked).
   std::function<bool()> paused;
@@ -77,6 +80,10 @@ class Lane {
   boost::asio::awaitable<CaseResult> run_alone(const Case& c, const std::vector<unsigned long>& marks);
   std::optional<CaseResult> held_back(const Case& c);
   CaseResult judge(const Unit& u, const Response& r);
+  // How long the answer to this unit may take: a login's (PASS, APOP, AUTH
+  // and its SASL lines) up to --login-timeout, as servers may delay a failed
+  // login on purpose; any other, the read timeout.
+  Duration answer_deadline(const Unit* u) const;
   CaseResult violation(const Violation& v, const std::string& keyword, std::string transcript) const;
   boost::asio::awaitable<bool> goodbye(const Response& r, const CaseResult& verdict);
   CaseResult failure(const Case& c, const Unit* u, const std::exception& e);

@@ -34,6 +34,13 @@ CaseResult Lane::judge(const Unit& u, const Response& r) {
   return {};
 }
 
+Duration Lane::answer_deadline(const Unit* u) const {
+  if (!u) return config_.target.read_timeout;
+  std::string k = line_keyword(std::string_view(u->bytes).substr(0, u->bytes.find_first_of("\r\n")));
+  bool login = u->continuation || k == "PASS" || k == "APOP" || k == "AUTH";
+  return login ? std::max(config_.target.read_timeout, config_.target.login_timeout) : config_.target.read_timeout;
+}
+
 CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) {
   CaseResult r;
   std::string what = redactor_.apply(e.what());
@@ -45,7 +52,7 @@ CaseResult Lane::failure(const Case& c, const Unit* u, const std::exception& e) 
     f.rfc = std::move(rfc);
     f.requirements = requirement_ids(check);
     f.message = std::move(message);
-    f.expected = "a complete answer within " + std::to_string(config_.target.read_timeout.count()) + " ms";
+    f.expected = "a complete answer within " + std::to_string(answer_deadline(u).count()) + " ms";
     f.actual = what;
     f.signature = std::string(to_string(o)) + ":" + key;
     f.transcript = transcript;

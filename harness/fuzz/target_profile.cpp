@@ -27,15 +27,26 @@ boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_exec
   if (!ok(g)) co_return "the server's greeting is not +OK: " + g.status_line;
   out.apop = !first.greeting_timestamp().empty();
   Response capa = co_await first.request("CAPA", "CAPA", true, target.read_timeout);
+  Capabilities caps;
   if (ok(capa)) {
-    Capabilities caps;
     caps.read_capa(capa.body);
     out.pipelining = caps.has("PIPELINING");
     out.stls = caps.has("STLS");
   }
   // Nothing is deleted, so both QUITs commit nothing.
   out.concurrent_logins = false;
-  if (co_await log_in(first, target, account)) {
+  bool in = co_await log_in(first, target, account);
+  if (in) {
+    Response uidl = co_await first.request("UIDL", "UIDL", true, target.read_timeout);
+    out.optional.uidl = ok(uidl) || caps.has("UIDL");
+    // TOP needs a message to name; with none it cannot tell, and stays in.
+    Response stat = co_await first.request("STAT", "STAT", false, target.read_timeout);
+    if (ok(stat) && !stat.parsed->text.starts_with("0")) {
+      Response top = co_await first.request("TOP 1 0", "TOP 1 0", true, target.read_timeout);
+      out.optional.top = ok(top) || caps.has("TOP");
+    }
+  }
+  if (in) {
     ClientSession second(ex);
     co_await second.open(target);
     Response g2 = co_await second.greeting(target.read_timeout);

@@ -5,6 +5,7 @@
 
 #include "client/account.hpp"
 #include "client/target.hpp"
+#include "prop/model.hpp"
 
 namespace pop3::fuzz {
 
@@ -17,9 +18,12 @@ struct TargetProfile {
   // lock the maildrop (RFC 1939 #4 asks for a lock only "as necessary"),
   // so logged-in cases can run on several sessions at once.
   bool concurrent_logins = false;
+  // UIDL and TOP (optional, RFC 1939 #7): one answered -ERR and not in CAPA
+  // is left out by this server.
+  prop::OptionalCommands optional;
 };
 
-// Greeting, CAPA, then two logins at once. Throws NetError or ProtocolError
+// Greeting, CAPA, UIDL and TOP once, then two logins at once. Throws NetError or ProtocolError
 // when the server cannot be reached (the caller may retry); returns why the
 // server is unusable (its greeting is not +OK), or an empty string.
 boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_executor ex, const Target& target,

@@ -157,10 +157,14 @@ Expectation Model::transaction_answer(const Op& op) const {
       }
       return e;
     }
-    case OpKind::list:
-    case OpKind::uidl: return listing_answer(op);
-    case OpKind::retr:
+    case OpKind::list: return listing_answer(op);
+    case OpKind::uidl:
+      if (!optional_.uidl) return answer(Answer::err, "rfc1939#7", "UIDL, which this server leaves out (optional)");
+      return listing_answer(op);
     case OpKind::top:
+      if (!optional_.top) return answer(Answer::err, "rfc1939#7", "TOP, which this server leaves out (optional)");
+      return message_answer(op);
+    case OpKind::retr:
     case OpKind::dele: return message_answer(op);
     case OpKind::rset: return answer(Answer::ok, "rfc1939#5", "RSET unmarks every message");
     case OpKind::noop: return answer(Answer::ok, "rfc1939#5", "NOOP");
