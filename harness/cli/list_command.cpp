@@ -95,7 +95,7 @@ int lint_command(const ListOptions& o) {
   auto jobs = collect(o);
   if (!jobs) return kUsage;
   std::size_t errors = 0;
-  for (const auto& j : *jobs) errors += j.scenario ? 0 : 1;
+  for (const auto& j : *jobs) errors += j.scenario ? 0 : std::max<std::size_t>(1, j.parse_errors);
   try {
     if (auto catalog = load_catalog()) {
       auto unknown = unknown_citations(*catalog, *jobs);

@@ -127,6 +127,7 @@ void parse_all(std::vector<Job>& jobs) {
       j.scenario = parse_scenario(j.file, j.id);
     } catch (const ParseError& e) {
       j.parse_error = e.what();
+      j.parse_errors = e.diagnostics.size();
       std::cerr << e.what();
     }
   }

@@ -29,7 +29,8 @@ struct Job {
   std::filesystem::path file;
   std::string id;  // path relative to the suite root, without .pop3
   std::optional<Scenario> scenario;
-  std::string parse_error;  // the compiler-style diagnostic, when it did not parse
+  std::string parse_error;  // the compiler-style diagnostics, when it did not parse
+  std::size_t parse_errors = 0;  // how many
 };
 
 // Scenario files under the paths (recursive, sorted), skipping include/ and

@@ -1,6 +1,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pop3 {
 
@@ -17,8 +18,20 @@ struct Diagnostic {
 
 class ParseError : public std::runtime_error {
  public:
-  explicit ParseError(Diagnostic d) : std::runtime_error(d.render()), diagnostic(std::move(d)) {}
+  explicit ParseError(Diagnostic d) : std::runtime_error(d.render()), diagnostic(d), diagnostics{std::move(d)} {}
+  // Every error of a file (a parser that goes on at the next line), the
+  // first as diagnostic; what() renders them all.
+  explicit ParseError(std::vector<Diagnostic> all)
+      : std::runtime_error(render_all(all)), diagnostic(all.front()), diagnostics(std::move(all)) {}
   Diagnostic diagnostic;
+  std::vector<Diagnostic> diagnostics;
+
+ private:
+  static std::string render_all(const std::vector<Diagnostic>& all) {
+    std::string out;
+    for (const auto& d : all) out += d.render();
+    return out;
+  }
 };
 
 }  // namespace pop3

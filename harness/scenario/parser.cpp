@@ -59,6 +59,7 @@ namespace detail {
 namespace {
 
 constexpr int kMaxIncludeDepth = 8;
+constexpr std::size_t kMaxErrors = 20;  // a file that is not a scenario at all stops there
 constexpr std::size_t kMaxScenarioBytes = 4u << 20;
 
 std::string read_file(const fs::path& p) {
@@ -123,24 +124,43 @@ void Parser::parse(const std::string& file, std::string_view text, int depth, bo
     Where at{file, line_no, std::string(raw)};
     std::string_view line = trim(strip_comment(raw));
     if (line.empty() || line.front() == '#') continue;
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) fail(at, 1, "expected 'KEY: value' (e.g. 'C: STAT' or 'S: +OK {*}')");
-    std::string key(line.substr(0, colon));
-    std::string_view value = colon + 1 < line.size() && line[colon + 1] == ' ' ? line.substr(colon + 2)
-                                                                                : line.substr(colon + 1);
-    // 1-based, like a compiler's: the column of the value's first character.
-    std::size_t value_col = static_cast<std::size_t>(value.data() - raw.data()) + 1;
-    if (in_header && header(at, key, trim(value), value_col)) continue;
-    if (in_header) {
-      in_header = false;
-      if (sc_.name.empty()) fail(at, 1, "the header needs 'scenario: <name>' before the first step");
-      severity_ = sc_.severity;
-      rfc_ = sc_.rfc;
+    try {
+      std::size_t colon = line.find(':');
+      if (colon == std::string_view::npos) fail(at, 1, "expected 'KEY: value' (e.g. 'C: STAT' or 'S: +OK {*}')");
+      std::string key(line.substr(0, colon));
+      std::string_view value = colon + 1 < line.size() && line[colon + 1] == ' ' ? line.substr(colon + 2)
+                                                                                  : line.substr(colon + 1);
+      // 1-based, like a compiler's: the column of the value's first character.
+      std::size_t value_col = static_cast<std::size_t>(value.data() - raw.data()) + 1;
+      if (in_header && header(at, key, trim(value), value_col)) continue;
+      if (in_header) {
+        in_header = false;
+        severity_ = sc_.severity;
+        rfc_ = sc_.rfc;
+        if (sc_.name.empty()) fail(at, 1, "the header needs 'scenario: <name>' before the first step");
+      }
+      step(at, key, value, value_col, depth);
+    } catch (const ParseError& e) {
+      // An include's first error stands for it, at the including line.
+      if (is_include) throw;
+      errors_.insert(errors_.end(), e.diagnostics.begin(), e.diagnostics.end());
+      if (errors_.size() >= kMaxErrors) break;
     }
-    step(at, key, value, value_col, depth);
   }
-  if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
-  if (is_include) return;
+  if (is_include) {
+    if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
+    return;
+  }
+  try {
+    if (in_header && sc_.name.empty()) fail({file, line_no, ""}, 1, "missing 'scenario:' header");
+    final_checks(file);
+  } catch (const ParseError& e) {
+    errors_.insert(errors_.end(), e.diagnostics.begin(), e.diagnostics.end());
+  }
+  if (!errors_.empty()) throw ParseError(std::move(errors_));
+}
+
+void Parser::final_checks(const std::string& file) {
   if (!sc_.steps.empty() && sc_.steps.back().kind == Step::Kind::refusable)
     fail({file, sc_.steps.back().line, ""}, 1, "'refusable:' goes right before an S: or S~: step");
   if (sc_.server_role && !sc_.connect.empty())

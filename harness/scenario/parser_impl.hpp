@@ -53,8 +53,14 @@ class Parser {
   void include(const Where& at, std::string_view name, std::size_t col, int depth);
   void check_mailbox_any(const Where& at, const Step& s);
 
+  // The whole-file checks after the last line.
+  void final_checks(const std::string& file);
+
   Scenario& sc_;
   std::filesystem::path include_from_;
+  // Errors so far: a line that does not parse is recorded and parsing goes
+  // on at the next, so that lint reports every error of a file at once.
+  std::vector<Diagnostic> errors_;
   Where fixture_at_{};
   std::size_t fixture_col_ = 1;
   Where mailbox_at_{};

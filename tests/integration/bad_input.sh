@@ -143,10 +143,11 @@ done
 # list and lint: nothing runs; lint reports every broken file at once.
 mkdir -p "$tmp/lint"
 cp "$tmp/suite/s/a-broken.pop3" "$tmp/suite/s/b-fine.pop3" "$tmp/lint/"
-printf 'scenario: typo\nrfc: rfc1939#5\nseverity: MUSTT\n\nS: +OK {*}\n' > "$tmp/lint/c-typo.pop3"
-expect "lint: every broken file reported, exit 2" 2 "3 scenario files checked: 2 errors" -- "$bin" lint "$tmp/lint"
-grep -q "a-broken.pop3:5:8: error" "$tmp/out" && grep -q "c-typo.pop3:3" "$tmp/out" \
-  && pass "lint names both broken files with file:line" || fail "lint diagnostics"
+printf 'scenario: typo\nrfc: rfc1939#5\nseverity: MUSTT\n\nS: +OK {*}\nC: STAT\nS: +OK {count} {*}\ncheck: cuont == 1\nC: RETR 1\nS: +OK {*}\nbody: fixtur\n' > "$tmp/lint/c-typo.pop3"
+expect "lint: every error of every broken file reported, exit 2" 2 "3 scenario files checked: 4 errors" -- "$bin" lint "$tmp/lint"
+grep -q "a-broken.pop3:5:8: error" "$tmp/out" && grep -q "c-typo.pop3:3:11: error" "$tmp/out" \
+  && grep -q "c-typo.pop3:8:8: error: unknown variable 'cuont'" "$tmp/out" && grep -q "c-typo.pop3:11:.*: error" "$tmp/out" \
+  && pass "lint names every error of both broken files with file:line:col" || fail "lint diagnostics"
 expect "lint: a sound suite, exit 0" 0 "checked: no errors" -- "$bin" lint "$(dirname "$bin")/../scenarios/rfc1939"
 expect "list --exclude: ids only, the excluded left out" 0 "^rfc1939/stat-basic$" -- \
   "$bin" list --format ids --filter 'rfc1939/stat-*' --exclude '*-empty' --exclude '*-extra-*'

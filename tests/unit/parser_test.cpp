@@ -154,3 +154,31 @@ TEST(Parser, AnyLineBindsItsNamedGroupsAndQuotedTextIsNeverSummed) {
   d = error_of(std::string(kHeader) + "C: CAPA\nS: +OK {n} {*}\ncheck: n + \"x\" == 1\n");
   EXPECT_NE(d.message.find("never summed"), std::string::npos) << d.message;
 }
+
+TEST(Parser, ReportsEveryBrokenLineOfAFileInOrderAndGoesOnAfterEach) {
+  try {
+    parse("scenario: three mistakes\nseverity: MUSTT\n\nS: +OK {*}\nC: STAT\nS: +OK {count\nC: NOOP\n"
+          "check: cuont == 1\nS: +OK {*}\n");
+    ADD_FAILURE() << "no parse error";
+  } catch (const ParseError& e) {
+    ASSERT_EQ(e.diagnostics.size(), 3u) << e.what();
+    EXPECT_EQ(e.diagnostics[0].line, 2);
+    EXPECT_EQ(e.diagnostics[1].line, 6);
+    EXPECT_EQ(e.diagnostics[2].line, 8);
+    EXPECT_EQ(e.diagnostic.line, 2);  // the first stands for the file
+    std::string all = e.what();
+    EXPECT_NE(all.find("t.pop3:6:"), std::string::npos) << all;
+    EXPECT_NE(all.find("unknown variable 'cuont'"), std::string::npos) << all;
+  }
+}
+
+TEST(Parser, StopsAtTwentyErrorsInAFileThatIsNoScenario) {
+  std::string junk = "scenario: junk\n";
+  for (int i = 0; i < 100; ++i) junk += "not a step\n";
+  try {
+    parse(junk);
+    ADD_FAILURE() << "no parse error";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.diagnostics.size(), 20u);
+  }
+}
