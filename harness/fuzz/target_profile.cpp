@@ -17,6 +17,29 @@ boost::asio::awaitable<bool> log_in(ClientSession& s, const Target& target, cons
   co_return ok(pass);
 }
 
+// UIDL and TOP, optional (RFC 1939 #7): one answered -ERR and not in CAPA is
+// left out by this server.
+boost::asio::awaitable<void> read_optional_commands(boost::asio::any_io_executor ex, const Target& target,
+                                                    const Account& account, const Capabilities& caps,
+                                                    prop::OptionalCommands& out) {
+  ClientSession s(ex);
+  co_await s.open(target);
+  Response g = co_await s.greeting(target.read_timeout);
+  bool in = false;
+  if (ok(g)) in = co_await log_in(s, target, account);
+  if (!in) co_return;
+  Response uidl = co_await s.request("UIDL", "UIDL", true, target.read_timeout);
+  out.uidl = ok(uidl) || caps.has("UIDL");
+  // TOP needs a message to name; with none it cannot tell, and stays in.
+  Response stat = co_await s.request("STAT", "STAT", false, target.read_timeout);
+  if (ok(stat) && !stat.parsed->text.starts_with("0")) {
+    Response top = co_await s.request("TOP 1 0", "TOP 1 0", true, target.read_timeout);
+    out.top = ok(top) || caps.has("TOP");
+  }
+  co_await s.request("QUIT", "QUIT", false, target.read_timeout);
+  s.drop();
+}
+
 }  // namespace
 
 boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_executor ex, const Target& target,
@@ -35,18 +58,7 @@ boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_exec
   }
   // Nothing is deleted, so both QUITs commit nothing.
   out.concurrent_logins = false;
-  bool in = co_await log_in(first, target, account);
-  if (in) {
-    Response uidl = co_await first.request("UIDL", "UIDL", true, target.read_timeout);
-    out.optional.uidl = ok(uidl) || caps.has("UIDL");
-    // TOP needs a message to name; with none it cannot tell, and stays in.
-    Response stat = co_await first.request("STAT", "STAT", false, target.read_timeout);
-    if (ok(stat) && !stat.parsed->text.starts_with("0")) {
-      Response top = co_await first.request("TOP 1 0", "TOP 1 0", true, target.read_timeout);
-      out.optional.top = ok(top) || caps.has("TOP");
-    }
-  }
-  if (in) {
+  if (co_await log_in(first, target, account)) {
     ClientSession second(ex);
     co_await second.open(target);
     Response g2 = co_await second.greeting(target.read_timeout);
@@ -57,6 +69,13 @@ boost::asio::awaitable<std::string> read_target_profile(boost::asio::any_io_exec
   }
   co_await first.request("QUIT", "QUIT", false, target.read_timeout);
   first.drop();
+  // On a session of its own: whatever goes wrong in these answers (a line
+  // too long, a stall) is the campaign's to find and report, not a reason
+  // to call the target unusable; what is known by then stands.
+  try {
+    co_await read_optional_commands(ex, target, account, caps, out.optional);
+  } catch (const std::exception&) {
+  }
   co_return std::string();
 }
 
