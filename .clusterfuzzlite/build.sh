@@ -1,7 +1,7 @@
 #!/bin/bash -eu
 # Builds the libFuzzer targets the way OSS-Fuzz and ClusterFuzzLite do: the
 # compiler, its flags and the fuzzing engine come from the environment
-# ($CC $CXX $CFLAGS $CXXFLAGS $LIB_FUZZING_ENGINE), the build happens in $WORK
+# ($CXX $CXXFLAGS $LIB_FUZZING_ENGINE; all C++, so $CC and $CFLAGS go unused), the build happens in $WORK
 # and everything a fuzzer needs at run time goes to $OUT:
 #   $OUT/TARGET                  the fuzzer
 #   $OUT/TARGET_seed_corpus.zip  its seed corpus (fuzz/make-corpus)
@@ -20,13 +20,14 @@ src="$(cd "$(dirname "$0")/.." && pwd)"
 : "${WORK:=$src/build-oss-fuzz}"
 : "${OUT:?set OUT to the folder for the fuzzers}"
 mkdir -p "$WORK" "$OUT/lib"
+# Absolute: the seed corpora are zipped from inside their own folders.
+WORK="$(cd "$WORK" && pwd)"
+OUT="$(cd "$OUT" && pwd)"
 targets=(fuzz_scenario_parser fuzz_response_reader fuzz_server_session fuzz_tls_flight fuzz_junit_writer)
 
 # ASan and UBSan come from $CFLAGS here, as the engine does, not from CMake.
 cmake -S "$src" -B "$WORK" -G Ninja -DPOP3_FUZZERS=ON -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
-  -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
-  -DCMAKE_CXX_FLAGS_RELEASE="" -DCMAKE_C_FLAGS_RELEASE="" \
+  -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" -DCMAKE_CXX_FLAGS_RELEASE="" \
   -DPOP3_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" \
   -DCMAKE_BUILD_RPATH='$ORIGIN/lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
 cmake --build "$WORK" -j "$(nproc)" --target "${targets[@]}" >/dev/null
