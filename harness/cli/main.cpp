@@ -86,8 +86,9 @@ CLI::App* add_run(CLI::App& app, pop3::RunOptions& o) {
   add_selection_options(*run, o.selection);
   run->add_option("--seed", o.seed, "Shuffle the scenario order with this seed (printed, recorded in the report)");
   run->add_option("--known", o.known,
-                  "Known deviations of the target: a scenario id or glob per line, the reason after it or in the "
-                  "'#' lines above; found again they are XFAIL (JUnit skipped) and do not fail the run")
+                  "Known deviations of the target: a scenario id, requirement id (the checks verifying it) or glob "
+                  "per line, the reason after it or in the '#' lines above; found again they are XFAIL (JUnit "
+                  "skipped) and do not fail the run")
       ->check(CLI::ExistingFile);
   run->add_flag("--strict-known", o.strict_known, "A known deviation that passed (XPASS) fails the run")
       ->needs("--known");

@@ -287,6 +287,7 @@ class RunSession {
 
   int finish_run(std::chrono::steady_clock::time_point started) {
     ledger_.report().seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ledger_.close_known();
     ledger_.write();
     ledger_.console().summary(ledger_.report());
     std::cout << "JUnit report: " << o_.junit << "\n";

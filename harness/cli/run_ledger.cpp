@@ -45,11 +45,21 @@ void RunLedger::finish(ScenarioResult r) {
   // A scenario cut short by an interrupt is no verdict: the report lists it as interrupted.
   if (report_.interrupted) return;
   r.reason = redactor_.apply(r.reason);
-  if (const KnownDeviation* k = known_.match(r.id))
+  if (const KnownDeviation* k = excusing_entry(known_, r))
     r.known = ScenarioResult::Known{k->reason, k->link, known_.file + ":" + std::to_string(k->line)};
+  // Testing a client, the checks on every response are the client's, reported as checks of their own.
+  known_checks_.record(r, o_.client_cmd.empty() ? every_response_requirements() : std::vector<std::string>{});
   report_.scenarios.push_back(std::move(r));
   console_->scenario_done(report_.scenarios.back(), report_.scenarios.size());
   write();  // after every scenario: a killed run keeps what it did
+}
+
+void RunLedger::close_known() {
+  if (report_.interrupted) return;  // a check not run yet may still fail
+  for (auto& r : known_checks_.passed_entries()) {
+    report_.scenarios.push_back(std::move(r));
+    console_->known_passed(report_.scenarios.back());
+  }
 }
 
 void RunLedger::write() {

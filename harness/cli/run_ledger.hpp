@@ -30,7 +30,10 @@ class RunLedger {
       : o_(options), jobs_(jobs), redactor_(redactor) {}
 
   RunReport& report() { return report_; }
-  void set_known(KnownList known) { known_ = std::move(known); }
+  void set_known(KnownList known) {
+    known_ = std::move(known);
+    known_checks_ = KnownChecks(known_);
+  }
   void set_catalog(Catalog catalog) { catalog_ = std::move(catalog); }
   Console& console() { return *console_; }
   void open_console() { console_ = std::make_unique<Console>(stdout, jobs_.size(), o_.color); }
@@ -42,6 +45,9 @@ class RunLedger {
   void stop_run(const Preflight& p, const std::string& against);
   // A scenario played to its end (dropped if an interrupt cut it short).
   void finish(ScenarioResult r);
+  // At the end of the run: each --known requirement id whose checks all
+  // passed is reported as an XPASS of its own.
+  void close_known();
   void interrupted() { report_.interrupted = true; }
   void harness_error() { harness_error_ = true; }
   void write();
@@ -53,6 +59,7 @@ class RunLedger {
   const Redactor& redactor_;
   RunReport report_;
   KnownList known_;
+  KnownChecks known_checks_{known_};
   std::optional<Catalog> catalog_;
   JunitWriter junit_;
   std::unique_ptr<Console> console_;

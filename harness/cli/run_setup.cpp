@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "cli/host_port.hpp"
+#include "cli/requirement_citations.hpp"
 #include "cli/users_file.hpp"
 #include "net/tls.hpp"
 #include "util/escape.hpp"
@@ -158,13 +159,22 @@ KnownList read_known(const RunOptions& o, const std::vector<std::string>& paths)
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   KnownList list = parse_known(text, o.known);
   auto all = discover(paths, Selection{}, !o.client_cmd.empty());
+  std::optional<Catalog> catalog;
+  try {
+    catalog = load_catalog();
+  } catch (const std::invalid_argument&) {
+    // A broken catalog is said once, where the citations are checked.
+  }
   for (const auto& e : list.entries) {
-    bool any = std::any_of(all.begin(), all.end(), [&](const Job& j) {
-      return KnownList{"", {e}}.match(j.id) != nullptr;
-    });
+    KnownList one{"", {e}};
+    bool any = std::any_of(all.begin(), all.end(), [&](const Job& j) { return one.match(j.id) != nullptr; });
+    // A requirement id names the checks that verify it, in any scenario.
+    if (catalog)
+      any = any || std::any_of(catalog->rows().begin(), catalog->rows().end(),
+                               [&](const Requirement& r) { return one.match(r.id) != nullptr; });
     if (!any)
       std::cerr << o.known << ":" << e.line << ": warning: '" << terminal_text(e.pattern)
-                << "' matches no scenario under the paths given\n";
+                << "' matches no scenario under the paths given" << (catalog ? " and no requirement id" : "") << "\n";
   }
   return list;
 }

@@ -54,8 +54,8 @@ std::vector<Account> external_accounts(const RunOptions& o);
 ScenarioResult preflight_result(const Preflight& p, const std::string& against);
 
 // The --known file, read and parsed; an entry that matches none of the
-// scenarios under the paths (whatever --filter says) is said on stderr, as
-// it is most likely a typo. Throws std::invalid_argument when it cannot be read.
+// scenarios under the paths (whatever --filter says) and no requirement id of
+// the catalog is said on stderr, as it is most likely a typo. Throws std::invalid_argument when it cannot be read.
 KnownList read_known(const RunOptions& o, const std::vector<std::string>& paths);
 
 // Whether the verdict ends the run with a FAIL (1) or an ERROR (3).

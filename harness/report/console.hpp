@@ -14,6 +14,8 @@ class Console {
   void scenario_done(const ScenarioResult& r, std::size_t done);
   // The preflight before any scenario: one line, or its failure in full.
   void preflight(const ScenarioResult& r);
+  // A --known requirement id whose every check passed in the run.
+  void known_passed(const ScenarioResult& r);
   void summary(const RunReport& report);
 
  private:

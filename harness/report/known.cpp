@@ -1,5 +1,7 @@
 #include "report/known.hpp"
 
+#include <algorithm>
+
 #include <fnmatch.h>
 
 namespace pop3 {
@@ -29,6 +31,85 @@ const KnownDeviation* KnownList::match(const std::string& id) const {
   for (const auto& e : entries)
     if (e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0) return &e;
   return nullptr;
+}
+
+const KnownDeviation* KnownList::match_any(const std::vector<std::string>& ids) const {
+  for (const auto& e : entries)
+    for (const auto& id : ids)
+      if (e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0) return &e;
+  return nullptr;
+}
+
+namespace {
+
+bool found(const CheckResult& c) { return c.outcome == Outcome::failed || c.outcome == Outcome::warning; }
+
+}  // namespace
+
+const KnownDeviation* excusing_entry(const KnownList& list, const ScenarioResult& r) {
+  if (const KnownDeviation* k = list.match(r.id)) return k;
+  const KnownDeviation* first = nullptr;
+  for (const auto& c : r.checks) {
+    if (!found(c)) continue;
+    const KnownDeviation* k = list.match_any(cited_requirements(r, c));
+    if (!k) return nullptr;
+    if (!first) first = k;
+  }
+  return first;
+}
+
+bool found_anywhere(const std::vector<ScenarioResult>& results, const std::string& pattern) {
+  KnownList one{"", {KnownDeviation{pattern, "", "", 0}}};
+  for (const auto& r : results)
+    for (const auto& c : r.checks)
+      if (found(c) && one.match_any(cited_requirements(r, c))) return true;
+  return false;
+}
+
+void KnownChecks::mark(const std::vector<std::string>& ids, bool failed) {
+  for (std::size_t i = 0; i < list_->entries.size(); ++i) {
+    const auto& e = list_->entries[i];
+    bool names = std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      return e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0;
+    });
+    if (!names) continue;
+    if (failed) found_[i] = true;
+    else passed_[i] = true;
+  }
+}
+
+void KnownChecks::record(const ScenarioResult& r, const std::vector<std::string>& always) {
+  for (const auto& c : r.checks) {
+    if (c.outcome != Outcome::passed && !found(c)) continue;  // not run, or the harness could not test
+    mark(cited_requirements(r, c), found(c));
+  }
+  // Played to a verdict: every response was checked (a failure of those
+  // checks is among r.checks, and marked found above).
+  bool played = r.outcome == Outcome::passed || r.outcome == Outcome::failed || r.outcome == Outcome::warning;
+  if (played) mark(always, false);
+}
+
+std::vector<ScenarioResult> KnownChecks::passed_entries() const {
+  std::vector<ScenarioResult> out;
+  for (std::size_t i = 0; i < list_->entries.size(); ++i) {
+    if (found_[i] || !passed_[i]) continue;
+    const auto& e = list_->entries[i];
+    ScenarioResult r;
+    r.id = e.pattern;
+    r.file = list_->file;
+    r.name = "known deviation " + e.pattern;
+    r.classname = kKnownEntryGroup;
+    CheckResult c;
+    c.label = "every check verifying " + e.pattern;
+    c.file = list_->file;
+    c.line = e.line;
+    c.requirements = std::vector<std::string>{e.pattern};
+    r.checks.push_back(std::move(c));
+    r.outcome = Outcome::passed;
+    r.known = ScenarioResult::Known{e.reason, e.link, list_->file + ":" + std::to_string(e.line)};
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 KnownList parse_known(std::string_view text, const std::string& file) {

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "report/known.hpp"
+
 namespace pop3 {
 namespace {
 
@@ -87,6 +89,11 @@ Merged merge_results(const std::vector<NamedResults>& inputs) {
       into.outcome = summarize(into);
     }
   }
+  // A known requirement id one shard only saw pass while another found it
+  // again is no XPASS of the whole run.
+  std::erase_if(r.scenarios, [&](const ScenarioResult& s) {
+    return s.classname == kKnownEntryGroup && known_state(s) == KnownState::xpass && found_anywhere(r.scenarios, s.id);
+  });
   if (joined)
     out.notes.push_back(std::to_string(joined) + " scenario result(s) joined another input's with the same id; " +
                         std::to_string(dropped) + " duplicate check(s) kept once");

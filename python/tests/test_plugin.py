@@ -124,6 +124,20 @@ def test_a_known_deviation_is_xfail_with_its_reason_and_one_that_passes_is_xpass
     result.assert_outcomes(xfailed=2, failed=2)
 
 
+def test_a_known_requirement_id_excuses_the_checks_verifying_it_and_says_when_they_all_pass(suite):
+    suite.makefile(".pop3", failing=FAILING.replace("severity: MUST", "severity: MUST\nrequirements: 1939-5-STAT-2"),
+                   good=GOOD.replace("severity: MUST", "severity: MUST\nrequirements: 1939-4-QUIT-1"))
+    (suite.path / "known.txt").write_text("1939-5-STAT-2  STAT is off by one\n1939-4-QUIT-1  listed, but it passes\n")
+    result = run(suite, "-rxX", "--pop3-known", "known.txt")
+    result.assert_outcomes(xfailed=1, passed=1)
+    result.stdout.fnmatch_lines(["*XPASS 1939-4-QUIT-1: every check verifying it passed*known.txt:2*",
+                                 "*XFAIL*failing*known deviation (known.txt:1): STAT is off by one*"])
+    assert result.ret == 0
+    result = run(suite, "--pop3-known", "known.txt", "--pop3-strict-known")
+    result.assert_outcomes(xfailed=1, passed=1)
+    assert result.ret == 1
+
+
 def test_shards_split_the_scenarios_between_runs_and_leave_no_temp_folders(suite, monkeypatch):
     for name in "abcde":
         suite.makefile(".pop3", **{f"s_{name}": GOOD})

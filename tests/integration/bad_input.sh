@@ -163,10 +163,22 @@ expect "--known with no such file: exit 2" 2 "known" -- "$bin" run "$tmp/suite/s
 printf 'b-fine  listed on purpose\nno-such-id\n' > "$tmp/known.txt"
 expect "--known: an XPASS is reported, a typo warned about, exit 0" 0 "XPASS b-fine" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --known "$tmp/known.txt" --junit "$tmp/k.xml"
-grep -q "known.txt:2: warning: 'no-such-id' matches no scenario" "$tmp/out" && pass "--known: the typo named by line" \
+grep -q "known.txt:2: warning: 'no-such-id' matches no scenario under the paths given and no requirement id" "$tmp/out" && pass "--known: the typo named by line" \
   || fail "--known typo warning"
 expect "--strict-known: an XPASS fails the run" 1 "XPASS b-fine" -- \
   "$bin" run "$tmp/suite/s/b-fine.pop3" --known "$tmp/known.txt" --strict-known --junit "$tmp/k.xml"
+# A requirement id names the checks that verify it, in any scenario (a
+# deviation that shows everywhere is one line); the checks on every response count.
+mkdir -p "$tmp/req"
+printf 'scenario: wrong\nrfc: rfc1939#3\nrequirements: 1939-3-ERR-1\nmailbox: any\n\nS: +OK {*}\nC: NOSUCHCOMMAND\nS: +OK {*}\n' > "$tmp/req/e-wrong.pop3"
+printf '# the server refuses it, the scenario is wrong on purpose\n1939-3-ERR-*\n1939-3-RESP-2  every line ends with CRLF here\n' > "$tmp/req.txt"
+expect "--known by requirement id: the failing check is XFAIL, exit 0" 0 "XFAIL e-wrong" -- \
+  "$bin" run "$tmp/req/e-wrong.pop3" --known "$tmp/req.txt" --junit "$tmp/r.xml"
+grep -q "XPASS 1939-3-RESP-2  every check verifying it passed" "$tmp/out" && ! grep -q "warning" "$tmp/out" \
+  && xmllint --noout --schema "$xsd" "$tmp/r.xml" 2>/dev/null && pass "--known by requirement id: an id whose checks all passed is one XPASS, no typo warning" \
+  || fail "--known requirement XPASS"
+expect "--known by requirement id with --strict-known: that XPASS fails the run" 1 "XPASS 1939-3-RESP-2" -- \
+  "$bin" run "$tmp/req/e-wrong.pop3" --known "$tmp/req.txt" --strict-known --junit "$tmp/r.xml"
 
 # SIGINT in the middle of a scenario: the run stops at once, exits 3, and the
 # JUnit report holds what finished plus the interrupted and unrun scenarios.

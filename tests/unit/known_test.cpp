@@ -88,3 +88,66 @@ TEST(KnownJunit, AKnownFailureIsSkippedWithTheReasonAndAnXpassFailsOnlyWhenStric
   EXPECT_NE(json.find("\"known\": {\"state\": \"xfail\", \"reason\": \"STAT counts deleted\""), std::string::npos);
   EXPECT_NE(json.find("\"known_failed\": 1, \"known_passed\": 1"), std::string::npos);
 }
+
+namespace {
+
+// A scenario whose checks verify the given ids, each with the given outcome.
+ScenarioResult checked(const std::string& id, std::vector<std::pair<std::string, Outcome>> checks) {
+  ScenarioResult s;
+  s.id = id;
+  for (auto& [req, outcome] : checks) {
+    CheckResult c;
+    c.label = "S: +OK {*}";
+    c.outcome = outcome;
+    c.requirements = std::vector<std::string>{req};
+    s.checks.push_back(c);
+  }
+  s.outcome = summarize(s);
+  return s;
+}
+
+const char* kByRequirement =
+    "# RFC 2449 #4: NOOP answers with a 600-octet line\n"
+    "2449-4-LEN-*\n"
+    "1939-5-STAT-2  STAT counts deleted messages\n"
+    "rfc1939/dele-marks\n";
+
+}  // namespace
+
+TEST(KnownChecks, ARequirementIdExcusesAScenarioOnlyWhenEveryFindingVerifiesAListedId) {
+  KnownList list = parse_known(kByRequirement, "known.txt");
+  auto one = checked("rfc1939/noop", {{"1939-5-NOOP-1", Outcome::passed}, {"2449-4-LEN-3", Outcome::failed}});
+  ASSERT_EQ(excusing_entry(list, one), &list.entries[0]);
+  auto two = checked("rfc1939/noop", {{"2449-4-LEN-3", Outcome::failed}, {"1939-5-STAT-2", Outcome::warning}});
+  EXPECT_EQ(excusing_entry(list, two), &list.entries[0]);
+  auto new_one = checked("rfc1939/noop", {{"2449-4-LEN-3", Outcome::failed}, {"1939-5-NOOP-1", Outcome::failed}});
+  EXPECT_EQ(excusing_entry(list, new_one), nullptr) << "a new failure beside a known one fails the run";
+  EXPECT_EQ(excusing_entry(list, checked("rfc1939/noop", {{"2449-4-LEN-3", Outcome::passed}})), nullptr);
+  EXPECT_EQ(excusing_entry(list, checked("rfc1939/dele-marks", {{"1939-5-DELE-2", Outcome::failed}})),
+            &list.entries[2]);
+}
+
+TEST(KnownChecks, AnIdWhoseChecksOnlyPassedIsOneXpassOfTheRunAndOneThatFailedAnywhereIsNot) {
+  KnownList list = parse_known(kByRequirement, "known.txt");
+  KnownChecks checks(list);
+  checks.record(checked("a", {{"2449-4-LEN-3", Outcome::passed}, {"1939-5-STAT-2", Outcome::passed}}));
+  checks.record(checked("b", {{"2449-4-LEN-3", Outcome::failed}}));
+  checks.record(checked("c", {{"1939-5-STAT-2", Outcome::passed}}));
+  auto passed = checks.passed_entries();
+  ASSERT_EQ(passed.size(), 1u);
+  EXPECT_EQ(passed[0].id, "1939-5-STAT-2");
+  EXPECT_EQ(known_state(passed[0]), KnownState::xpass);
+  EXPECT_EQ(passed[0].known->listed_at, "known.txt:3");
+}
+
+TEST(KnownChecks, TheChecksOnEveryResponseCountAsPassedInEveryScenarioPlayedAndNotInOneSkipped) {
+  KnownList list = parse_known("1939-3-RESP-2\n", "known.txt");
+  KnownChecks skipped_only(list);
+  skipped_only.record(checked("a", {{"1939-5-STAT-2", Outcome::skipped}}), {"1939-3-RESP-2"});
+  EXPECT_TRUE(skipped_only.passed_entries().empty()) << "nothing was played";
+  KnownChecks played(list);
+  played.record(checked("a", {{"1939-5-STAT-2", Outcome::passed}}), {"1939-3-RESP-2"});
+  EXPECT_EQ(played.passed_entries().size(), 1u);
+  played.record(checked("b", {{"1939-3-RESP-2", Outcome::failed}}), {"1939-3-RESP-2"});
+  EXPECT_TRUE(played.passed_entries().empty()) << "found again in b";
+}

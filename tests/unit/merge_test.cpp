@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "report/known.hpp"
 #include "report/merge.hpp"
 #include "report/results_json.hpp"
 
@@ -94,4 +95,20 @@ TEST(Merge, RefusesShardsOfDifferentCorporaOrCommands) {
   prop.results.command = "prop";
   EXPECT_THROW(merge_results({shard("a.json", {}), prop}), std::invalid_argument);
   EXPECT_THROW(merge_results({}), std::invalid_argument);
+}
+
+TEST(Merge, AKnownRequirementOneShardSawOnlyPassIsNoXpassWhenAnotherShardFoundIt) {
+  KnownList list = parse_known("1939-5-STAT-*  STAT counts deleted\n", "known.txt");
+  KnownChecks only_passed(list);
+  only_passed.record(scenario("rfc1939/stat", Outcome::passed));
+  auto xpass = only_passed.passed_entries();
+  ASSERT_EQ(xpass.size(), 1u);
+  ScenarioResult found = scenario("rfc1939/dele-marks", Outcome::failed);
+  found.known = ScenarioResult::Known{"STAT counts deleted", "", "known.txt:1"};
+  Merged both = merge_results({shard("a", {scenario("rfc1939/stat", Outcome::passed), xpass[0]}), shard("b", {found})});
+  for (const auto& s : both.results.report.scenarios) EXPECT_NE(s.id, "1939-5-STAT-*");
+  Merged alone = merge_results({shard("a", {scenario("rfc1939/stat", Outcome::passed), xpass[0]}),
+                                shard("b", {scenario("rfc1939/retr", Outcome::passed)})});
+  ASSERT_EQ(alone.results.report.scenarios.size(), 3u);
+  EXPECT_EQ(known_state(alone.results.report.scenarios[1]), KnownState::xpass);
 }
