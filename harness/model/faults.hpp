@@ -36,6 +36,7 @@ enum class Fault {
   // Legal answers the RFCs allow, which a client (and the harness) must take.
   trailing_text,
   bracket_text,
+  auth_code_variant,
   no_capa,
   no_uidl_top,
   slow_auth_failure,
@@ -55,6 +56,8 @@ enum class Fault {
   capa_forgets_after_login,
   bad_resp_code,
   in_use_on_bad_password,
+  auth_code_missing,
+  sys_on_bad_password,
   no_lock,
   fixed_apop_timestamp,
   auth_after_login,

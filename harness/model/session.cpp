@@ -46,6 +46,10 @@ Reply Session::refuse(std::string text) const {
 }
 
 Reply Session::login_failed(std::string text) const {
+  // Every credential failure carries [AUTH], as AUTH-RESP-CODE promises (RFC 3206 #6).
+  if (text.starts_with("[AUTH] ") && config_.faults.has(Fault::sys_on_bad_password)) text = "[SYS/TEMP] try again later";
+  if (text.starts_with("[AUTH] ") && config_.faults.has(Fault::auth_code_missing)) text.erase(0, 7);
+  if (text.starts_with("[AUTH] ") && config_.faults.has(Fault::auth_code_variant)) text.replace(0, 6, "[auth/credentials]");
   Reply r = err(std::move(text));
   if (config_.faults.has(Fault::slow_auth_failure)) r.delay_ms = 6000;
   r.close = config_.faults.has(Fault::close_after_auth_failure);

@@ -38,6 +38,8 @@ no-dot-stuffing          | *                | 1 | retr-dot-lines-on-the-wire top
 capa-forgets-after-login | *                | 1 | capa-keeps-user-after-login capa-keeps-sasl-after-login auth-keeps-sasl-after-auth | - | 1
 bad-resp-code            | *                | 1 | resp-codes-well-formed                              | -                          | 1
 in-use-on-bad-password   | *                | 1 | in-use-only-after-login                             | -                          | 1
+auth-code-missing        | *                | 1 | auth-code-on-wrong-password auth-code-on-wrong-apop auth-code-on-wrong-sasl | - | 1
+sys-on-bad-password      | *                | 1 | wrong-password-not-sys                              | -                          | 1
 fixed-apop-timestamp     | *                | 1 | apop-timestamp-differs                              | -                          | 1
 auth-after-login         | *                | 1 | auth-after-login                                    | -                          | 1
 lenient-base64           | *                | 1 | auth-bad-base64                                     | -                          | 1
@@ -87,6 +89,7 @@ login-delay-enforced     | *                | 3 | -                             
 uid-limits               | *                | 0 | -                                                   | -                          | 1
 trailing-text            | *                | 0 | -                                                   | -                          | 1
 bracket-text             | *                | 0 | -                                                   | -                          | 1
+auth-code-variant        | *                | 0 | -                                                   | -                          | 1
 no-capa                  | *                | 0 | -                                                   | -                          | 1
 no-uidl-top              | *                | 0 | -                                                   | -                          | 1
 slow-auth-failure        | *                | 0 | -                                                   | answered PASS *** after 6  | 1
