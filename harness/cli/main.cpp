@@ -7,6 +7,7 @@
 #include "cli/coverage_command.hpp"
 #include "cli/fuzz_options.hpp"
 #include "cli/list_command.hpp"
+#include "cli/load_options.hpp"
 #include "cli/prop_options.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_options.hpp"
@@ -174,6 +175,54 @@ CLI::App* add_fuzz(CLI::App& app, pop3::FuzzOptions& fo) {
   return fuzz;
 }
 
+CLI::App* add_load(CLI::App& app, pop3::LoadOptions& lo) {
+  auto* load = app.add_subcommand("load", "Load a server with many simulated clients at once, each session's view "
+                                          "checked against a model of its account's maildrop; latency percentiles");
+  pop3::RunOptions& c = lo.common;
+  load->add_option("--target", c.target, "HOST:PORT of the server; default: the built-in reference server");
+  load->add_option("--tls", c.tls, "none, stls or implicit")->check(CLI::IsMember({"none", "stls", "implicit"}));
+  load->add_option("--user", c.user, "One account's user name");
+  load->add_option("--pass", c.pass, "Its password, or every --user-pattern account's (prefer POP3_PASS)");
+  load->add_option("--maildir", c.maildir, "--user's maildir: the fixture is put there first");
+  load->add_option("--reset-cmd", c.reset_cmd, "Or a command that puts it there (env: POP3_FIXTURE_DIR, POP3_USER)");
+  load->add_option("--users", lo.users_file,
+                   "Many accounts: 'user password [maildir=DIR | reset=COMMAND]' per line (as run --users)")
+      ->check(CLI::ExistingFile);
+  load->add_option("--user-pattern", lo.user_pattern, "Accounts named by a pattern, e.g. 'load{n}' (with --users-count)");
+  load->add_option("--users-count", lo.users_count, "How many: {n} = 1..N (with the built-in server: its accounts)")
+      ->check(CLI::Range(1u, 1000000u));
+  load->add_option("--cafile", c.cafile, "CA certificates to verify the server with")->check(CLI::ExistingFile);
+  load->add_flag("--insecure", c.insecure, "Do not verify the server's certificate");
+  load->add_option("--clients", lo.clients, "Sessions at once, at most")->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  load->add_option("--duration", lo.duration, "Seconds to run")->capture_default_str()->check(CLI::Range(0.1, 604800.0));
+  load->add_option("--sessions", lo.sessions, "Or this many sessions in all")->check(CLI::Range(1ull, 1000000000ull));
+  load->add_option("--rate", lo.rate,
+                   "Start this many sessions per second whatever the server's pace (open loop; default: each client "
+                   "runs sessions back to back)")
+      ->check(CLI::Range(0.01, 1000000.0));
+  load->add_option("--profile", lo.profile,
+                   "leave-on-server (RETR what UIDL shows is new), download (RETR and DELE all) or mixed (some "
+                   "DELE, some sessions dropped without QUIT)")
+      ->capture_default_str()->check(CLI::IsMember({"leave-on-server", "download", "mixed"}));
+  load->add_option("--seed", lo.seed, "Seed of every random choice (printed)");
+  load->add_option("--fixture", lo.fixture, "Messages put in each maildrop the harness can write, first")
+      ->capture_default_str();
+  load->add_option("--timeout", c.timeout_seconds, "Seconds for each connect and whole response (10 s more per MiB)")
+      ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
+  load->add_option("--login-timeout", c.login_timeout_seconds, "Seconds to wait for the answer to PASS")
+      ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
+  load->add_option("--junit", c.junit, "JUnit XML report path: one testcase per invariant")->capture_default_str();
+  load->add_option("--report-json", c.report_json, "Also write the verdicts as JSON (pop3-harness-results)");
+  load->add_option("--stats-json", lo.stats_json,
+                   "Also write the statistics as JSON: counters and latency histograms (mergeable buckets)");
+  load->get_option("--insecure")->excludes("--cafile");
+  load->get_option("--sessions")->excludes("--duration");
+  load->get_option("--users")->excludes("--user")->excludes("--user-pattern");
+  load->get_option("--user-pattern")->excludes("--user")->needs("--users-count");
+  return load;
+}
+
 CLI::App* add_serve(CLI::App& app, pop3::ServeOptions& so) {
   auto* serve = app.add_subcommand("serve", "Run the reference POP3 server (loopback unless told otherwise)");
   serve->add_option("--listen", so.listen, "HOST:PORT for plaintext and STLS; port 0 picks a free one")
@@ -227,6 +276,10 @@ int main(int argc, char** argv) {
   fo.common.client_timeout_seconds = 5;
   auto* fuzz = add_fuzz(app, fo);
 
+  pop3::LoadOptions ldo;
+  ldo.common.junit = "reports/out/load.xml";
+  auto* load = add_load(app, ldo);
+
   pop3::ServeOptions so;
   auto* serve = add_serve(app, so);
 
@@ -274,11 +327,13 @@ int main(int argc, char** argv) {
   o.color = ::isatty(1) && !std::getenv("NO_COLOR");
   if (const char* p = std::getenv("POP3_PASS"); p && po.common.pass.empty()) po.common.pass = p;
   if (const char* p = std::getenv("POP3_PASS"); p && fo.common.pass.empty()) fo.common.pass = p;
+  if (const char* p = std::getenv("POP3_PASS"); p && ldo.common.pass.empty()) ldo.common.pass = p;
   if (const char* p = std::getenv("POP3_REFERENCE_PASS"); p && po.reference_pass.empty()) po.reference_pass = p;
   if (*run) return pop3::run_command(o);
   if (*prop) return pop3::prop_command(po);
   if (*fuzz) return pop3::fuzz_command(fo);
   if (*serve) return pop3::serve_command(so);
+  if (*load) return pop3::load_command(ldo);
   if (*coverage) return pop3::coverage_command(co);
   if (*list) return pop3::list_command(lo);
   if (*merge) return pop3::report_merge_command(mo);

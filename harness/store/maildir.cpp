@@ -96,6 +96,10 @@ void add_to_maildir(const fs::path& dir, const std::vector<std::string>& message
   deliver(dir, messages, highest);
 }
 
+void deliver_numbered(const fs::path& dir, const std::vector<std::string>& messages, std::size_t after) {
+  deliver(dir, messages, after);
+}
+
 void MaildirStore::add_account(std::string user, Account account) {
   std::lock_guard lock(mutex_);
   accounts_[std::move(user)] = std::move(account);

@@ -23,6 +23,11 @@ void write_maildir(const std::filesystem::path& dir, const std::vector<std::stri
 // Delivers more messages into new/, named to sort after every message there.
 void add_to_maildir(const std::filesystem::path& dir, const std::vector<std::string>& messages);
 
+// Delivers into new/ as numbers after+1, after+2, ...: the caller keeps them
+// unique, so that no name (and so no unique-id) is ever used twice, even
+// for a message deleted since (the load mode).
+void deliver_numbered(const std::filesystem::path& dir, const std::vector<std::string>& messages, std::size_t after);
+
 // The reference server's store: accounts backed by maildirs, one session per
 // maildrop at a time (RFC 1939 #8 lets a server lock "as necessary").
 class MaildirStore : public MaildropStore {

@@ -165,19 +165,24 @@ def main():
         interrupt("fuzz --sessions 4, built-in server",
                   ["fuzz", "--seconds", "600", "--seed", "1", "--sessions", "4", "--out", os.path.join(root, "f")],
                   "fuzz: seed", signal.SIGINT, work("fuzz"))
+        interrupt("load --clients 8, built-in server",
+                  ["load", "--duration", "600", "--clients", "8", "--profile", "mixed", "--seed", "1"],
+                  "sessions", signal.SIGINT, work("load"))
         interrupt("run --client-cmd (a client that never connects)",
                   ["run", "scenarios/clients", "--client-cmd", "sleep 600", "--client-timeout", "600"],
                   "pop3-harness", signal.SIGINT, work("client"))
         # A read blocked on a server dripping a body that never ends.
         for cmd, extra, ready in (("run", [os.path.join(suite, "retr-basic.pop3"), "--timeout", "600"], "preflight PASS"),
                                   ("prop", ["--runs", "1000", "--seed", "1", "--timeout", "600"], "prop: seed"),
-                                  ("fuzz", ["--seconds", "600", "--seed", "1", "--timeout", "600"], "fuzz: seed")):
+                                  ("fuzz", ["--seconds", "600", "--seed", "1", "--timeout", "600"], "fuzz: seed"),
+                                  ("load", ["--duration", "600", "--profile", "download", "--timeout", "600"],
+                                   "load against")):
             w = work(f"drip-{cmd}")
             proc, maildir, port = start_hostile("drip-body", w)
             try:
                 interrupt(f"{cmd} against a dripping server", [cmd] + extra + [
                     "--target", f"127.0.0.1:{port}", "--user", "u", "--maildir", maildir,
-                    "--login-timeout", "600"] + (["--out", os.path.join(w, "f")] if cmd != "run" else []),
+                    "--login-timeout", "600"] + (["--out", os.path.join(w, "f")] if cmd in ("prop", "fuzz") else []),
                     ready, signal.SIGINT, w)
             finally:
                 proc.kill()

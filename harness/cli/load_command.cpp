@@ -1,0 +1,223 @@
+// pop3-harness load: simulated clients on one io_context against a server,
+// every session's view checked against its account's model; reports as the
+// other subcommands do (JUnit, results JSON) plus the statistics as JSON.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "cli/campaign_report.hpp"
+#include "cli/campaign_target.hpp"
+#include "cli/embedded_target.hpp"
+#include "cli/host_port.hpp"
+#include "cli/interrupt_signals.hpp"
+#include "cli/load_options.hpp"
+#include "cli/run_setup.hpp"
+#include "cli/users_file.hpp"
+#include "client/preflight.hpp"
+#include "client/provision.hpp"
+#include "load/load_report.hpp"
+#include "load/load_run.hpp"
+#include "net/run_sync.hpp"
+#include "net/tls.hpp"
+#include "report/redact.hpp"
+#include "version.hpp"
+
+namespace pop3 {
+namespace {
+
+namespace asio = boost::asio;
+
+// The accounts the load logs in to, from --users, --user-pattern or --user;
+// an empty list after saying why.
+std::vector<Account> load_accounts(const LoadOptions& o) {
+  const RunOptions& c = o.common;
+  if (!o.users_file.empty()) return read_users_file(o.users_file);
+  if (!o.user_pattern.empty()) {
+    auto at = o.user_pattern.find("{n}");
+    if (at == std::string::npos) throw std::invalid_argument("--user-pattern needs {n}, e.g. 'load{n}'");
+    if (o.users_count == 0) throw std::invalid_argument("--user-pattern needs --users-count N");
+    std::vector<Account> out;
+    for (unsigned i = 1; i <= o.users_count; ++i) {
+      std::string user = o.user_pattern;
+      user.replace(at, 3, std::to_string(i));
+      out.push_back({user, c.pass, "", ""});
+    }
+    return out;
+  }
+  if (c.user.empty()) throw std::invalid_argument("--target needs --user and --pass, --users FILE or --user-pattern");
+  return {{c.user, c.pass, c.maildir, c.reset_cmd}};
+}
+
+// Every client needs a descriptor: raise the soft limit as far as allowed.
+bool enough_descriptors(std::size_t clients) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;
+  rlim_t want = static_cast<rlim_t>(clients) + 64;
+  if (lim.rlim_cur >= want) return true;
+  lim.rlim_cur = std::min(want, lim.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &lim);
+  getrlimit(RLIMIT_NOFILE, &lim);
+  if (lim.rlim_cur >= want) return true;
+  std::cerr << "pop3-harness load: " << clients << " clients need " << want << " file descriptors; the limit is "
+            << lim.rlim_cur << " (hard " << lim.rlim_max << "): raise it (ulimit -n) or lower --clients\n";
+  return false;
+}
+
+class LoadCommand {
+ public:
+  explicit LoadCommand(LoadOptions& o) : o_(o) {}
+
+  int run() {
+    if (int code = setup(); code >= 0) return code;
+    if (!provision_all()) return kEnvironment;
+    Preflight p = run_sync(ioc_, preflight(target_, &ctx_.accounts.front()));
+    p.message = redactor_.apply(p.message);
+    p.transcript = redactor_.apply(p.transcript);
+    if (!p.failed() && p.login_method != "user") {
+      p.verdict = Preflight::Verdict::login_refused;
+      p.message = "load logs in with USER/PASS, and the server offers only " + p.login_method + " here";
+    }
+    if (p.failed()) {
+      std::cerr << "pop3-harness load: " << p.message << "\n";
+      report_.preflight = preflight_result(p, target_.describe());
+      write_preflight_reports(report_, o_.common, "load");
+      return preflight_exit_code(p);
+    }
+    return play();
+  }
+
+ private:
+  int setup();
+  bool provision_all();
+  int play();
+  asio::awaitable<bool> run_all_sessions() {
+    co_await load::run_load(ctx_, plan_, stop_, stdout);
+    co_return true;
+  }
+
+  LoadOptions& o_;
+  asio::io_context ioc_;
+  std::atomic<bool> stop_{false};
+  InterruptSignals signals_{ioc_, stop_};
+  Target target_;
+  std::unique_ptr<EmbeddedTarget> embedded_;
+  load::LoadContext ctx_;
+  load::LoadPlan plan_;
+  Redactor redactor_;
+  RunReport report_;
+};
+
+int LoadCommand::setup() {
+  const RunOptions& c = o_.common;
+  try {
+    if (c.target.empty()) {
+      // The built-in server, one account per client unless told otherwise.
+      unsigned n = o_.users_count ? o_.users_count : static_cast<unsigned>(std::min<std::size_t>(o_.clients, 1000));
+      embedded_ = std::make_unique<EmbeddedTarget>(ioc_.get_executor(), n);
+      ctx_.accounts = embedded_->accounts();
+      target_ = target_from_options(c);
+      target_.port = std::to_string(target_.tls == TlsMode::implicit ? embedded_->implicit_port() : embedded_->plain_port());
+      ClientTlsOptions tls{c.cafile, c.insecure, embedded_->ca_pem()};
+      if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+    } else {
+      target_ = target_from_options(c);
+      std::tie(target_.host, target_.port) = split_host_port(c.target, "--target");
+      ctx_.accounts = load_accounts(o_);
+      ClientTlsOptions tls{c.cafile, c.insecure, {}};
+      if (target_.tls != TlsMode::none) target_.tls_context = make_client_tls(tls);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness load: " << e.what() << "\n";
+    return kUsage;
+  }
+  if (ctx_.accounts.empty()) {
+    std::cerr << "pop3-harness load: no accounts\n";
+    return kUsage;
+  }
+  if (!enough_descriptors(o_.clients)) return kEnvironment;
+  std::set<std::string> passwords;
+  for (const auto& a : ctx_.accounts)
+    if (passwords.insert(a.pass).second) redactor_.add_login(a.user, a.pass);
+  target_.secrets = redactor_.secrets();
+  ctx_.target = &target_;
+  ctx_.models.resize(ctx_.accounts.size());
+  ctx_.retrieved.resize(ctx_.accounts.size());
+  ctx_.holders.resize(ctx_.accounts.size());
+  ctx_.profile = o_.profile == "download" ? load::Profile::download
+                 : o_.profile == "mixed"  ? load::Profile::mixed
+                                          : load::Profile::leave_on_server;
+  plan_.clients = o_.clients;
+  plan_.seconds = o_.duration;
+  plan_.sessions = o_.sessions;
+  plan_.rate = o_.rate;
+  plan_.seed = o_.seed ? *o_.seed : std::random_device{}();
+  return -1;
+}
+
+// The fixture into every maildrop the harness may write (the built-in
+// server's, or an account's maildir= / reset= in --users); the others are
+// loaded as they are.
+bool LoadCommand::provision_all() {
+  std::optional<Fixture> fixture;
+  for (const auto& a : ctx_.accounts) {
+    if (a.maildir.empty() && a.reset_cmd.empty()) continue;
+    if (!fixture && !(fixture = campaign_fixture(o_.fixture))) return false;
+    ctx_.delivery = fixture->messages;
+    std::string why = run_sync(ioc_, provision(ioc_.get_executor(), a, *fixture));
+    if (!why.empty()) {
+      std::cerr << "pop3-harness load: cannot provision " << a.user << ": " << redactor_.apply(why) << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+int LoadCommand::play() {
+  std::printf("pop3-harness %s: load against %s, %zu clients, %zu accounts, profile %s, seed %llu, %s\n", kVersion,
+              target_.describe().c_str(), plan_.clients, ctx_.accounts.size(), o_.profile.c_str(),
+              static_cast<unsigned long long>(plan_.seed),
+              plan_.sessions ? (std::to_string(*plan_.sessions) + " sessions").c_str()
+                             : (std::to_string(static_cast<long long>(plan_.seconds)) + " s").c_str());
+  auto started = std::chrono::steady_clock::now();
+  run_sync(ioc_, run_all_sessions());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  load::print_summary(stdout, ctx_.stats, seconds);
+  report_.properties["target"] = target_.describe();
+  report_.properties["seed"] = std::to_string(plan_.seed);
+  report_.properties["load.profile"] = o_.profile;
+  report_.properties["load.clients"] = std::to_string(plan_.clients);
+  report_.properties["load.sessions"] = std::to_string(ctx_.stats.sessions);
+  report_.seconds = seconds;
+  report_.interrupted = stop_;
+  load::add_invariant_results(report_, ctx_.stats, ctx_.stats.listed);
+  bool written = write_report_files(report_, o_.common, "load");
+  if (!o_.stats_json.empty()) {
+    try {
+      write_atomically(o_.stats_json, load::stats_json(ctx_.stats, seconds));
+    } catch (const std::exception& e) {
+      std::cerr << "pop3-harness load: cannot write " << o_.stats_json << ": " << e.what() << "\n";
+      written = false;
+    }
+  }
+  std::cout << "JUnit report: " << o_.common.junit << "\n";
+  if (embedded_) embedded_->stop();
+  if (stop_ || !written) return kEnvironment;
+  if (!ctx_.stats.broken.empty()) return kConformance;
+  if (ctx_.stats.listed == 0) {
+    std::cerr << "pop3-harness load: no session logged in and listed the maildrop: nothing was judged\n";
+    return kEnvironment;
+  }
+  return kPassed;
+}
+
+}  // namespace
+
+int load_command(LoadOptions& options) { return LoadCommand(options).run(); }
+
+}  // namespace pop3

@@ -1,0 +1,41 @@
+#pragma once
+// One simulated client's session against the server under load: connect,
+// greeting, USER/PASS, STAT, UIDL, LIST, the profile's RETR and DELE, then
+// QUIT or, on purpose, a dropped connection. Every answer is bounded by a
+// deadline; what it sees is checked against its account's model.
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/account.hpp"
+#include "client/target.hpp"
+#include "load/account_model.hpp"
+#include "load/stats.hpp"
+
+namespace pop3::load {
+
+enum class Profile { leave_on_server, download, mixed };
+
+// Shared by every session of a run (one io_context, one thread).
+struct LoadContext {
+  const Target* target = nullptr;
+  std::vector<Account> accounts;
+  std::vector<AccountModel> models;                 // one per account
+  std::vector<std::set<std::string>> retrieved;  // per account: unique-ids RETR'd, for "new only"
+  std::vector<std::uint32_t> holders;            // per account: our sessions logged in now
+  Profile profile = Profile::leave_on_server;
+  // New mail while sessions read: after a QUIT removed messages from an
+  // account whose maildir the harness may write, as many are delivered.
+  std::vector<std::string> delivery;  // messages to deliver, in turn
+  std::uint64_t delivered = 0;
+  Stats stats;
+  Seq seq = 0;
+  SessionId next_session = 0;
+};
+
+boost::asio::awaitable<void> run_session(LoadContext& ctx, std::size_t account, std::mt19937_64& rng);
+
+}  // namespace pop3::load

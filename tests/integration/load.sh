@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The load mode against `serve`: the correct server breaks no invariant (exit
+# 0), each fault that shows only under concurrency or across sessions is
+# found and named (exit 1), a legal close after a refused login is no finding,
+# a stalled answer is one, and the user's mistakes are said once (exit 2 or 3).
+# Every run is bounded by --sessions, not by time, so the same seeds give the
+# same load on any machine.
+set -uo pipefail
+bin=$(realpath "${1:?usage: load.sh path/to/pop3-harness}")
+xsd=$(cd "$(dirname "$0")/../data" && pwd)/jenkins-junit.xsd
+tmp=$(mktemp -d)
+serve=""
+trap '[ -n "$serve" ] && kill "$serve" 2>/dev/null; rm -rf "$tmp"' EXIT
+passed=0 failed=0
+verdict() {  # NAME OK(0/1)
+  if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "ok   $1"
+  else failed=$((failed + 1)); echo "FAIL $1"; grep -E '^(FAIL|errors|server policy|pop3-harness)|sessions in' "$tmp/out" | head -12 | sed 's/^/     /'; fi
+}
+start_serve() {  # FAULT (or -) [serve options...]
+  local fault=$1; shift
+  rm -rf "$tmp/md" "$tmp/md2" && mkdir -p "$tmp/md" "$tmp/md2"
+  local f=(); [ "$fault" != - ] && f=(--fault "$fault")
+  POP3_PASS=p "$bin" serve --listen 127.0.0.1:0 --maildir "$tmp/md" --user u "${f[@]}" "$@" >"$tmp/serve.out" 2>&1 &
+  serve=$!
+  timeout 10 bash -c "until grep -q '^listening' '$tmp/serve.out'; do sleep 0.05; done"
+  port=$(awk '/plain/{n=split($2,a,":"); print a[n]; exit}' "$tmp/serve.out")
+}
+stop_serve() { kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null; serve=""; }
+load() {  # [load options...] -> $rc, output in $tmp/out
+  POP3_PASS=p timeout 120 "$bin" load --target "127.0.0.1:$port" --junit "$tmp/load.xml" "$@" >"$tmp/out" 2>&1
+  rc=$?
+}
+
+# The correct server, two accounts shared by four clients: nothing broken,
+# a valid JUnit report with one testcase per invariant, statistics as JSON.
+printf 'u p maildir=%s\nv p maildir=%s\n' "$tmp/md" "$tmp/md2" > "$tmp/users.txt"
+start_serve - --users "$tmp/users.txt"
+load --users "$tmp/users.txt" --profile mixed --sessions 400 --clients 4 --seed 1 --stats-json "$tmp/stats.json" \
+  --report-json "$tmp/load.json"
+tests=$(grep -o '<testcase ' "$tmp/load.xml" | wc -l)
+[ $rc = 0 ] && xmllint --noout --schema "$xsd" "$tmp/load.xml" 2>/dev/null && ! grep -q '<failure' "$tmp/load.xml" \
+  && [ "$tests" -ge 13 ] && grep -q "messages delivered while sessions ran" "$tmp/out" \
+  && /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["latency"]["RETR"]["count"] > 0 and d["sessions"] == 400, d' "$tmp/stats.json" \
+  && /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/load.json"
+verdict "correct server, mixed profile: no invariant broken (exit $rc), $tests testcases, stats JSON" $?
+load --users "$tmp/users.txt" --profile download --rate 200 --duration 1 --clients 8 --seed 2
+[ $rc = 0 ] && grep -q "sessions in" "$tmp/out"
+verdict "correct server, download profile at a fixed rate (open loop): exit $rc" $?
+stop_serve
+
+# Faults: each found, by the invariant it breaks. One client makes a run
+# depend on its seed alone; the lock needs sessions side by side.
+for row in "no-lock maildrop-locked 4" "commit-on-drop dropped-session-commits-nothing 1" \
+  "unstable-uids unique-ids-stable 1" "renumber-after-dele numbers-stable 1" "list-size-lf sizes-agree 1" \
+  "positional-uids deletion-committed 1"; do
+  set -- $row
+  start_serve "$1"
+  load --user u --maildir "$tmp/md" --profile mixed --sessions 400 --clients "$3" --seed 1
+  [ $rc = 1 ] && grep -qE "^FAIL  $2 " "$tmp/out" && grep -q "<failure" "$tmp/load.xml"
+  verdict "fault $1: found as $2 (exit $rc)" $?
+  stop_serve
+done
+
+# Legal: a server that closes after a refused login (RFC 1939 #4), here the
+# [IN-USE] of four clients on one account.
+start_serve close-after-auth-failure
+load --user u --maildir "$tmp/md" --profile mixed --sessions 200 --clients 4 --seed 1
+[ $rc = 0 ] && grep -q "closed-after-err\|in-use" "$tmp/out"
+verdict "a close after a refused login is no finding (exit $rc)" $?
+stop_serve
+# A stalled answer: every RETR stops half-way; the whole-response deadline ends it.
+start_serve stall-mid-retr
+load --user u --maildir "$tmp/md" --sessions 3 --clients 1 --timeout 1 --seed 1
+[ $rc = 1 ] && grep -qE "^FAIL  answers-each-command " "$tmp/out"
+verdict "a stalled RETR: answers-each-command, within the deadline (exit $rc)" $?
+stop_serve
+
+# The user's mistakes, said once, before any verdict.
+start_serve -
+POP3_PASS=wrong timeout 60 "$bin" load --target "127.0.0.1:$port" --user u --sessions 5 --junit "$tmp/bad.xml" >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 3 ] && [ "$(grep -c 'refused' "$tmp/out")" -ge 1 ] && ! grep -q '<failure' "$tmp/bad.xml"
+verdict "a wrong password: exit $rc, said once, no verdict" $?
+stop_serve
+"$bin" load --target 127.0.0.1:1 --user-pattern load --users-count 2 --pass p --sessions 1 >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "{n}" "$tmp/out"
+verdict "--user-pattern without {n}: exit $rc" $?
+"$bin" load --target 127.0.0.1:1 --user u --pass p --sessions 1 --junit "$tmp/x.xml" >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 3 ]
+verdict "nothing listening: exit $rc" $?
+
+# The built-in server, no options: a first look in one command.
+"$bin" load --sessions 100 --clients 4 --profile mixed --seed 3 --junit "$tmp/e.xml" >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 0 ]
+verdict "the built-in server: exit $rc" $?
+
+echo "load.sh: $passed passed, $failed failed"
+[ "$failed" = 0 ]
