@@ -54,18 +54,21 @@ std::vector<Account> load_accounts(const LoadOptions& o) {
   return {{c.user, c.pass, c.maildir, c.reset_cmd}};
 }
 
-// Every client needs a descriptor: raise the soft limit as far as allowed.
-bool enough_descriptors(std::size_t clients) {
+// Every client needs a descriptor, and the built-in server one more per
+// session it serves: raise the soft limit as far as allowed.
+bool enough_descriptors(std::size_t clients, bool embedded) {
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;
-  rlim_t want = static_cast<rlim_t>(clients) + 64;
+  rlim_t want = static_cast<rlim_t>(clients) * (embedded ? 2 : 1) + 64;
   if (lim.rlim_cur >= want) return true;
   lim.rlim_cur = std::min(want, lim.rlim_max);
   setrlimit(RLIMIT_NOFILE, &lim);
   getrlimit(RLIMIT_NOFILE, &lim);
   if (lim.rlim_cur >= want) return true;
   std::cerr << "pop3-harness load: " << clients << " clients need " << want << " file descriptors; the limit is "
-            << lim.rlim_cur << " (hard " << lim.rlim_max << "): raise it (ulimit -n) or lower --clients\n";
+            << lim.rlim_cur << " (hard " << lim.rlim_max << "): raise it (ulimit -n) or lower --clients"
+            << (embedded ? " (the built-in server's sessions count too: a --target of its own halves the need)" : "")
+            << "\n";
   return false;
 }
 
@@ -76,7 +79,9 @@ class LoadCommand {
   int run() {
     if (int code = setup(); code >= 0) return code;
     if (!provision_all()) return kEnvironment;
-    Preflight p = run_sync(ioc_, preflight(target_, &ctx_.accounts.front()));
+    Target checked = target_;
+    checked.secrets = redactor_.secrets();
+    Preflight p = run_sync(ioc_, preflight(checked, &ctx_.accounts.front()));
     p.message = redactor_.apply(p.message);
     p.transcript = redactor_.apply(p.transcript);
     if (!p.failed() && p.login_method != "user") {
@@ -140,11 +145,14 @@ int LoadCommand::setup() {
     std::cerr << "pop3-harness load: no accounts\n";
     return kUsage;
   }
-  if (!enough_descriptors(o_.clients)) return kEnvironment;
+  if (!enough_descriptors(o_.clients, embedded_ != nullptr)) return kEnvironment;
   std::set<std::string> passwords;
   for (const auto& a : ctx_.accounts)
     if (passwords.insert(a.pass).second) redactor_.add_login(a.user, a.pass);
-  target_.secrets = redactor_.secrets();
+  // Not scrubbed from every byte as run does: with thousands of accounts
+  // that would cost more than the load. The sessions record PASS as "PASS
+  // ***", and the few transcripts a report keeps are scrubbed as they are kept.
+  ctx_.redactor = &redactor_;
   ctx_.target = &target_;
   ctx_.models.resize(ctx_.accounts.size());
   ctx_.retrieved.resize(ctx_.accounts.size());

@@ -91,12 +91,18 @@ class Session {
     }
     released_ = true;
   }
-  void violate(const Violation& v) {
-    ctx_.stats.violate(v.invariant, v.requirements, {account().user, v.message, transcript()});
+  void violate(const Violation& v) { note(v.invariant, v.requirements, v.message); }
+  // Counted always; the transcript rendered (and scrubbed) only for the
+  // first few, which the report keeps.
+  void note(const std::string& invariant, const std::string& requirements, const std::string& message) {
+    bool kept = ctx_.stats.broken[invariant].examples.size() < Broken::kExamples;
+    ctx_.stats.violate(invariant, requirements,
+                       kept ? Example{account().user, scrub(message), transcript()} : Example{});
   }
+  std::string scrub(const std::string& text) const { return ctx_.redactor ? ctx_.redactor->apply(text) : text; }
   std::string transcript() const {
     const Transcript& t = const_cast<ClientSession&>(io_).connection().transcript();
-    return t.render(0, t.size());
+    return scrub(t.render(0, t.size()));
   }
   const Account& account() const { return ctx_.accounts[account_]; }
   AccountModel& model() { return ctx_.models[account_]; }
@@ -290,7 +296,7 @@ asio::awaitable<void> Session::play() {
 
 void Session::abandon(const std::string& kind, const Violation* broken) {
   if (!kind.empty()) ++ctx_.stats.errors[kind];
-  if (broken) ctx_.stats.violate(broken->invariant, broken->requirements, {account().user, broken->message, transcript()});
+  if (broken) note(broken->invariant, broken->requirements, broken->message);
   if (ended_) return;
   ended_ = true;
   if (logged_in_) {

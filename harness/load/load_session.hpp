@@ -14,6 +14,7 @@
 #include "client/target.hpp"
 #include "load/account_model.hpp"
 #include "load/stats.hpp"
+#include "report/redact.hpp"
 
 namespace pop3::load {
 
@@ -22,6 +23,7 @@ enum class Profile { leave_on_server, download, mixed };
 // Shared by every session of a run (one io_context, one thread).
 struct LoadContext {
   const Target* target = nullptr;
+  const Redactor* redactor = nullptr;  // applied to the transcripts a report keeps
   std::vector<Account> accounts;
   std::vector<AccountModel> models;                 // one per account
   std::vector<std::set<std::string>> retrieved;  // per account: unique-ids RETR'd, for "new only"
