@@ -177,8 +177,11 @@ asio::awaitable<void> Session::retrieve() {
   for (std::size_t n = 1; n <= view_.messages.size(); ++n) {
     const Listed& m = view_.messages[n - 1];
     if (ctx_.profile != Profile::download && seen.contains(m.uid)) continue;  // new only, by UIDL
-    // A whole answer's deadline grows with the message: 10 s per MiB.
-    Duration timeout = rt() + Duration(m.octets * 10000 / (1 << 20));
+    // A whole answer's deadline grows with the message: 10 s per MiB, for
+    // no more than the harness reads of one answer (a hostile size is no
+    // licence to stall).
+    std::uint64_t octets = std::min<std::uint64_t>(m.octets, ctx_.target->max_response);
+    Duration timeout = rt() + Duration(static_cast<Duration::rep>(octets / (1 << 20) * 10000 + octets % (1 << 20) * 10000 / (1 << 20)));
     Response r = co_await command("RETR " + std::to_string(n), "RETR " + std::to_string(n), true, "RETR", timeout);
     if (!ok(r) && code_of(r).starts_with("SYS")) {
       ++ctx_.stats.policy["sys"];  // a system error the server owns up to (RFC 3206), not a verdict
