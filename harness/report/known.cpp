@@ -27,16 +27,25 @@ std::string first_link(const std::string& reason) {
 
 }  // namespace
 
+namespace {
+
+// An id, or a glob over ids ('*' matches '/' too).
+bool names(const KnownDeviation& e, const std::string& id) {
+  return e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0;
+}
+
+}  // namespace
+
 const KnownDeviation* KnownList::match(const std::string& id) const {
   for (const auto& e : entries)
-    if (e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0) return &e;
+    if (names(e, id)) return &e;
   return nullptr;
 }
 
 const KnownDeviation* KnownList::match_any(const std::vector<std::string>& ids) const {
   for (const auto& e : entries)
     for (const auto& id : ids)
-      if (e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0) return &e;
+      if (names(e, id)) return &e;
   return nullptr;
 }
 
@@ -69,10 +78,7 @@ bool found_anywhere(const std::vector<ScenarioResult>& results, const std::strin
 void KnownChecks::mark(const std::vector<std::string>& ids, bool failed) {
   for (std::size_t i = 0; i < list_->entries.size(); ++i) {
     const auto& e = list_->entries[i];
-    bool names = std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
-      return e.pattern == id || fnmatch(e.pattern.c_str(), id.c_str(), 0) == 0;
-    });
-    if (!names) continue;
+    if (std::none_of(ids.begin(), ids.end(), [&](const std::string& id) { return names(e, id); })) continue;
     if (failed) found_[i] = true;
     else passed_[i] = true;
   }
