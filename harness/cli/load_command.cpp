@@ -19,6 +19,7 @@
 #include "cli/load_options.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/users_file.hpp"
+#include "client/login.hpp"
 #include "client/preflight.hpp"
 #include "client/provision.hpp"
 #include "load/load_report.hpp"
@@ -54,6 +55,14 @@ std::vector<Account> load_accounts(const LoadOptions& o) {
   return {{c.user, c.pass, c.maildir, c.reset_cmd}};
 }
 
+// Shard K/N's accounts: the K-th, then every N-th (a stable partition: the
+// shards together load every account, each once).
+std::vector<Account> shard_of(std::vector<Account> all, Shard shard) {
+  std::vector<Account> out;
+  for (std::size_t i = shard.k - 1; i < all.size(); i += shard.n) out.push_back(std::move(all[i]));
+  return out;
+}
+
 // Every client needs a descriptor, and the built-in server one more per
 // session it serves: raise the soft limit as far as allowed.
 bool enough_descriptors(std::size_t clients, bool embedded) {
@@ -84,10 +93,7 @@ class LoadCommand {
     Preflight p = run_sync(ioc_, preflight(checked, &ctx_.accounts.front()));
     p.message = redactor_.apply(p.message);
     p.transcript = redactor_.apply(p.transcript);
-    if (!p.failed() && p.login_method != "user") {
-      p.verdict = Preflight::Verdict::login_refused;
-      p.message = "load logs in with USER/PASS, and the server offers only " + p.login_method + " here";
-    }
+    if (!p.failed()) check_login_method(p, checked);
     if (p.failed()) {
       std::cerr << "pop3-harness load: " << p.message << "\n";
       report_.preflight = preflight_result(p, target_.describe());
@@ -99,6 +105,14 @@ class LoadCommand {
 
  private:
   int setup();
+  void check_login_method(Preflight& p, const Target& checked);
+  // How the accounts log in, for the first line.
+  std::string logins() const {
+    for (const auto& a : ctx_.accounts)
+      if (!a.login.empty() && a.login != ctx_.login_method)
+        return std::string(login_label(ctx_.login_method)) + ", login= of --users for some";
+    return login_label(ctx_.login_method);
+  }
   bool provision_all();
   int play();
   asio::awaitable<bool> run_all_sessions() {
@@ -114,6 +128,7 @@ class LoadCommand {
   std::unique_ptr<EmbeddedTarget> embedded_;
   load::LoadContext ctx_;
   load::LoadPlan plan_;
+  std::uint64_t campaign_seed_ = 0;
   Redactor redactor_;
   RunReport report_;
 };
@@ -141,6 +156,20 @@ int LoadCommand::setup() {
     std::cerr << "pop3-harness load: " << e.what() << "\n";
     return kUsage;
   }
+  if (!o_.shard.whole()) {
+    if (embedded_) {
+      std::cerr << "pop3-harness load: --shard splits the accounts of one --target server among machines; the "
+                   "built-in server lives in this process\n";
+      return kUsage;
+    }
+    std::size_t all = ctx_.accounts.size();
+    ctx_.accounts = shard_of(std::move(ctx_.accounts), o_.shard);
+    if (ctx_.accounts.empty()) {
+      std::cerr << "pop3-harness load: shard " << o_.shard.text() << " has no account: there are only " << all
+                << "\n";
+      return kUsage;
+    }
+  }
   if (ctx_.accounts.empty()) {
     std::cerr << "pop3-harness load: no accounts\n";
     return kUsage;
@@ -164,8 +193,28 @@ int LoadCommand::setup() {
   plan_.seconds = o_.duration;
   plan_.sessions = o_.sessions;
   plan_.rate = o_.rate;
-  plan_.seed = o_.seed ? *o_.seed : std::random_device{}();
+  campaign_seed_ = o_.seed ? *o_.seed : std::random_device{}();
+  plan_.seed = shard_seed(campaign_seed_, o_.shard);
   return -1;
+}
+
+// The login the accounts use: --login, else what the preflight found the
+// server offers. An account's own login= (or --login) that the server does
+// not take for the first account is a setup mistake, said before any load.
+void LoadCommand::check_login_method(Preflight& p, const Target& checked) {
+  if (p.login_method.starts_with("stls:")) {
+    p.verdict = Preflight::Verdict::login_refused;
+    p.message = "the server offers no login before TLS: load it with --tls stls";
+    return;
+  }
+  ctx_.login_method = o_.login.empty() ? p.login_method : o_.login;
+  const Account& first = ctx_.accounts.front();
+  std::string method = first.login.empty() ? ctx_.login_method : first.login;
+  if (method == p.login_method || run_sync(ioc_, login_works(checked, first, method))) return;
+  p.verdict = Preflight::Verdict::login_refused;
+  p.message = redactor_.apply(std::string("the server does not take ") + login_label(method) + " for " + first.user +
+                              (first.login.empty() ? " (--login)" : " (login= in --users)") + "; it takes " +
+                              login_label(p.login_method));
 }
 
 // The fixture into every maildrop the harness may write (the built-in
@@ -187,8 +236,9 @@ bool LoadCommand::provision_all() {
 }
 
 int LoadCommand::play() {
-  std::printf("pop3-harness %s: load against %s, %zu clients, %zu accounts, profile %s, seed %llu, %s\n", kVersion,
-              target_.describe().c_str(), plan_.clients, ctx_.accounts.size(), o_.profile.c_str(),
+  std::printf("pop3-harness %s: load against %s, %zu clients, %zu accounts (%s), profile %s, %sseed %llu, %s\n",
+              kVersion, target_.describe().c_str(), plan_.clients, ctx_.accounts.size(),
+              logins().c_str(), o_.profile.c_str(), shard_note(o_.shard, campaign_seed_).c_str(),
               static_cast<unsigned long long>(plan_.seed),
               plan_.sessions ? (std::to_string(*plan_.sessions) + " sessions").c_str()
                              : (std::to_string(static_cast<long long>(plan_.seconds)) + " s").c_str());
@@ -197,7 +247,7 @@ int LoadCommand::play() {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   load::print_summary(stdout, ctx_.stats, seconds);
   report_.properties["target"] = target_.describe();
-  report_.properties["seed"] = std::to_string(plan_.seed);
+  record_seed(report_.properties, o_.shard, campaign_seed_, plan_.seed);
   report_.properties["load.profile"] = o_.profile;
   report_.properties["load.clients"] = std::to_string(plan_.clients);
   report_.properties["load.sessions"] = std::to_string(ctx_.stats.sessions);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/run_options.hpp"
+#include "util/shard.hpp"
 
 namespace pop3 {
 
@@ -12,6 +13,8 @@ struct LoadOptions {
   std::string users_file;     // --users FILE: many accounts
   std::string user_pattern;   // --user-pattern 'load{n}' with --users-count N and --pass
   unsigned users_count = 0;
+  std::string login;  // --login: for accounts without login=; empty: as the preflight found
+  Shard shard;        // --shard K/N: every N-th account from the K-th
   std::size_t clients = 10;
   double duration = 10;
   std::optional<std::uint64_t> sessions;

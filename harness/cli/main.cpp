@@ -186,8 +186,21 @@ CLI::App* add_load(CLI::App& app, pop3::LoadOptions& lo) {
   load->add_option("--maildir", c.maildir, "--user's maildir: the fixture is put there first");
   load->add_option("--reset-cmd", c.reset_cmd, "Or a command that puts it there (env: POP3_FIXTURE_DIR, POP3_USER)");
   load->add_option("--users", lo.users_file,
-                   "Many accounts: 'user password [maildir=DIR | reset=COMMAND]' per line (as run --users)")
+                   "Many accounts: 'user password [login=user|apop|plain] [maildir=DIR | reset=COMMAND]' per line "
+                   "(as run --users)")
       ->check(CLI::ExistingFile);
+  load->add_option("--login", lo.login,
+                   "How accounts without login= log in: user (USER/PASS), apop or plain (AUTH PLAIN); default: "
+                   "what the server offers (USER/PASS first)")
+      ->check(CLI::IsMember({"user", "apop", "plain"}));
+  load->add_option_function<std::string>(
+      "--shard",
+      [&lo](const std::string& text) {
+        if (!pop3::parse_shard(text, lo.shard)) throw CLI::ValidationError("--shard", "K/N with 1 <= K <= N, e.g. 2/4");
+      },
+      "Only shard K of N (e.g. 2/4) of the accounts (a stable partition of --users or the pattern), from a seed "
+      "derived from --seed and K: several machines load one server (merge the reports and the --stats-json files "
+      "with 'report merge')");
   load->add_option("--user-pattern", lo.user_pattern, "Accounts named by a pattern, e.g. 'load{n}' (with --users-count)");
   load->add_option("--users-count", lo.users_count, "How many: {n} = 1..N (with the built-in server: its accounts)")
       ->check(CLI::Range(1u, 1000000u));
@@ -309,6 +322,7 @@ int main(int argc, char** argv) {
   merge->add_option("reports", mo.inputs, "The JSON reports")->required()->check(CLI::ExistingFile);
   merge->add_option("--junit", mo.junit, "JUnit XML report path")->capture_default_str();
   merge->add_option("--report-json", mo.report_json, "Also write the merged results as JSON here");
+  merge->add_option("--stats-json", mo.stats_json, "Write the merged load statistics (--stats-json of load shards) here");
   merge->add_option("--html", mo.html, "Also write an HTML report here (one self-contained page)");
   merge->add_flag("--compare", mo.compare,
                   "Do not merge: one HTML page (--html) with the reports side by side, requirement by requirement "

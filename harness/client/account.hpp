@@ -9,6 +9,7 @@ struct Account {
   std::string pass;
   std::string maildir;    // --maildir: rewritten before each scenario
   std::string reset_cmd;  // --reset-cmd: run before each scenario
+  std::string login = "";  // "user", "apop" or "plain" (login=, read by load); empty: as the server offers
 };
 
 }  // namespace pop3

@@ -31,6 +31,15 @@ void Histogram::merge(const Histogram& other) {
   max_ = std::max(max_, other.max_);
 }
 
+bool Histogram::add_bucket(std::uint64_t lower_us, std::uint64_t count, std::uint64_t max_us) {
+  int b = bucket_of(lower_us);
+  if (lower_bound(b) != lower_us) return false;
+  buckets_[static_cast<std::size_t>(b)] += count;
+  count_ += count;
+  max_ = std::max(max_, max_us);
+  return true;
+}
+
 std::uint64_t Histogram::percentile(double q) const {
   if (count_ == 0) return 0;
   auto rank = static_cast<std::uint64_t>(q * static_cast<double>(count_));

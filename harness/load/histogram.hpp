@@ -23,6 +23,9 @@ class Histogram {
   std::uint64_t percentile(double q) const;
   // {"count": N, "max_us": M, "buckets": {"LOWER_US": COUNT, ...}} with only the buckets in use.
   std::string to_json() const;
+  // Adds a bucket read back from to_json (its lower bound, its count) and
+  // the largest sample; false for a bound that is no bucket's.
+  bool add_bucket(std::uint64_t lower_us, std::uint64_t count, std::uint64_t max_us);
 
   // The bucket a value falls in, and the lowest value of a bucket.
   static int bucket_of(std::uint64_t micros);

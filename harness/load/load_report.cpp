@@ -128,9 +128,15 @@ void print_summary(std::FILE* out, const Stats& stats, double seconds) {
       std::fprintf(out, "PASS  %-32s %s\n", inv.id, inv.holds);
       continue;
     }
+    const std::string& reqs = b->second.requirements.empty() ? std::string(inv.requirements) : b->second.requirements;
+    if (b->second.examples.empty()) {  // merged statistics: the examples are in the shards' results
+      std::fprintf(out, "FAIL  %-32s [MUST %s %s] %llu time(s)\n", inv.id, inv.rfc, reqs.c_str(),
+                   static_cast<unsigned long long>(b->second.count));
+      continue;
+    }
     const Example& e = b->second.examples.front();
     std::fprintf(out, "FAIL  %-32s [MUST %s %s] %llu time(s); first: account %s: %s\n", inv.id, inv.rfc,
-                 b->second.requirements.c_str(), static_cast<unsigned long long>(b->second.count),
+                 reqs.c_str(), static_cast<unsigned long long>(b->second.count),
                  terminal_text(e.account).c_str(), terminal_text(e.message).c_str());
     std::size_t start = 0;
     while (start < e.transcript.size()) {
@@ -153,7 +159,9 @@ std::string stats_json(const Stats& stats, double seconds) {
   return "{\"format\": \"pop3-harness-load-stats\", \"version\": 1, \"seconds\": " + std::to_string(seconds) +
          ", \"sessions\": " + std::to_string(stats.sessions) + ", \"sessions_failed\": " +
          std::to_string(stats.sessions_failed) + ", \"commands\": " + std::to_string(stats.commands) +
-         ", \"open_peak\": " + std::to_string(stats.open_peak) + ", \"delivered\": " + std::to_string(stats.delivered) + ", \"dropped\": " + std::to_string(stats.dropped) + ", \"arrivals_missed\": " +
+         ", \"open_peak\": " + std::to_string(stats.open_peak) + ", \"listed\": " + std::to_string(stats.listed) +
+         ", \"delivered\": " + std::to_string(stats.delivered) + ", \"dropped\": " + std::to_string(stats.dropped) +
+         ", \"arrivals_missed\": " +
          std::to_string(stats.arrivals_missed) + ",\n \"errors\": " + counters(stats.errors) +
          ",\n \"policy\": " + counters(stats.policy) + ",\n \"violations\": " + counters(violations) +
          ",\n \"latency\": {\n  " + latency + "}}\n";

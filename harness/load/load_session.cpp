@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 
+#include "client/login.hpp"
 #include "client/session_io.hpp"
 #include "load/view.hpp"
 #include "net/connection.hpp"
@@ -129,18 +130,31 @@ asio::awaitable<Response> Session::command(const std::string& line, const std::s
 
 asio::awaitable<bool> Session::login() {
   auto t = Clock::now();
-  Response u = co_await command("USER " + account().user, "USER " + account().user, false, "USER", rt());
-  if (!ok(u)) {
-    ++ctx_.stats.errors["user-refused"];
-    co_return false;
+  const std::string& method = account().login.empty() ? ctx_.login_method : account().login;
+  Response answer;
+  if (method == "user") {
+    Response u = co_await command("USER " + account().user, "USER " + account().user, false, "USER", rt());
+    if (!ok(u)) {
+      ++ctx_.stats.errors["user-refused"];
+      co_return false;
+    }
+    login_sent_ = true;
+    model().login_sent(id_, ++ctx_.seq);
+    answer = co_await command("PASS " + account().pass, "PASS ***", false, "PASS", ctx_.target->login_timeout);
+  } else {
+    // APOP or AUTH PLAIN: one command (two with an empty SASL challenge)
+    // that may open the maildrop.
+    login_sent_ = true;
+    model().login_sent(id_, ++ctx_.seq);
+    LoginAnswer a = co_await log_in(io_, method, account(), ctx_.target->login_timeout);
+    ctx_.stats.record(method == "apop" ? "APOP" : "AUTH", micros_since(t));
+    ctx_.stats.commands += a.at_first_step ? 1 : 2;
+    answer = std::move(a.response);
   }
-  login_sent_ = true;
-  model().login_sent(id_, ++ctx_.seq);
-  Response p = co_await command("PASS " + account().pass, "PASS ***", false, "PASS", ctx_.target->login_timeout);
   ctx_.stats.record("login", micros_since(t));
-  if (!ok(p)) {
+  if (!ok(answer)) {
     // The server's policy (RFC 2449 #8, RFC 3206), not a failure of the load.
-    std::string code = code_of(p);
+    std::string code = code_of(answer);
     if (code == "IN-USE") ++ctx_.stats.policy["in-use"];
     else if (code == "LOGIN-DELAY") ++ctx_.stats.policy["login-delay"];
     else if (code.starts_with("SYS")) ++ctx_.stats.policy["sys"];

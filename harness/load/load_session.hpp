@@ -1,6 +1,6 @@
 #pragma once
 // One simulated client's session against the server under load: connect,
-// greeting, USER/PASS, STAT, UIDL, LIST, the profile's RETR and DELE, then
+// greeting, USER/PASS (or APOP, AUTH PLAIN), STAT, UIDL, LIST, the profile's RETR and DELE, then
 // QUIT or, on purpose, a dropped connection. Every answer is bounded by a
 // deadline; what it sees is checked against its account's model.
 #include <boost/asio/awaitable.hpp>
@@ -29,6 +29,7 @@ struct LoadContext {
   std::vector<std::set<std::string>> retrieved;  // per account: unique-ids RETR'd, for "new only"
   std::vector<std::uint32_t> holders;            // per account: our sessions logged in now
   Profile profile = Profile::leave_on_server;
+  std::string login_method = "user";  // for an account without login=: "user", "apop" or "plain"
   // New mail while sessions read: after a QUIT removed messages from an
   // account whose maildir the harness may write, as many are delivered.
   std::vector<std::string> delivery;  // messages to deliver, in turn

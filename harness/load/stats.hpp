@@ -35,6 +35,9 @@ struct Stats {
 
   void record(const std::string& what, std::uint64_t micros) { latency[what].record(micros); }
   void violate(const std::string& invariant, const std::string& requirements, Example e);
+  // Another shard's statistics added in: counters summed, histograms merged
+  // bucket by bucket, the examples kept up to the bound.
+  void merge(const Stats& other);
 };
 
 }  // namespace pop3::load

@@ -61,6 +61,49 @@ for row in "no-lock maildrop-locked 4" "commit-on-drop dropped-session-commits-n
   stop_serve
 done
 
+# Shards: two processes load one server, each its half of the accounts (one
+# logging in with APOP), and report merge joins the verdicts and adds up the
+# statistics: every session counted once, the histograms merged.
+printf 'u p maildir=%s\nv p login=apop maildir=%s\n' "$tmp/md" "$tmp/md2" > "$tmp/users-apop.txt"
+start_serve - --users "$tmp/users.txt"
+ok=0
+for k in 1 2; do
+  load --users "$tmp/users-apop.txt" --shard $k/2 --profile mixed --sessions 150 --clients 2 --seed 4 \
+    --report-json "$tmp/r$k.json" --stats-json "$tmp/s$k.json"
+  [ $rc = 0 ] && grep -q "1 accounts.*shard $k/2" "$tmp/out" || ok=1
+done
+grep -q "login= of --users" "$tmp/out" || ok=1
+"$bin" report merge "$tmp/r1.json" "$tmp/r2.json" "$tmp/s1.json" "$tmp/s2.json" --stats-json "$tmp/all.json" \
+  --junit "$tmp/merged.xml" >"$tmp/out" 2>&1
+rc=$?
+[ $ok = 0 ] && [ $rc = 0 ] && grep -q "^300 sessions" "$tmp/out" && xmllint --noout --schema "$xsd" "$tmp/merged.xml" 2>/dev/null \
+  && /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["sessions"] == 300 and d["latency"]["APOP"]["count"] > 0 and d["latency"]["USER"]["count"] > 0, d' "$tmp/all.json"
+verdict "two shards (USER/PASS and APOP) merged: exit $rc, 300 sessions, histograms joined" $?
+stop_serve
+start_serve no-lock --users "$tmp/users.txt"
+for k in 1 2; do
+  load --users "$tmp/users-apop.txt" --shard $k/2 --profile mixed --sessions 300 --clients 4 --seed 1 \
+    --report-json "$tmp/r$k.json" --stats-json "$tmp/s$k.json"
+done
+"$bin" report merge "$tmp/s1.json" "$tmp/s2.json" >"$tmp/out" 2>&1
+rc=$?
+"$bin" report merge "$tmp/r1.json" "$tmp/r2.json" --junit "$tmp/merged.xml" >/dev/null 2>&1
+rc2=$?
+[ $rc = 1 ] && [ $rc2 = 1 ] && grep -qE "^FAIL  maildrop-locked " "$tmp/out" && grep -q "<failure" "$tmp/merged.xml"
+verdict "fault no-lock under shards (APOP for one): the merged statistics and results fail (exit $rc, $rc2)" $?
+stop_serve
+start_serve - --no-apop
+load --user u --login apop --sessions 5
+[ $rc = 3 ] && grep -q "does not take APOP" "$tmp/out"
+verdict "--login apop against a server without APOP: exit $rc, said before any load" $?
+load --user u --shard 3/2 --sessions 5
+[ $rc = 2 ] && grep -q "K/N" "$tmp/out"
+verdict "--shard 3/2: exit $rc" $?
+load --user u --shard 2/2 --sessions 5
+[ $rc = 2 ] && grep -q "no account" "$tmp/out"
+verdict "--shard 2/2 of one account: exit $rc" $?
+stop_serve
+
 # Legal: a server that closes after a refused login (RFC 1939 #4), here the
 # [IN-USE] of four clients on one account.
 start_serve close-after-auth-failure
