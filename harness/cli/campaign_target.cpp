@@ -41,7 +41,13 @@ std::optional<Fixture> campaign_fixture(const std::string& option) {
     std::cerr << "pop3-harness: --fixture " << option << " is not a folder of messages\n";
     return std::nullopt;
   }
-  Fixture fixture = load_fixture(dir, dir.filename().string());
+  Fixture fixture;
+  try {
+    fixture = load_fixture(dir, dir.filename().string());
+  } catch (const std::exception& e) {
+    std::cerr << "pop3-harness: the fixture " << option << ": " << e.what() << "\n";
+    return std::nullopt;
+  }
   if (fixture.messages.empty()) {
     std::cerr << "pop3-harness: the fixture " << option << " has no messages\n";
     return std::nullopt;

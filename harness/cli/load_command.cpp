@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "client/login.hpp"
 #include "client/preflight.hpp"
 #include "client/provision.hpp"
+#include "load/content.hpp"
 #include "load/load_report.hpp"
 #include "load/load_run.hpp"
 #include "net/run_sync.hpp"
@@ -87,7 +89,7 @@ class LoadCommand {
 
   int run() {
     if (int code = setup(); code >= 0) return code;
-    if (!provision_all()) return kEnvironment;
+    if (int code = provision_all(); code >= 0) return code;
     Target checked = target_;
     checked.secrets = redactor_.secrets();
     Preflight p = run_sync(ioc_, preflight(checked, &ctx_.accounts.front()));
@@ -113,7 +115,7 @@ class LoadCommand {
         return std::string(login_label(ctx_.login_method)) + ", login= of --users for some";
     return login_label(ctx_.login_method);
   }
-  bool provision_all();
+  int provision_all();  // an exit code, or -1 when every writable maildrop has the fixture
   int play();
   asio::awaitable<bool> run_all_sessions() {
     co_await load::run_load(ctx_, plan_, stop_, stdout);
@@ -185,6 +187,7 @@ int LoadCommand::setup() {
   ctx_.target = &target_;
   ctx_.models.resize(ctx_.accounts.size());
   ctx_.retrieved.resize(ctx_.accounts.size());
+  ctx_.contents.resize(ctx_.accounts.size());
   ctx_.holders.resize(ctx_.accounts.size());
   ctx_.profile = o_.profile == "download" ? load::Profile::download
                  : o_.profile == "mixed"  ? load::Profile::mixed
@@ -220,19 +223,22 @@ void LoadCommand::check_login_method(Preflight& p, const Target& checked) {
 // The fixture into every maildrop the harness may write (the built-in
 // server's, or an account's maildir= / reset= in --users); the others are
 // loaded as they are.
-bool LoadCommand::provision_all() {
-  std::optional<Fixture> fixture;
+int LoadCommand::provision_all() {
+  auto writable = [](const Account& a) { return !a.maildir.empty() || !a.reset_cmd.empty(); };
+  if (std::none_of(ctx_.accounts.begin(), ctx_.accounts.end(), writable)) return -1;
+  std::optional<Fixture> fixture = campaign_fixture(o_.fixture);
+  if (!fixture) return kUsage;
+  ctx_.delivery = fixture->messages;
+  for (const auto& m : ctx_.delivery) ctx_.bodies.insert(load::body_digest(m));
   for (const auto& a : ctx_.accounts) {
-    if (a.maildir.empty() && a.reset_cmd.empty()) continue;
-    if (!fixture && !(fixture = campaign_fixture(o_.fixture))) return false;
-    ctx_.delivery = fixture->messages;
+    if (!writable(a)) continue;
     std::string why = run_sync(ioc_, provision(ioc_.get_executor(), a, *fixture));
     if (!why.empty()) {
       std::cerr << "pop3-harness load: cannot provision " << a.user << ": " << redactor_.apply(why) << "\n";
-      return false;
+      return kEnvironment;
     }
   }
-  return true;
+  return -1;
 }
 
 int LoadCommand::play() {

@@ -6,6 +6,7 @@
 
 #include "client/login.hpp"
 #include "client/session_io.hpp"
+#include "load/content.hpp"
 #include "load/view.hpp"
 #include "net/connection.hpp"
 #include "store/maildir.hpp"
@@ -79,6 +80,7 @@ class Session {
   asio::awaitable<bool> login();
   asio::awaitable<bool> list_maildrop();
   asio::awaitable<void> retrieve();
+  void check_content(std::size_t n, const Listed& m, const Body& message);
   asio::awaitable<void> delete_some();
   asio::awaitable<void> check_numbers_after_dele();
   asio::awaitable<void> finish();
@@ -188,9 +190,14 @@ asio::awaitable<bool> Session::list_maildrop() {
 
 asio::awaitable<void> Session::retrieve() {
   auto& seen = ctx_.retrieved[account_];
+  // mixed: one session in five also retrieves again a message it may have
+  // seen (a client that lost its copy), which content-stable judges.
+  std::size_t again = ctx_.profile == Profile::mixed && !view_.messages.empty() && rng_() % 5 == 0
+                          ? 1 + rng_() % view_.messages.size()
+                          : 0;
   for (std::size_t n = 1; n <= view_.messages.size(); ++n) {
     const Listed& m = view_.messages[n - 1];
-    if (ctx_.profile != Profile::download && seen.contains(m.uid)) continue;  // new only, by UIDL
+    if (ctx_.profile != Profile::download && n != again && seen.contains(m.uid)) continue;  // new only, by UIDL
     // A whole answer's deadline grows with the message: 10 s per MiB, for
     // no more than the harness reads of one answer (a hostile size is no
     // licence to stall).
@@ -211,8 +218,27 @@ asio::awaitable<void> Session::retrieve() {
       violate({"sizes-agree", "1939-5-LIST-6 1939-11-SIZE-1",
                "RETR " + std::to_string(n) + " (" + m.uid + ") sent " + std::to_string(r.body.size()) +
                    " octets; LIST said " + std::to_string(m.octets)});
+    check_content(n, m, r.body);
     seen.insert(m.uid);
   }
+}
+
+// The same unique-id, the same message; and from a maildrop the harness
+// wrote, a body it delivered.
+void Session::check_content(std::size_t n, const Listed& m, const Body& message) {
+  if (!message.held()) return;  // streamed past the hold limit: its size was checked
+  std::uint64_t digest = body_digest(message.text());
+  std::string which = "RETR " + std::to_string(n) + " (" + m.uid + ")";
+  auto [earlier, first] = ctx_.contents[account_].try_emplace(m.uid, digest);
+  if (!first && earlier->second != digest)
+    violate({"content-stable", "1939-7-UIDL-7 1939-7-UIDL-8",
+             which + " sent another body than an earlier session's RETR of that unique-id, which no session has "
+                     "deleted since"});
+  bool written = !account().maildir.empty() || !account().reset_cmd.empty();
+  if (written && !ctx_.bodies.empty() && !ctx_.bodies.contains(digest))
+    violate({"bodies-delivered", "1939-5-RETR-4",
+             which + " sent a body (" + std::to_string(message.size()) +
+                 " octets) that is none of the messages the harness put in this maildrop"});
 }
 
 asio::awaitable<void> Session::delete_some() {
@@ -230,6 +256,7 @@ asio::awaitable<void> Session::delete_some() {
     }
     marked_.insert(n);
     model().marked(id_, view_.messages[n - 1].uid);
+    ctx_.contents[account_].erase(view_.messages[n - 1].uid);
   }
   if (!marked_.empty() && marked_.size() < view_.messages.size()) co_await check_numbers_after_dele();
 }

@@ -8,6 +8,8 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "client/account.hpp"
@@ -33,6 +35,13 @@ struct LoadContext {
   // New mail while sessions read: after a QUIT removed messages from an
   // account whose maildir the harness may write, as many are delivered.
   std::vector<std::string> delivery;  // messages to deliver, in turn
+  // The body digests of those messages: what a RETR from a maildrop the
+  // harness wrote may send (load/content.hpp).
+  std::unordered_set<std::uint64_t> bodies;
+  // Per account: the body digest each unique-id's message had when first
+  // retrieved; forgotten once a session marks it deleted (a unique-id may
+  // be reused after its message is gone: RFC 1939 #7 says only SHOULD NOT).
+  std::vector<std::unordered_map<std::string, std::uint64_t>> contents;
   std::uint64_t delivered = 0;
   Stats stats;
   Seq seq = 0;

@@ -12,6 +12,11 @@ constexpr FaultInfo kCatalog[] = {
     {Fault::unstable_uids, "unstable-uids", "rfc1939#7", "unique-ids change from one session to the next"},
     {Fault::positional_uids, "positional-uids", "rfc1939#7",
      "a message's unique-id is its position in the maildrop at login, so a deletion hands its id to the next"},
+    {Fault::body_cache_by_number, "body-cache-by-number", "rfc1939#7",
+     "RETR n sends the message an earlier session of the maildrop retrieved as n: a cache keyed by message number, "
+     "stale once mail is deleted or delivered"},
+    {Fault::mbox_from_quoting, "mbox-from-quoting", "rfc1939#5",
+     "body lines that begin with 'From ' are sent as '>From ' (mbox quoting let out), sizes counted to match"},
     {Fault::renumber_after_dele, "renumber-after-dele", "rfc1939#5",
      "DELE renumbers the messages after the deleted one"},
     {Fault::commit_on_drop, "commit-on-drop", "rfc1939#6",

@@ -17,6 +17,8 @@ enum class Fault {
   rset_keeps_deletions,
   unstable_uids,
   positional_uids,
+  body_cache_by_number,
+  mbox_from_quoting,
   renumber_after_dele,
   commit_on_drop,
   list_size_lf,

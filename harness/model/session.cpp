@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "codec/multiline.hpp"
@@ -24,6 +26,20 @@ std::size_t count_crlf(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t at = s.find("\r\n"); at != std::string_view::npos; at = s.find("\r\n", at + 2)) ++n;
   return n;
+}
+
+// The mbox-from-quoting fault: "From " at a body line's start becomes
+// ">From ", in the maildrop itself, so that sizes agree with what RETR sends.
+Maildrop quote_from_lines(const Maildrop& in) {
+  std::vector<Message> out;
+  for (unsigned long i = 1; i <= in.total(); ++i) {
+    Message m = in.message(i);
+    std::size_t body = m.content.find("\r\n\r\n");
+    for (std::size_t at = body; at != std::string::npos && at < m.content.size(); at = m.content.find("\r\n", at + 2))
+      if (m.content.compare(at + 2, 5, "From ") == 0) m.content.insert(at + 2, ">");
+    out.push_back(std::move(m));
+  }
+  return Maildrop(std::move(out));
 }
 
 }  // namespace
@@ -262,6 +278,7 @@ Reply Session::login(const std::string& name) {
     case MaildropStore::Open::failed: return err("[SYS/TEMP] cannot open maildrop");
     case MaildropStore::Open::ok: break;
   }
+  if (config_.faults.has(Fault::mbox_from_quoting)) maildrop_ = quote_from_lines(maildrop_);
   logged_in_ = name;
   store_.note_login(name);
   state_ = SessionState::transaction;
@@ -367,6 +384,14 @@ Reply Session::retr(const CommandLine& c) {
   const auto& m = maildrop_.message(*n);
   if (needs_utf8_mode(m)) return utf8_refusal();
   retrieved_.insert(m.uid);
+  if (config_.faults.has(Fault::body_cache_by_number)) {
+    // Shared by every session of the server, as such a cache would be.
+    static std::mutex guard;
+    static std::map<std::pair<std::string, unsigned long>, std::string> cache;
+    std::lock_guard lock(guard);
+    const std::string& body = cache.try_emplace({logged_in_, *n}, m.content).first->second;
+    return multiline(std::to_string(m.size()) + " octets", body);
+  }
   return multiline(std::to_string(m.size()) + " octets", m.content);
 }
 

@@ -104,6 +104,32 @@ load --user u --shard 2/2 --sessions 5
 verdict "--shard 2/2 of one account: exit $rc" $?
 stop_serve
 
+# Content: a server that serves RETR from a cache keyed by message number
+# hands out another message's body under a unique-id (three messages of one
+# size, so only the content tells); one that lets mbox quoting out changes a
+# body ('From ' lines become '>From ', sizes counted to match).
+mkdir -p "$tmp/same-size" "$tmp/from-line"
+for i in 1 2 3; do printf 'Subject: message %s\r\n\r\nbody of message number %s\r\n' $i $i > "$tmp/same-size/0$i.eml"; done
+printf 'Subject: quoted\r\n\r\nhello\r\nFrom here on, a line mbox quotes\r\n' > "$tmp/from-line/01.eml"
+printf 'Subject: plain\r\n\r\nnothing to quote\r\n' > "$tmp/from-line/02.eml"
+for row in "body-cache-by-number content-stable same-size" "mbox-from-quoting bodies-delivered from-line"; do
+  set -- $row
+  start_serve "$1"
+  load --user u --maildir "$tmp/md" --fixture "$tmp/$3" --profile mixed --sessions 300 --clients 1 --seed 1
+  [ $rc = 1 ] && grep -qE "^FAIL  $2 " "$tmp/out" && grep -q "<failure" "$tmp/load.xml"
+  verdict "fault $1: found as $2 (exit $rc)" $?
+  stop_serve
+done
+start_serve -
+load --user u --maildir "$tmp/md" --fixture "$tmp/from-line" --profile mixed --sessions 300 --clients 1 --seed 1
+[ $rc = 0 ]
+verdict "the correct server with a 'From ' line and re-retrievals: exit $rc" $?
+printf 'Subject: lf\n\nbare LF\n' > "$tmp/from-line/03.eml"
+load --user u --maildir "$tmp/md" --fixture "$tmp/from-line" --sessions 3
+[ $rc = 2 ] && [ "$(grep -c 'bare LF' "$tmp/out")" = 1 ]
+verdict "a fixture with bare LF: exit $rc, said once" $?
+stop_serve
+
 # Legal: a server that closes after a refused login (RFC 1939 #4), here the
 # [IN-USE] of four clients on one account.
 start_serve close-after-auth-failure

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "load/load_report.hpp"
+#include "load/content.hpp"
 #include "load/stats_read.hpp"
 
 using namespace pop3::load;
@@ -67,4 +68,15 @@ TEST(LoadStatsJson, OnlyItsOwnFormatIsTakenAndABadBucketIsNamed) {
   EXPECT_THROW(stats_from_json(R"({"format": "pop3-harness-load-stats", "version": 1,
                         "latency": {"RETR": {"count": 5, "max_us": 3, "buckets": {"3": 1}}}})"),
                std::invalid_argument);
+}
+
+TEST(LoadContent, TheBodyDigestIgnoresHeadersLineEndingsAndTrailingLineEnds) {
+  std::uint64_t stored = body_digest("Subject: a\n\nline one\nline two");
+  EXPECT_EQ(body_digest("Subject: a\r\n\r\nline one\r\nline two\r\n"), stored);
+  EXPECT_EQ(body_digest("X-Pop3-Harness-Load: 7\r\nSubject: a\r\nReceived: by server\r\n\r\nline one\r\nline two\r\n"),
+            stored);
+  EXPECT_NE(body_digest("Subject: a\r\n\r\nline one\r\nline 2\r\n"), stored);
+  EXPECT_NE(body_digest("Subject: a\r\n\r\nline one\r\n\r\nline two\r\n"), stored);
+  EXPECT_NE(body_digest("Subject: a\r\n\r\nline oneline two\r\n"), stored);
+  EXPECT_EQ(body_digest("Subject: only headers\r\n"), body_digest("Other: header\n"));
 }
