@@ -3,11 +3,14 @@
 // other subcommands do (JUnit, results JSON) plus the statistics as JSON.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <stdlib.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <random>
@@ -29,12 +32,20 @@
 #include "net/run_sync.hpp"
 #include "net/tls.hpp"
 #include "report/redact.hpp"
+#include "util/escape.hpp"
+#include "util/process.hpp"
 #include "version.hpp"
 
 namespace pop3 {
 namespace {
 
 namespace asio = boost::asio;
+
+// A command's output without the line end it finishes with.
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
 
 // The accounts the load logs in to, from --users, --user-pattern or --user;
 // an empty list after saying why.
@@ -86,6 +97,10 @@ bool enough_descriptors(std::size_t clients, bool embedded) {
 class LoadCommand {
  public:
   explicit LoadCommand(LoadOptions& o) : o_(o) {}
+  ~LoadCommand() {
+    std::error_code ignored;
+    if (!ctx_.deliver_dir.empty()) std::filesystem::remove_all(ctx_.deliver_dir, ignored);
+  }
 
   int run() {
     if (int code = setup(); code >= 0) return code;
@@ -116,6 +131,7 @@ class LoadCommand {
     return login_label(ctx_.login_method);
   }
   int provision_all();  // an exit code, or -1 when every writable maildrop has the fixture
+  int try_delivery();
   int play();
   asio::awaitable<bool> run_all_sessions() {
     co_await load::run_load(ctx_, plan_, stop_, stdout);
@@ -225,7 +241,7 @@ void LoadCommand::check_login_method(Preflight& p, const Target& checked) {
 // loaded as they are.
 int LoadCommand::provision_all() {
   auto writable = [](const Account& a) { return !a.maildir.empty() || !a.reset_cmd.empty(); };
-  if (std::none_of(ctx_.accounts.begin(), ctx_.accounts.end(), writable)) return -1;
+  if (o_.deliver.empty() && std::none_of(ctx_.accounts.begin(), ctx_.accounts.end(), writable)) return -1;
   std::optional<Fixture> fixture = campaign_fixture(o_.fixture);
   if (!fixture) return kUsage;
   ctx_.delivery = fixture->messages;
@@ -238,13 +254,40 @@ int LoadCommand::provision_all() {
       return kEnvironment;
     }
   }
-  return -1;
+  return o_.deliver.empty() ? -1 : try_delivery();
+}
+
+// --deliver: a folder for the messages it reads, and one delivery to the
+// first account before the load, so that a command that cannot deliver is
+// said once, before any verdict, rather than counted thousands of times.
+int LoadCommand::try_delivery() {
+  // mkdtemp: a name no other user of /tmp can have prepared.
+  std::string tmpl = (std::filesystem::temp_directory_path() / "pop3-harness-deliver-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) {
+    std::cerr << "pop3-harness load: cannot make a folder for --deliver in " << tmpl << "\n";
+    return kEnvironment;
+  }
+  ctx_.deliver_cmd = o_.deliver;
+  ctx_.deliver_dir = tmpl;
+  std::string file = ctx_.deliver_dir + "/first.eml";
+  std::ofstream(file, std::ios::binary) << ctx_.delivery.front();
+  const Account& first = ctx_.accounts.front();
+  ProcessResult r = run_sync(ioc_, run_shell(ioc_.get_executor(), o_.deliver,
+                                             {{"POP3_USER", first.user}, {"POP3_MESSAGE_FILE", file}},
+                                             std::chrono::seconds(60)));
+  if (!r.timed_out && r.exit_code == 0) return -1;
+  std::cerr << "pop3-harness load: --deliver cannot deliver to " << first.user << ": "
+            << (r.timed_out ? std::string("no end within 60 s") : "exit " + std::to_string(r.exit_code)) << "\n"
+            << terminal_text(trimmed(redactor_.apply(r.output))) << "\n";
+  return kEnvironment;
 }
 
 int LoadCommand::play() {
   std::printf("pop3-harness %s: load against %s, %zu clients, %zu accounts (%s), profile %s, %sseed %llu, %s\n",
               kVersion, target_.describe().c_str(), plan_.clients, ctx_.accounts.size(),
-              logins().c_str(), o_.profile.c_str(), shard_note(o_.shard, campaign_seed_).c_str(),
+              logins().c_str(), o_.profile.c_str(), (o_.shard.whole() ? std::string()
+                                 : "shard " + o_.shard.text() + " of the load with --seed " +
+                                       std::to_string(campaign_seed_) + "; ").c_str(),
               static_cast<unsigned long long>(plan_.seed),
               plan_.sessions ? (std::to_string(*plan_.sessions) + " sessions").c_str()
                              : (std::to_string(static_cast<long long>(plan_.seconds)) + " s").c_str());
@@ -252,6 +295,9 @@ int LoadCommand::play() {
   run_sync(ioc_, run_all_sessions());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   load::print_summary(stdout, ctx_.stats, seconds);
+  if (!ctx_.delivery_failure.empty())
+    std::cerr << "pop3-harness load: " << ctx_.stats.errors["delivery"] << " deliveries failed (not verdicts); the first: "
+              << terminal_text(trimmed(redactor_.apply(ctx_.delivery_failure))) << "\n";
   report_.properties["target"] = target_.describe();
   record_seed(report_.properties, o_.shard, campaign_seed_, plan_.seed);
   report_.properties["load.profile"] = o_.profile;
@@ -259,7 +305,7 @@ int LoadCommand::play() {
   report_.properties["load.sessions"] = std::to_string(ctx_.stats.sessions);
   report_.seconds = seconds;
   report_.interrupted = stop_;
-  load::add_invariant_results(report_, ctx_.stats, ctx_.stats.listed);
+  load::add_invariant_results(report_, ctx_.stats);
   bool written = write_report_files(report_, o_.common, "load");
   if (!o_.stats_json.empty()) {
     try {

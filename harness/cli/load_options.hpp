@@ -22,6 +22,7 @@ struct LoadOptions {
   std::string profile = "leave-on-server";
   std::optional<std::uint64_t> seed;
   std::string fixture = "scenarios/fixtures/basic";  // put in each account's maildrop first, where it can be
+  std::string deliver;     // --deliver CMD: delivers one message (env POP3_USER, POP3_MESSAGE_FILE)
   std::string stats_json;  // latency histograms and counters, mergeable
 };
 

@@ -218,6 +218,10 @@ CLI::App* add_load(CLI::App& app, pop3::LoadOptions& lo) {
                    "leave-on-server (RETR what UIDL shows is new), download (RETR and DELE all) or mixed (some "
                    "DELE, some sessions dropped without QUIT)")
       ->capture_default_str()->check(CLI::IsMember({"leave-on-server", "download", "mixed"}));
+  load->add_option("--deliver", lo.deliver,
+                   "A shell command that delivers one message, for accounts whose maildir the harness cannot write: "
+                   "run with POP3_USER and POP3_MESSAGE_FILE in its environment, e.g. "
+                   "'/usr/lib/dovecot/dovecot-lda -d \"$POP3_USER\" < \"$POP3_MESSAGE_FILE\"'");
   load->add_option("--seed", lo.seed, "Seed of every random choice (printed)");
   load->add_option("--fixture", lo.fixture, "Messages put in each maildrop the harness can write, first")
       ->capture_default_str();

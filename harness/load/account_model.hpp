@@ -8,6 +8,7 @@
 // commit, or committed while this session was logging in (a server without a
 // maildrop lock may show either), and the marks of a QUIT that got no +OK
 // (RFC 1939 #6: "some or none" removed) are left open.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -52,6 +53,8 @@ class AccountModel {
 
   // n new messages were delivered: as many unique-ids never seen may appear.
   void delivered(std::size_t n) { deliveries_ += n; }
+  // A delivery allowed for in advance failed: one fewer may appear.
+  void delivery_failed(std::size_t n) { deliveries_ -= std::min(n, deliveries_); }
 
   std::size_t present() const { return present_.size(); }
 

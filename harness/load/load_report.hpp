@@ -21,9 +21,14 @@ struct Invariant {
 };
 const std::vector<Invariant>& invariants();
 
-// One ScenarioResult per invariant ("load/ID"); none judged (skipped) when
-// no session got as far as listing the maildrop.
-void add_invariant_results(RunReport& report, const Stats& stats, std::uint64_t listed_sessions);
+// Why an invariant was not judged (no session listed the maildrop; the
+// content ones: no message retrieved twice, or none from a maildrop the
+// harness wrote), or empty when it was.
+std::string not_judged(const Invariant& inv, const Stats& stats);
+
+// One ScenarioResult per invariant ("load/ID"): a FAIL per kept example, a
+// pass, or a skip saying why it was not judged.
+void add_invariant_results(RunReport& report, const Stats& stats);
 
 void print_summary(std::FILE* out, const Stats& stats, double seconds);
 

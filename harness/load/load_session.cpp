@@ -7,9 +7,9 @@
 #include "client/login.hpp"
 #include "client/session_io.hpp"
 #include "load/content.hpp"
+#include "load/delivery.hpp"
 #include "load/view.hpp"
 #include "net/connection.hpp"
-#include "store/maildir.hpp"
 
 namespace pop3::load {
 namespace asio = boost::asio;
@@ -84,7 +84,13 @@ class Session {
   asio::awaitable<void> delete_some();
   asio::awaitable<void> check_numbers_after_dele();
   asio::awaitable<void> finish();
-  void deliver(std::size_t n);
+
+ public:
+  // What finish() left for --deliver: run after the session's statistics,
+  // so the command's time is not the server's latency.
+  asio::awaitable<void> deliver_by_command() { co_await load::deliver_by_command(ctx_, account_, by_command_); }
+
+ private:
   // Our count of the sessions holding the account, for telling the server's
   // locking behaviour: once per session.
   void release() {
@@ -119,6 +125,7 @@ class Session {
   bool login_sent_ = false, logged_in_ = false, quit_sent_ = false, ended_ = false, released_ = false;
   View view_;
   std::set<std::size_t> marked_;  // message numbers this session deleted
+  std::size_t by_command_ = 0;     // messages to deliver with --deliver
 };
 
 asio::awaitable<Response> Session::command(const std::string& line, const std::string& shown, bool multiline,
@@ -230,11 +237,13 @@ void Session::check_content(std::size_t n, const Listed& m, const Body& message)
   std::uint64_t digest = body_digest(message.text());
   std::string which = "RETR " + std::to_string(n) + " (" + m.uid + ")";
   auto [earlier, first] = ctx_.contents[account_].try_emplace(m.uid, digest);
+  if (!first) ++ctx_.stats.judged["content-stable"];
   if (!first && earlier->second != digest)
     violate({"content-stable", "1939-7-UIDL-7 1939-7-UIDL-8",
              which + " sent another body than an earlier session's RETR of that unique-id, which no session has "
                      "deleted since"});
   bool written = !account().maildir.empty() || !account().reset_cmd.empty();
+  if (written && !ctx_.bodies.empty()) ++ctx_.stats.judged["bodies-delivered"];
   if (written && !ctx_.bodies.empty() && !ctx_.bodies.contains(digest))
     violate({"bodies-delivered", "1939-5-RETR-4",
              which + " sent a body (" + std::to_string(message.size()) +
@@ -295,29 +304,15 @@ asio::awaitable<void> Session::finish() {
     // As many as it removed, up to the fixture's size: the maildrop stays about
     // that big however many sessions delete at once.
     std::size_t room = ctx_.delivery.size() > model().present() ? ctx_.delivery.size() - model().present() : 0;
-    if (ok(q)) deliver(std::min(marked_.size(), room));
+    std::size_t n = std::min(marked_.size(), room);
+    if (ok(q) && !account().maildir.empty()) deliver_to_maildir(ctx_, account_, n);
+    // By command, mail also arrives in a maildrop that started short of the
+    // fixture's size: one message a session until it is that big.
+    else if (ok(q) && !ctx_.deliver_cmd.empty()) by_command_ = std::min(std::max<std::size_t>(n, 1), room);
   } else if (login_sent_) {
     model().ended(id_, AccountModel::End::not_logged_in, ++ctx_.seq);
   }
   ended_ = true;
-}
-
-void Session::deliver(std::size_t n) {
-  if (n == 0 || ctx_.delivery.empty() || account().maildir.empty()) return;
-  std::vector<std::string> mail;
-  std::uint64_t first = ctx_.delivered;
-  for (std::size_t i = 0; i < n; ++i, ++ctx_.delivered)
-    mail.push_back("X-Pop3-Harness-Load: " + std::to_string(ctx_.delivered) + "\r\n" +
-                   ctx_.delivery[ctx_.delivered % ctx_.delivery.size()]);
-  try {
-    // Numbered after the fixture's, never twice in a run.
-    deliver_numbered(account().maildir, mail, 1000000 + first);
-  } catch (const std::exception&) {
-    ++ctx_.stats.errors["delivery"];
-    return;
-  }
-  model().delivered(n);
-  ctx_.stats.delivered += n;
 }
 
 asio::awaitable<void> Session::play() {
@@ -382,6 +377,7 @@ asio::awaitable<void> run_session(LoadContext& ctx, std::size_t account, std::mt
   ++ctx.stats.sessions;
   if (!kind.empty()) ++ctx.stats.sessions_failed;
   ctx.stats.record("session", micros_since(started));
+  co_await s.deliver_by_command();
 }
 
 }  // namespace pop3::load

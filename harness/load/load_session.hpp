@@ -43,6 +43,12 @@ struct LoadContext {
   // be reused after its message is gone: RFC 1939 #7 says only SHOULD NOT).
   std::vector<std::unordered_map<std::string, std::uint64_t>> contents;
   std::uint64_t delivered = 0;
+  // --deliver: a shell command that delivers one message (env POP3_USER,
+  // POP3_MESSAGE_FILE), for accounts whose maildir the harness cannot write;
+  // the files it reads live in deliver_dir.
+  std::string deliver_cmd;
+  std::string deliver_dir;
+  std::string delivery_failure;  // the first failed delivery's exit and output, unredacted
   Stats stats;
   Seq seq = 0;
   SessionId next_session = 0;

@@ -17,6 +17,7 @@ void Stats::merge(const Stats& o) {
   delivered += o.delivered, dropped += o.dropped, listed += o.listed, arrivals_missed += o.arrivals_missed;
   for (const auto& [k, n] : o.errors) errors[k] += n;
   for (const auto& [k, n] : o.policy) policy[k] += n;
+  for (const auto& [k, n] : o.judged) judged[k] += n;
   for (const auto& [k, b] : o.broken) {
     Broken& mine = broken[k];
     if (mine.requirements.empty()) mine.requirements = b.requirements;

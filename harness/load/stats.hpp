@@ -32,6 +32,7 @@ struct Stats {
   std::map<std::string, std::uint64_t> errors;  // a kind of failure: "timeout", "refused", "closed", ...
   std::map<std::string, std::uint64_t> policy;  // "in-use", "login-delay", "sys-temp", "concurrent-logins"
   std::map<std::string, Broken> broken;         // by invariant
+  std::map<std::string, std::uint64_t> judged;  // invariants judged per RETR: how often they were
 
   void record(const std::string& what, std::uint64_t micros) { latency[what].record(micros); }
   void violate(const std::string& invariant, const std::string& requirements, Example e);

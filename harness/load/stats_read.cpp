@@ -56,7 +56,7 @@ LoadedStats stats_from_json(const std::string& text) {
     s.commands = number(j, "commands"), s.open_peak = number(j, "open_peak"), s.listed = number(j, "listed");
     s.delivered = number(j, "delivered"), s.dropped = number(j, "dropped");
     s.arrivals_missed = number(j, "arrivals_missed");
-    s.errors = counters(j, "errors"), s.policy = counters(j, "policy");
+    s.errors = counters(j, "errors"), s.policy = counters(j, "policy"), s.judged = counters(j, "judged");
     for (const auto& [k, n] : counters(j, "violations")) s.broken[k].count = n;
     if (j.contains("latency"))
       for (const auto& [name, h] : j.at("latency").items()) s.latency[name] = histogram(name, h);

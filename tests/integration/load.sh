@@ -130,6 +130,25 @@ load --user u --maildir "$tmp/md" --fixture "$tmp/from-line" --sessions 3
 verdict "a fixture with bare LF: exit $rc, said once" $?
 stop_serve
 
+# --deliver: mail delivered by a command (here into serve's maildir/new, as
+# an LDA would) to an account whose maildir the harness does not write: it
+# starts empty, fills up while sessions read and delete, nothing is broken,
+# and the body check is said not judged rather than passed. A command that
+# cannot deliver is said once, before any load.
+start_serve -
+deliver='n=$(basename "$POP3_MESSAGE_FILE"); mkdir -p "$MD/tmp" "$MD/new" && cp "$POP3_MESSAGE_FILE" "$MD/tmp/$n" && mv "$MD/tmp/$n" "$MD/new/9$n"'
+MD="$tmp/md" POP3_PASS=p timeout 120 "$bin" load --target "127.0.0.1:$port" --user u --deliver "$deliver" \
+  --profile mixed --sessions 200 --clients 2 --seed 5 --junit "$tmp/load.xml" >"$tmp/out" 2>&1
+rc=$?
+delivered=$(sed -nE 's/^([0-9]+) messages delivered.*/\1/p' "$tmp/out")
+[ $rc = 0 ] && [ "${delivered:-0}" -gt 0 ] && grep -qE "^SKIP  bodies-delivered +not judged" "$tmp/out" \
+  && grep -q 'skipped="1"' "$tmp/load.xml"
+verdict "--deliver by command: exit $rc, ${delivered:-no} messages delivered while sessions ran" $?
+load --user u --deliver 'echo "cannot reach the LDA" >&2; exit 75' --sessions 5
+[ $rc = 3 ] && [ "$(grep -c 'cannot reach the LDA' "$tmp/out")" = 1 ] && grep -q "exit 75" "$tmp/out"
+verdict "--deliver that fails: exit $rc, its output said once" $?
+stop_serve
+
 # Legal: a server that closes after a refused login (RFC 1939 #4), here the
 # [IN-USE] of four clients on one account.
 start_serve close-after-auth-failure
