@@ -6,6 +6,7 @@
 // processes) spent per session, read from /proc before and after.
 //
 //   pop3-bench-load HOST PORT USER-PREFIX CONCURRENCY SESSIONS [SERVER-PID]
+//   pop3-bench-load --cpu PID   (the CPU seconds of PID and its descendants so far)
 //     (POP3_PASS: the password; client i logs in as USER-PREFIX<i>, i = 1..CONCURRENCY,
 //      so that a server that locks a maildrop per session serves them all)
 #include <unistd.h>
@@ -164,6 +165,11 @@ class Client {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // bench/run measures pop3-harness load's server CPU with this, before and after.
+  if (argc == 3 && std::string(argv[1]) == "--cpu") {
+    std::printf("%.3f\n", tree_cpu_seconds(std::atol(argv[2])));
+    return 0;
+  }
   if (argc < 6 || !std::getenv("POP3_PASS")) {
     std::fprintf(stderr, "usage: POP3_PASS=... pop3-bench-load HOST PORT USER-PREFIX CONCURRENCY SESSIONS [SERVER-PID]\n");
     return 2;

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <random>
 
 #include "cli/campaign_report.hpp"
@@ -132,6 +133,7 @@ class LoadCommand {
   }
   int provision_all();  // an exit code, or -1 when every writable maildrop has the fixture
   int try_delivery();
+  bool read_profile();
   int play();
   asio::awaitable<bool> run_all_sessions() {
     co_await load::run_load(ctx_, plan_, stop_, stdout);
@@ -205,9 +207,7 @@ int LoadCommand::setup() {
   ctx_.retrieved.resize(ctx_.accounts.size());
   ctx_.contents.resize(ctx_.accounts.size());
   ctx_.holders.resize(ctx_.accounts.size());
-  ctx_.profile = o_.profile == "download" ? load::Profile::download
-                 : o_.profile == "mixed"  ? load::Profile::mixed
-                                          : load::Profile::leave_on_server;
+  if (!read_profile()) return kUsage;
   plan_.clients = o_.clients;
   plan_.seconds = o_.duration;
   plan_.sessions = o_.sessions;
@@ -215,6 +215,28 @@ int LoadCommand::setup() {
   campaign_seed_ = o_.seed ? *o_.seed : std::random_device{}();
   plan_.seed = shard_seed(campaign_seed_, o_.shard);
   return -1;
+}
+
+// --profile: a built-in name, or a file read as load/profile.hpp says.
+bool LoadCommand::read_profile() {
+  if (auto builtin = load::builtin_profile(o_.profile)) {
+    ctx_.profile = *builtin;
+    return true;
+  }
+  std::ifstream in(o_.profile, std::ios::binary);
+  if (!in) {
+    std::cerr << "pop3-harness load: --profile " << o_.profile
+              << " is neither leave-on-server, download, mixed nor a file that can be read\n";
+    return false;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  load::ProfileOrError p = load::parse_profile(text, o_.profile);
+  if (!p.profile) {
+    std::cerr << "pop3-harness load: " << terminal_text(p.error) << "\n";
+    return false;
+  }
+  ctx_.profile = *p.profile;
+  return true;
 }
 
 // The login the accounts use: --login, else what the preflight found the

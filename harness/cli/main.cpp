@@ -215,9 +215,10 @@ CLI::App* add_load(CLI::App& app, pop3::LoadOptions& lo) {
                    "runs sessions back to back)")
       ->check(CLI::Range(0.01, 1000000.0));
   load->add_option("--profile", lo.profile,
-                   "leave-on-server (RETR what UIDL shows is new), download (RETR and DELE all) or mixed (some "
-                   "DELE, some sessions dropped without QUIT)")
-      ->capture_default_str()->check(CLI::IsMember({"leave-on-server", "download", "mixed"}));
+                   "leave-on-server (RETR what UIDL shows is new), download (RETR and DELE all), mixed (some "
+                   "RETR again, some DELE, some sessions dropped without QUIT), or a profile FILE ('key = value' "
+                   "lines: retrieve, retrieve-again, delete, delete-what, drop, think; see the README)")
+      ->capture_default_str();
   load->add_option("--deliver", lo.deliver,
                    "A shell command that delivers one message, for accounts whose maildir the harness cannot write: "
                    "run with POP3_USER and POP3_MESSAGE_FILE in its environment, e.g. "

@@ -105,6 +105,7 @@ std::string percentiles(const Histogram& h) {
 asio::awaitable<void> run_load(LoadContext& ctx, const LoadPlan& plan, const std::atomic<bool>& interrupted,
                                std::FILE* out) {
   auto ex = co_await asio::this_coro::executor;
+  ctx.stop = &interrupted;
   Pace pace{plan, interrupted};
   asio::steady_timer drained(ex);
   pace.drained = &drained;

@@ -1,6 +1,8 @@
 #include "load/load_session.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <limits>
 
@@ -77,6 +79,7 @@ class Session {
  private:
   asio::awaitable<Response> command(const std::string& line, const std::string& shown, bool multiline,
                                     const std::string& keyword, Duration timeout);
+  asio::awaitable<void> think();
   asio::awaitable<bool> login();
   asio::awaitable<bool> list_maildrop();
   asio::awaitable<void> retrieve();
@@ -124,17 +127,32 @@ class Session {
   SessionId id_;
   bool login_sent_ = false, logged_in_ = false, quit_sent_ = false, ended_ = false, released_ = false;
   View view_;
-  std::set<std::size_t> marked_;  // message numbers this session deleted
+  std::set<std::size_t> marked_;     // message numbers this session deleted
+  std::set<std::size_t> retrieved_;  // and retrieved
   std::size_t by_command_ = 0;     // messages to deliver with --deliver
 };
 
 asio::awaitable<Response> Session::command(const std::string& line, const std::string& shown, bool multiline,
                                            const std::string& keyword, Duration timeout) {
+  if (ctx_.profile.think_max_ms > 0) co_await think();
   auto t = Clock::now();
   Response r = co_await io_.request(line, shown, multiline, timeout);
   ctx_.stats.record(keyword, micros_since(t));
   ++ctx_.stats.commands;
   co_return r;
+}
+
+// The profile's think time before a command: a client's user, not the server.
+asio::awaitable<void> Session::think() {
+  const Profile& p = ctx_.profile;
+  unsigned ms = p.think_min_ms + static_cast<unsigned>(rng_() % (p.think_max_ms - p.think_min_ms + 1));
+  auto end = Clock::now() + std::chrono::milliseconds(ms);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  // In slices, so that an interrupt ends the run without waiting out a long think.
+  while (Clock::now() < end && !(ctx_.stop && *ctx_.stop)) {
+    timer.expires_at(std::min<Clock::time_point>(end, Clock::now() + std::chrono::milliseconds(100)));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
 }
 
 asio::awaitable<bool> Session::login() {
@@ -197,14 +215,16 @@ asio::awaitable<bool> Session::list_maildrop() {
 
 asio::awaitable<void> Session::retrieve() {
   auto& seen = ctx_.retrieved[account_];
-  // mixed: one session in five also retrieves again a message it may have
-  // seen (a client that lost its copy), which content-stable judges.
-  std::size_t again = ctx_.profile == Profile::mixed && !view_.messages.empty() && rng_() % 5 == 0
-                          ? 1 + rng_() % view_.messages.size()
-                          : 0;
+  const Profile& p = ctx_.profile;
+  // Some sessions also retrieve again a message they may have seen (a client
+  // that lost its copy), which content-stable judges.
+  std::size_t again = !view_.messages.empty() && chance(rng_, p.retrieve_again) ? 1 + rng_() % view_.messages.size() : 0;
   for (std::size_t n = 1; n <= view_.messages.size(); ++n) {
     const Listed& m = view_.messages[n - 1];
-    if (ctx_.profile != Profile::download && n != again && seen.contains(m.uid)) continue;  // new only, by UIDL
+    bool wanted = p.retrieve == Profile::Retrieve::all || n == again ||
+                  (p.retrieve == Profile::Retrieve::fresh && !seen.contains(m.uid));  // new, by UIDL
+    if (!wanted) continue;
+    retrieved_.insert(n);
     // A whole answer's deadline grows with the message: 10 s per MiB, for
     // no more than the harness reads of one answer (a hostile size is no
     // licence to stall).
@@ -252,10 +272,14 @@ void Session::check_content(std::size_t n, const Listed& m, const Body& message)
 
 asio::awaitable<void> Session::delete_some() {
   std::vector<std::size_t> chosen;
-  if (ctx_.profile == Profile::download) {
-    for (std::size_t n = 1; n <= view_.messages.size(); ++n) chosen.push_back(n);
-  } else if (ctx_.profile == Profile::mixed && !view_.messages.empty() && rng_() % 10 < 3) {
-    chosen.push_back(1 + rng_() % view_.messages.size());
+  if (!view_.messages.empty() && chance(rng_, ctx_.profile.delete_share)) {
+    switch (ctx_.profile.delete_what) {
+      case Profile::Delete::all:
+        for (std::size_t n = 1; n <= view_.messages.size(); ++n) chosen.push_back(n);
+        break;
+      case Profile::Delete::one: chosen.push_back(1 + rng_() % view_.messages.size()); break;
+      case Profile::Delete::retrieved: chosen.assign(retrieved_.begin(), retrieved_.end()); break;
+    }
   }
   for (std::size_t n : chosen) {
     Response r = co_await command("DELE " + std::to_string(n), "DELE " + std::to_string(n), false, "DELE", rt());
@@ -288,8 +312,8 @@ asio::awaitable<void> Session::check_numbers_after_dele() {
 }
 
 asio::awaitable<void> Session::finish() {
-  // mixed: one session in twenty is dropped without QUIT, which must commit nothing.
-  if (ctx_.profile == Profile::mixed && rng_() % 20 == 0) {
+  // Some sessions are dropped without QUIT, which must commit nothing.
+  if (chance(rng_, ctx_.profile.drop)) {
     io_.drop();
     abandon("", nullptr);
     ++ctx_.stats.dropped;

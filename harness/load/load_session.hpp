@@ -4,6 +4,7 @@
 // QUIT or, on purpose, a dropped connection. Every answer is bounded by a
 // deadline; what it sees is checked against its account's model.
 #include <boost/asio/awaitable.hpp>
+#include <atomic>
 #include <cstdint>
 #include <random>
 #include <set>
@@ -15,12 +16,11 @@
 #include "client/account.hpp"
 #include "client/target.hpp"
 #include "load/account_model.hpp"
+#include "load/profile.hpp"
 #include "load/stats.hpp"
 #include "report/redact.hpp"
 
 namespace pop3::load {
-
-enum class Profile { leave_on_server, download, mixed };
 
 // Shared by every session of a run (one io_context, one thread).
 struct LoadContext {
@@ -30,7 +30,8 @@ struct LoadContext {
   std::vector<AccountModel> models;                 // one per account
   std::vector<std::set<std::string>> retrieved;  // per account: unique-ids RETR'd, for "new only"
   std::vector<std::uint32_t> holders;            // per account: our sessions logged in now
-  Profile profile = Profile::leave_on_server;
+  Profile profile;  // what each session does (load/profile.hpp)
+  const std::atomic<bool>* stop = nullptr;  // an interrupt: think times end early
   std::string login_method = "user";  // for an account without login=: "user", "apop" or "plain"
   // New mail while sessions read: after a QUIT removed messages from an
   // account whose maildir the harness may write, as many are delivered.

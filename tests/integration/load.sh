@@ -149,6 +149,27 @@ load --user u --deliver 'echo "cannot reach the LDA" >&2; exit 75' --sessions 5
 verdict "--deliver that fails: exit $rc, its output said once" $?
 stop_serve
 
+# A profile file: every message retrieved, half the sessions delete what
+# they retrieved, one in ten dropped, a think time before each command; the
+# correct server breaks nothing, and the lock fault is still found. A typo
+# in the file is named by file and line.
+printf '# a client that keeps nothing\nretrieve = all\ndelete = 0.5\ndelete-what = retrieved\ndrop = 0.1\nthink = 0-3\n' \
+  > "$tmp/profile.txt"
+start_serve - --users "$tmp/users.txt"
+load --users "$tmp/users.txt" --profile "$tmp/profile.txt" --sessions 200 --clients 4 --seed 6
+[ $rc = 0 ] && grep -q "profile $tmp/profile.txt" "$tmp/out" && grep -q "DELE" "$tmp/out"
+verdict "a profile file against the correct server: exit $rc" $?
+printf 'retrieve = all\ndelet = 0.5\n' > "$tmp/typo.txt"
+load --users "$tmp/users.txt" --profile "$tmp/typo.txt" --sessions 5
+[ $rc = 2 ] && grep -q "typo.txt:2: unknown key 'delet'" "$tmp/out"
+verdict "a typo in a profile file: exit $rc, named by file and line" $?
+stop_serve
+start_serve no-lock
+load --user u --maildir "$tmp/md" --profile "$tmp/profile.txt" --sessions 400 --clients 4 --seed 1
+[ $rc = 1 ] && grep -qE "^FAIL  (maildrop-locked|listed-retrievable) " "$tmp/out"
+verdict "fault no-lock under a profile file: found (exit $rc)" $?
+stop_serve
+
 # Legal: a server that closes after a refused login (RFC 1939 #4), here the
 # [IN-USE] of four clients on one account.
 start_serve close-after-auth-failure
