@@ -168,6 +168,13 @@ def main():
         interrupt("load --clients 8, built-in server",
                   ["load", "--duration", "600", "--clients", "8", "--profile", "mixed", "--seed", "1"],
                   "sessions", signal.SIGINT, work("load"))
+        # Every session thinking for ten minutes before its next command.
+        thinking = work("think")
+        with open(os.path.join(thinking, "profile.txt"), "w") as f:
+            f.write("think = 600000\n")
+        interrupt("load with a 10-minute think time", ["load", "--duration", "600", "--clients", "4", "--profile",
+                                                       os.path.join(thinking, "profile.txt"), "--seed", "1"],
+                  "load against", signal.SIGINT, thinking)
         interrupt("run --client-cmd (a client that never connects)",
                   ["run", "scenarios/clients", "--client-cmd", "sleep 600", "--client-timeout", "600"],
                   "pop3-harness", signal.SIGINT, work("client"))
