@@ -232,6 +232,7 @@ CLI::App* add_load(CLI::App& app, pop3::LoadOptions& lo) {
       ->capture_default_str()->check(CLI::Range(0.05, 3600.0));
   load->add_option("--junit", c.junit, "JUnit XML report path: one testcase per invariant")->capture_default_str();
   load->add_option("--report-json", c.report_json, "Also write the verdicts as JSON (pop3-harness-results)");
+  load->add_option("--html", c.html, "Also write the verdicts as an HTML report (one self-contained page)");
   load->add_option("--stats-json", lo.stats_json,
                    "Also write the statistics as JSON: counters and latency histograms (mergeable buckets)");
   load->get_option("--insecure")->excludes("--cafile");

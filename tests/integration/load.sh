@@ -55,8 +55,9 @@ for row in "no-lock maildrop-locked 4" "commit-on-drop dropped-session-commits-n
   "positional-uids deletion-committed 1"; do
   set -- $row
   start_serve "$1"
-  load --user u --maildir "$tmp/md" --profile mixed --sessions 400 --clients "$3" --seed 1
-  [ $rc = 1 ] && grep -qE "^FAIL  $2 " "$tmp/out" && grep -q "<failure" "$tmp/load.xml"
+  load --user u --maildir "$tmp/md" --profile mixed --sessions 400 --clients "$3" --seed 1 --html "$tmp/load.html"
+  [ $rc = 1 ] && grep -qE "^FAIL  $2 " "$tmp/out" && grep -q "<failure" "$tmp/load.xml" \
+    && grep -q "load/$2" "$tmp/load.html"
   verdict "fault $1: found as $2 (exit $rc)" $?
   stop_serve
 done
