@@ -101,7 +101,10 @@ CLI::App* add_run(CLI::App& app, pop3::RunOptions& o) {
   run->add_option("--client-timeout", o.client_timeout_seconds, "Seconds the client may run per scenario")
       ->capture_default_str()->check(CLI::Range(0.1, 3600.0));
   run->get_option("--insecure")->excludes("--cafile");
-  run->get_option("--client-cmd")->excludes("--target");
+  // A client's scenarios say their own TLS mode ({tls}) and bring their own
+  // CA ({cafile}): the server-side options would be silently ignored.
+  for (const char* target_only : {"--target", "--tls", "--tls-target", "--cafile", "--insecure"})
+    run->get_option("--client-cmd")->excludes(target_only);
   return run;
 }
 

@@ -75,7 +75,7 @@ class PropSession {
     std::uint64_t seed = shard_seed(campaign_seed, o_.shard);
     record_seed(report_.properties, o_.shard, campaign_seed, seed);
     report_.properties["target"] = target_.describe();
-    std::optional<prop::Logins> logins = preflight();
+    std::optional<oracle::Logins> logins = preflight();
     if (!logins || stop_) return write_preflight_failure(started);
     report_.properties["runs"] = std::to_string(o_.runs);
     report_.properties["max-commands"] = std::to_string(o_.max_commands);
@@ -121,8 +121,8 @@ class PropSession {
   // Before any case, as for run and fuzz: can the target (and the reference)
   // be tested with this account, and by which logins? Nothing when it cannot:
   // preflight_ says why, once.
-  std::optional<prop::Logins> preflight() {
-    auto check = [&]() -> asio::awaitable<std::optional<prop::Logins>> {
+  std::optional<oracle::Logins> preflight() {
+    auto check = [&]() -> asio::awaitable<std::optional<oracle::Logins>> {
       preflight_ = co_await pop3::preflight(target_, &account_);
       if (preflight_.failed()) co_return std::nullopt;
       if (reference_) {
@@ -134,7 +134,7 @@ class PropSession {
         }
       }
       const std::string& method = preflight_.login_method;
-      prop::Logins logins{method == "user", method == "apop"};
+      oracle::Logins logins{method == "user", method == "apop"};
       if (!logins.apop && preflight_.caps.has("APOP")) logins.apop = co_await login_works(target_, account_, "apop");
       if (method.starts_with("stls:") || (!logins.user && !logins.apop)) {
         preflight_.verdict = method.starts_with("stls:") ? Preflight::Verdict::wrong_tls_mode
@@ -234,7 +234,7 @@ class PropSession {
   // not failed for leaving them out; the campaign does not generate them.
   // In differential mode both servers must implement one for it to be used.
   void optional_commands(prop::NetServer& target, prop::NetServer* reference, prop::CaseRunner& runner) {
-    prop::OptionalCommands use;
+    oracle::OptionalCommands use;
     try {
       if (auto t = prop::implemented_commands(target, {account_.user, account_.pass}, runner.logins())) {
         use.uidl = t->uidl || preflight_.caps.has("UIDL");
@@ -364,7 +364,7 @@ class PropSession {
   // The commands set aside when the last round ran.
   std::vector<std::string> differences_ignoring() const {
     std::vector<std::string> all = o_.ignore_differences;
-    for (const auto& d : differences_) all.push_back(prop::difference_key(d.found.trace.back().op.kind));
+    for (const auto& d : differences_) all.push_back(oracle::difference_key(d.found.trace.back().op.kind));
     return all;
   }
 

@@ -39,7 +39,7 @@ std::string PropFindings::replay_hint() const {
 }
 
 std::string PropFindings::write(const std::string& name, const std::vector<prop::TraceItem>& trace,
-                                const prop::Finding& f, const std::vector<std::string>& comments,
+                                const oracle::Finding& f, const std::vector<std::string>& comments,
                                 bool strict_last) const {
   fs::create_directories(fs::path(o_.out) / "fixtures");
   fs::path fixture_copy = fs::path(o_.out) / "fixtures" / fixture_.name;
@@ -52,10 +52,10 @@ std::string PropFindings::write(const std::string& name, const std::vector<prop:
 
 void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop::Counterexample& c, bool& failed,
                                bool& warned, const std::vector<std::string>& ignoring) {
-  const prop::Finding& f = c.finding;
+  const oracle::Finding& f = c.finding;
   bool difference = f.difference;
   std::string name = std::string(difference ? "difference" : "must") + " " +
-                     (c.trace.empty() ? "greeting" : prop::keyword(c.trace.back().op.kind)) + " seed " +
+                     (c.trace.empty() ? "greeting" : oracle::keyword(c.trace.back().op.kind)) + " seed " +
                      std::to_string(seed_);
   std::size_t steps = steps_in(c.trace);
   std::vector<std::string> comments = {
@@ -65,7 +65,7 @@ void PropFindings::add_failure(ScenarioResult& sr, CheckResult model, const prop
       "Finding: " + redactor_.apply(f.message), replay_hint()};
   std::string file = write(name, c.trace, f, comments, difference);
   if (difference && !c.trace.empty())
-    model.label = "the target answers " + prop::difference_key(c.trace.back().op.kind) + " as the reference does";
+    model.label = "the target answers " + oracle::difference_key(c.trace.back().op.kind) + " as the reference does";
   model.outcome = difference ? Outcome::warning : Outcome::failed;
   model.rfc = f.rfc;
   model.requirements = f.requirements;
@@ -100,7 +100,7 @@ CheckResult PropFindings::replay_check(const std::string& file, const std::strin
 void PropFindings::add_observations(ScenarioResult& sr, const std::vector<prop::Observation>& observations,
                                     bool& warned) {
   for (const auto& o : observations) {
-    const prop::Finding& f = o.finding;
+    const oracle::Finding& f = o.finding;
     bool should = f.severity == Severity::should;
     CheckResult c = campaign_check(redactor_.apply(f.message), f.rfc, should ? Outcome::warning : Outcome::passed, {},
                                    f.severity);

@@ -33,7 +33,7 @@ class PropFindings {
 
   // Writes a trace as a scenario in --out, with the fixture beside it so
   // `run` finds it; returns the file's path.
-  std::string write(const std::string& name, const std::vector<prop::TraceItem>& trace, const prop::Finding& f,
+  std::string write(const std::string& name, const std::vector<prop::TraceItem>& trace, const oracle::Finding& f,
                     const std::vector<std::string>& comments, bool strict_last) const;
 
  private:

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "requirements/builtin_checks.hpp"
-#include "prop/op.hpp"
+#include "oracle/op.hpp"
 
 namespace pop3::fuzz {
 
@@ -18,7 +18,7 @@ struct Unit {
   std::string bytes;  // exactly what is sent
   // The model knows this command: its answer is judged like the property
   // test's (status, counts, sizes, listings, bodies, unique-ids).
-  std::optional<prop::Op> op;
+  std::optional<oracle::Op> op;
   // Otherwise: what a conformant server must answer, with the rule.
   enum class Expect { any, err } expect = Expect::any;
   std::string rule, rfc;
@@ -28,7 +28,7 @@ struct Unit {
   bool secret = false;           // PASS, APOP, AUTH data: never shown
   // A command the model cannot predict that, answered +OK, has this effect
   // (e.g. "DELE 1 x" taken as DELE 1).
-  std::optional<prop::Op> effect_if_ok;
+  std::optional<oracle::Op> effect_if_ok;
 };
 
 // How the case's bytes go on the wire.

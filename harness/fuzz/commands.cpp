@@ -6,8 +6,8 @@
 
 namespace pop3::fuzz {
 
-using prop::Op;
-using prop::OpKind;
+using oracle::Op;
+using oracle::OpKind;
 
 std::string join(const Command& c) {
   std::string s = c.keyword;
@@ -60,7 +60,7 @@ std::string CommandPicker::number() {
 
 Command CommandPicker::op(OpKind kind, std::optional<std::string> num, std::string lines) {
   Command c;
-  c.keyword = prop::keyword(kind);
+  c.keyword = oracle::keyword(kind);
   c.op = Op{kind, num, lines, true};
   if (num) {
     c.number_arg = 0;

@@ -17,7 +17,7 @@ inline constexpr const char* kCrlf = "\r\n";
 struct Command {
   std::string keyword;
   std::vector<std::string> args;
-  std::optional<prop::Op> op;
+  std::optional<oracle::Op> op;
   bool secret = false;
   std::size_t number_arg = 99;  // which argument is a message number, if any
 };
@@ -36,7 +36,7 @@ class CommandPicker {
   Command transaction();
   Command authorization();
   Command unknown();
-  Command op(prop::OpKind kind, std::optional<std::string> num = std::nullopt, std::string lines = {});
+  Command op(oracle::OpKind kind, std::optional<std::string> num = std::nullopt, std::string lines = {});
 
  private:
   std::string number();  // a message number: mostly one that exists

@@ -9,8 +9,8 @@
 
 namespace pop3::fuzz {
 
-using prop::Op;
-using prop::OpKind;
+using oracle::Op;
+using oracle::OpKind;
 
 std::uint64_t Rng::next() {
   std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);

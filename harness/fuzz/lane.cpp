@@ -17,8 +17,8 @@ namespace asio = boost::asio;
 
 namespace pop3::fuzz {
 
-using prop::Op;
-using prop::OpKind;
+using oracle::Op;
+using oracle::OpKind;
 
 namespace {
 
@@ -143,7 +143,7 @@ asio::awaitable<std::optional<CaseResult>> Lane::open(Phase phase, const std::ve
   session_ = std::make_unique<ClientSession>(ex_);
   ++opened_;
   model_.apply(Op{OpKind::drop, {}, {}, true});
-  uids_ = prop::UidBook{};
+  uids_ = oracle::UidBook{};
   co_await session_->open(config_.target);
   Response greeting = co_await session_->greeting(config_.target.read_timeout);
   if (!greeting.parsed || greeting.parsed->status != Status::ok) {
@@ -276,8 +276,8 @@ asio::awaitable<CaseResult> Lane::run_closing(const Case& c, const std::vector<u
   if (!keep) co_return co_await run_alone(c, marks);
   std::unique_ptr<ClientSession> parked = std::move(session_);
   std::optional<Phase> parked_phase = std::exchange(phase_, std::nullopt);
-  prop::Model parked_model = model_;
-  prop::UidBook parked_uids = uids_;
+  oracle::Model parked_model = model_;
+  oracle::UidBook parked_uids = uids_;
   CaseResult r = co_await run_alone(c, marks);
   drop();
   session_ = std::move(parked);

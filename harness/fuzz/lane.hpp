@@ -12,8 +12,8 @@
 #include "client/target.hpp"
 #include "fuzz/finding.hpp"
 #include "fuzz/verdict.hpp"
-#include "prop/judge.hpp"
-#include "prop/model.hpp"
+#include "oracle/judge.hpp"
+#include "oracle/model.hpp"
 #include "report/redact.hpp"
 
 namespace pop3::fuzz {
@@ -30,7 +30,7 @@ struct LaneConfig {
   bool concurrent_logins = false;
   // RFC 1939 #7's optional commands the server implements; the others are
   // expected to be refused.
-  prop::OptionalCommands optional;
+  oracle::OptionalCommands optional;
   // While it says so, no new connection is opened (the target is being
   // restarted, and a case must not reach the fresh process unasked).
   std::function<bool()> paused;
@@ -95,8 +95,8 @@ class Lane {
   std::unique_ptr<ClientSession> session_;
   std::unique_ptr<ClientSession> releasing_;  // see drop()
   std::optional<Phase> phase_;
-  prop::Model model_;
-  prop::UidBook uids_;
+  oracle::Model model_;
+  oracle::UidBook uids_;
   std::size_t opened_ = 0;
   std::vector<unsigned long> start_marks_;
 };

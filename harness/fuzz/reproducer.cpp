@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "prop/model.hpp"
+#include "oracle/model.hpp"
 #include "prop/trace.hpp"
 
 namespace pop3::fuzz {
@@ -68,8 +68,8 @@ std::string send_text(std::string_view bytes) { return render(bytes, true); }
 
 std::string write_reproducer(const Finding& f, const ReproducerHeader& h,
                              std::shared_ptr<const std::vector<std::string>> messages, bool apop) {
-  using prop::Op;
-  using prop::OpKind;
+  using oracle::Op;
+  using oracle::OpKind;
   const Case& c = f.kase;
   std::ostringstream out;
   for (const auto& line : h.comments) out << "# " << line << "\n";
@@ -80,7 +80,7 @@ std::string write_reproducer(const Finding& f, const ReproducerHeader& h,
       << "group: fuzz\n"
       << "fixture: " << h.fixture << "\n\n"
       << "S: +OK {*}\n";
-  prop::Model model(std::move(messages), apop);
+  oracle::Model model(std::move(messages), apop);
   if (c.phase == Phase::transaction) {
     out << "C: USER {user}\nS: +OK {*}\nC: PASS {pass}\nS: +OK {*}\n";
     model.apply(Op{OpKind::user, {}, {}, true});

@@ -21,7 +21,7 @@ boost::asio::awaitable<bool> log_in(ClientSession& s, const Target& target, cons
 // left out by this server.
 boost::asio::awaitable<void> read_optional_commands(boost::asio::any_io_executor ex, const Target& target,
                                                     const Account& account, const Capabilities& caps,
-                                                    prop::OptionalCommands& out) {
+                                                    oracle::OptionalCommands& out) {
   ClientSession s(ex);
   co_await s.open(target);
   Response g = co_await s.greeting(target.read_timeout);

@@ -5,7 +5,7 @@
 
 #include "client/account.hpp"
 #include "client/target.hpp"
-#include "prop/model.hpp"
+#include "oracle/model.hpp"
 
 namespace pop3::fuzz {
 
@@ -20,7 +20,7 @@ struct TargetProfile {
   bool concurrent_logins = false;
   // UIDL and TOP (optional, RFC 1939 #7): one answered -ERR and not in CAPA
   // is left out by this server.
-  prop::OptionalCommands optional;
+  oracle::OptionalCommands optional;
 };
 
 // Greeting, CAPA, UIDL and TOP once, then two logins at once. Throws NetError or ProtocolError

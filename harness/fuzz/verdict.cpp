@@ -31,8 +31,8 @@ Violation violation(std::string rfc, std::string rule, std::string expected, std
 
 }  // namespace
 
-std::optional<Violation> judge_response(const Unit& unit, const Response& response, const prop::Model& model,
-                                        prop::UidBook& uids) {
+std::optional<Violation> judge_response(const Unit& unit, const Response& response, const oracle::Model& model,
+                                        oracle::UidBook& uids) {
   std::string shown = escape_bytes(response.status_line, 200);
   if (!response.parsed)
     return violation("rfc1939#3", "a status line starts with +OK or -ERR (" + response.parse_error + ")",
@@ -48,13 +48,13 @@ std::optional<Violation> judge_response(const Unit& unit, const Response& respon
     if (response.parsed->status == Status::continuation)
       return violation("rfc1939#3", "a status line starts with +OK or -ERR", "+OK or -ERR", shown, "stray-continuation",
                        Builtin::fuzz_continuation);
-    prop::Expectation e = model.expect(*unit.op);
+    oracle::Expectation e = model.expect(*unit.op);
     // Where the RFC leaves the choice, the property test reconnects; the
     // fuzzer only takes the answer.
     if ((e.resync_on_ok && response.parsed->status == Status::ok) ||
         (e.resync_on_err && response.parsed->status == Status::err))
       return std::nullopt;
-    if (auto f = prop::judge(e, response, model, uids))
+    if (auto f = oracle::judge(e, response, model, uids))
       return violation(f->rfc, f->message, f->expected, f->actual, "model:" + e.rule, f->requirements);
     return std::nullopt;
   }

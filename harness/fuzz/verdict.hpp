@@ -5,8 +5,8 @@
 
 #include "codec/response_reader.hpp"
 #include "fuzz/case.hpp"
-#include "prop/judge.hpp"
-#include "prop/model.hpp"
+#include "oracle/judge.hpp"
+#include "oracle/model.hpp"
 
 namespace pop3::fuzz {
 
@@ -19,8 +19,8 @@ struct Violation {
 // The protocol-violation oracle for one unit's complete response: the status
 // line's syntax, byte-stuffing of a multi-line body, and what the model (or
 // the unit's own rule) says a conformant server answers. Pure.
-std::optional<Violation> judge_response(const Unit& unit, const Response& response, const prop::Model& model,
-                                        prop::UidBook& uids);
+std::optional<Violation> judge_response(const Unit& unit, const Response& response, const oracle::Model& model,
+                                        oracle::UidBook& uids);
 
 // The first line of whatever a server sent to hostile bytes must at least be
 // a status line within the RFC 2449 limit.

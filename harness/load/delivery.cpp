@@ -41,7 +41,9 @@ void deliver_to_maildir(LoadContext& ctx, std::size_t account, std::size_t n) {
 
 boost::asio::awaitable<void> deliver_by_command(LoadContext& ctx, std::size_t account, std::size_t n) {
   if (ctx.delivery.empty()) co_return;
-  for (; n > 0; --n) {
+  // An interrupt ends the run: no new delivery starts (one running ends
+  // within its own 60 s at most).
+  for (; n > 0 && !(ctx.stop && ctx.stop->load()); --n) {
     std::string file = ctx.deliver_dir + "/" + std::to_string(ctx.delivered) + ".eml";
     std::ofstream(file, std::ios::binary) << next_message(ctx);
     // Allowed for before it runs: the message may show before the command ends.

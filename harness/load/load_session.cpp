@@ -10,11 +10,16 @@
 #include "client/session_io.hpp"
 #include "load/content.hpp"
 #include "load/delivery.hpp"
-#include "load/view.hpp"
 #include "net/connection.hpp"
+#include "oracle/view.hpp"
 
 namespace pop3::load {
 namespace asio = boost::asio;
+using oracle::join_listings;
+using oracle::Listed;
+using oracle::parse_drop_listing;
+using oracle::View;
+using oracle::ViewOrViolation;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -197,7 +202,7 @@ asio::awaitable<bool> Session::list_maildrop() {
   Response st = co_await command("STAT", "STAT", false, "STAT", rt());
   Response ui = co_await command("UIDL", "UIDL", true, "UIDL", rt());
   Response li = co_await command("LIST", "LIST", true, "LIST", rt());
-  auto stat = ok(st) && st.parsed ? parse_stat(st.parsed->text) : std::nullopt;
+  auto stat = ok(st) && st.parsed ? parse_drop_listing(st.parsed->text) : std::nullopt;
   if (!stat || !ok(ui) || !ok(li)) {
     ++ctx_.stats.errors[!ok(ui) ? "no-uidl" : "stat-or-list-refused"];
     co_return false;

@@ -15,12 +15,19 @@
 
 #include "client/account.hpp"
 #include "client/target.hpp"
-#include "load/account_model.hpp"
 #include "load/profile.hpp"
 #include "load/stats.hpp"
+#include "oracle/account_model.hpp"
 #include "report/redact.hpp"
 
 namespace pop3::load {
+
+// The account's expected state under concurrency is the oracle's
+// (harness/oracle/account_model.hpp), shared with prop and fuzz.
+using oracle::AccountModel;
+using oracle::Seq;
+using oracle::SessionId;
+using oracle::Violation;
 
 // Shared by every session of a run (one io_context, one thread).
 struct LoadContext {

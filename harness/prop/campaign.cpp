@@ -69,7 +69,7 @@ class Step : public rc::state::Command<Model, Sut> {
     st.latest = std::move(c);
     RC_FAIL(finding->message);
   }
-  void show(std::ostream& os) const override { os << prop::show(op_); }
+  void show(std::ostream& os) const override { os << oracle::show(op_); }
 
  private:
   Op op_;

@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "prop/judge.hpp"
+#include "prop/vocabulary.hpp"
 #include "prop/link.hpp"
-#include "prop/model.hpp"
 #include "prop/trace.hpp"
 
 namespace pop3::prop {

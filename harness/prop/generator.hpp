@@ -1,7 +1,7 @@
 #pragma once
 #include <rapidcheck.h>
 
-#include "prop/model.hpp"
+#include "prop/vocabulary.hpp"
 
 namespace pop3::prop {
 

@@ -1,8 +1,7 @@
 #include "prop/policy_probe.hpp"
 
-#include <charconv>
-
-#include "prop/op.hpp"
+#include "oracle/listing.hpp"
+#include "prop/vocabulary.hpp"
 #include "util/md5_hex.hpp"
 
 namespace pop3::prop {
@@ -33,11 +32,9 @@ std::unique_ptr<Link> log_in(Server& server, const Credentials& account, const L
 std::optional<std::size_t> count(Link& link) {
   Exchange x = link.request("STAT", "STAT", false);
   if (!ok(x)) return std::nullopt;
-  const std::string& text = x.response->parsed->text;
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end == text.data()) return std::nullopt;
-  return n;
+  auto drop = oracle::parse_drop_listing(x.response->parsed->text);
+  if (!drop) return std::nullopt;
+  return static_cast<std::size_t>(drop->count);
 }
 
 }  // namespace

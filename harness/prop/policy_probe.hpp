@@ -5,7 +5,7 @@
 
 #include "prop/case_runner.hpp"
 #include "prop/link.hpp"
-#include "prop/model.hpp"
+#include "prop/vocabulary.hpp"
 
 namespace pop3::prop {
 

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "prop/model.hpp"
+#include "prop/vocabulary.hpp"
 #include "scenario/ast.hpp"
 
 namespace pop3::prop {

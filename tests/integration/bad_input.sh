@@ -50,6 +50,8 @@ expect "inline # comments after headers and steps" 0 "PASS  c" -- "$bin" run "$t
 # Option mistakes: exit 2 before anything runs.
 expect "usage error: exit 2" 2 "target" -- "$bin" run --target nonsense --user u --pass p
 expect "missing path: exit 2" 2 "no such file" -- "$bin" run /nonexistent
+expect "run --client-cmd with --tls (a client's scenarios name their TLS mode): refused, exit 2" 2 "excludes" -- \
+  "$bin" run --client-cmd true --tls stls
 env -u POP3_PASS "$bin" run "$tmp/suite/s/b-fine.pop3" --target 127.0.0.1:1 --user u --junit "$tmp/np.xml" >"$tmp/out" 2>&1
 [ $? = 2 ] && grep -q "has no password" "$tmp/out" && [ ! -e "$tmp/np.xml" ] \
   && pass "--user with no password: exit 2, nothing run" || fail "--user with no password"

@@ -24,7 +24,10 @@ passed=0 failed=0
 # 100 KiB/s: a whole response's deadline is --timeout plus 10 s per MiB, the
 # fault's own pace, so the margin is all in --timeout: 15, since a machine busy
 # with other work (two CI runs side by side) slows the delivery further.
-# fault | scenarios (glob; rfc1939/ unless tls/) | exit | must fail ("-": none; "preflight": the preflight) | output must have | timeout
+# split-bytes leaves out the four 1 MiB messages of the chunk-boundary
+# scenario (a chunk boundary means nothing when every octet is a segment):
+# retr-edge-7's 1 MiB is 16 s and as many octet-sized reads as it has octets.
+# fault | scenarios (glob, then !NAME to leave out; rfc1939/ unless tls/) | exit | must fail ("-": none; "preflight": the preflight) | output must have | timeout
 table="
 stat-counts-deleted      | *                | 1 | dele-marks                                          | -                          | 1
 rset-keeps-deletions     | *                | 1 | rset-undeletes rset-then-quit                       | -                          | 1
@@ -98,7 +101,7 @@ close-after-auth-failure | *                | 0 | -                             
 download-and-delete      | *                | 0 | -                                                   | -                          | 1
 per-user-limits          | *                | 0 | -                                                   | -                          | 1
 unannounced-expiry       | *                | 0 | -                                                   | -                          | 1
-split-bytes              | *                | 0 | -                                                   | -                          | 15
+split-bytes              | * !retr-dot-lines-at-chunk-boundaries | 0 | -                                                   | -                          | 15
 drip                     | retr-edge-*      | 0 | -                                                   | -                          | 15
 uid-limits               | tls/*            | 0 | -                                                   | -                          | 1
 stls-injection           | tls/*            | 1 | injection-same-segment injection-partial-line injection-pipelined | -            | 1
@@ -140,7 +143,9 @@ small-curve              | tls/*            | 1 | scan-curves                   
 cleartext-denial-leaks   | tls/*            | 1 | cleartext-denial-reveals-nothing                    | -                          | 1
 "
 while IFS='|' read -r fault glob want must pattern timeout; do
-  fault=$(echo "$fault" | xargs); glob=$(echo "$glob" | xargs); want=$(echo "$want" | xargs)
+  fault=$(echo "$fault" | xargs); want=$(echo "$want" | xargs)
+  # "GLOB !NAME...": the scenarios GLOB names but those NAMEs.
+  read -r glob excluded <<<"$glob"
   must=$(echo "$must" | xargs); pattern=$(echo "$pattern" | sed 's/^ *//; s/ *$//'); timeout=$(echo "$timeout" | xargs)
   [ -z "$fault" ] && continue
   case "$glob" in tls/*) suite=tls; strict=--strict ;; security/*) suite=security; strict= ;;
@@ -158,7 +163,16 @@ while IFS='|' read -r fault glob want must pattern timeout; do
   tls_port=$(awk '/implicit-TLS/{n=split($2,a,":"); print a[n]; exit}' "$tmp/out")
   tls_args=()
   [ ${#tls_opts[@]} -gt 0 ] && tls_args=(--tls-target "127.0.0.1:$tls_port" --cafile "$tmp/ca.pem")
-  POP3_PASS=p "$bin" run "$scenarios/$suite" --filter "$glob" --target "127.0.0.1:$port" \
+  # A fault that must be caught runs the scenarios that must catch it: what
+  # else fails adds nothing to the verdict. A legal one runs the whole suite,
+  # which must pass.
+  what=("$scenarios/$suite" --filter "$glob")
+  for x in $excluded; do what+=(--exclude "$suite/${x#!}"); done
+  if [ "$want" = 1 ] && [ "$must" != - ] && [ "$must" != preflight ]; then
+    what=()
+    for s in $must; do what+=("$scenarios/$suite/$s.pop3"); done
+  fi
+  POP3_PASS=p "$bin" run "${what[@]}" --target "127.0.0.1:$port" \
     "${tls_args[@]}" --user u $strict \
     --maildir "$tmp/md" --timeout "$timeout" --junit "$tmp/$fault.xml" >"$tmp/run.out" 2>&1
   rc=$?
@@ -179,7 +193,7 @@ while IFS='|' read -r fault glob want must pattern timeout; do
     case "$want" in
       0) echo "ok   $fault: legal, the $suite suite passes (exit 0)" ;;
       3) echo "ok   $fault: not a verdict, said once (exit 3) with $pattern" ;;
-      *) echo "ok   $fault: caught by $(echo "$caught" | wc -w) scenario(s), including $must" ;;
+      *) echo "ok   $fault: caught by $must" ;;
     esac
   else
     failed=$((failed + 1)); echo "FAIL $fault: exit $rc (want $want), failed: ${caught:-nothing}; expected ${must}, output with '${pattern}'"

@@ -77,7 +77,7 @@ TEST(FuzzGenerator, NeverSendsQuitInsideHostileBytesNorTheRealPassword) {
       if (!u.op) {
         EXPECT_EQ(line.find("QUIT"), std::string::npos) << line;
       }
-      if (u.op && u.op->kind == pop3::prop::OpKind::quit) ADD_FAILURE() << "QUIT as a modelled command";
+      if (u.op && u.op->kind == pop3::oracle::OpKind::quit) ADD_FAILURE() << "QUIT as a modelled command";
     }
   }
 }

@@ -1,4 +1,4 @@
-#include "prop/model.hpp"
+#include "oracle/model.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "codec/response_reader.hpp"
-#include "prop/model.hpp"
+#include "oracle/model.hpp"
 #include "scenario/ast.hpp"
 
-namespace pop3::prop {
+namespace pop3::oracle {
 
 struct Finding {
   Severity severity = Severity::must;
@@ -44,4 +44,4 @@ std::optional<Finding> judge(const Expectation& expected, const Response& respon
 // data, never the free text; unique-ids by the message they belong to.
 std::string observation(const Expectation& expected, const Response& response, const UidBook& uids);
 
-}  // namespace pop3::prop
+}  // namespace pop3::oracle

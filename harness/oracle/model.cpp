@@ -1,8 +1,8 @@
-#include "prop/model.hpp"
+#include "oracle/model.hpp"
 
 #include <cctype>
 
-namespace pop3::prop {
+namespace pop3::oracle {
 
 using Answer = Expectation::Answer;
 using Data = Expectation::Data;
@@ -293,4 +293,4 @@ void Model::apply(const Op& op) {
   }
 }
 
-}  // namespace pop3::prop
+}  // namespace pop3::oracle

@@ -1,6 +1,6 @@
-#include "prop/op.hpp"
+#include "oracle/op.hpp"
 
-namespace pop3::prop {
+namespace pop3::oracle {
 
 namespace {
 // Wrong credentials the account cannot have.
@@ -58,4 +58,4 @@ std::string show(const Op& op) {
   }
 }
 
-}  // namespace pop3::prop
+}  // namespace pop3::oracle

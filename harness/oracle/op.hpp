@@ -2,7 +2,7 @@
 #include <optional>
 #include <string>
 
-namespace pop3::prop {
+namespace pop3::oracle {
 
 // One step of a property-test case: a POP3 command, or a session event.
 enum class OpKind {
@@ -32,4 +32,4 @@ std::string command_line(const Op& op, const std::string& user, const std::strin
 // The command line as shown in reports: secrets never appear.
 std::string show(const Op& op);
 
-}  // namespace pop3::prop
+}  // namespace pop3::oracle

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace pop3::load {
+namespace pop3::oracle {
 
 using Seq = std::uint64_t;        // the harness's event order
 using SessionId = std::uint64_t;
@@ -80,4 +80,4 @@ class AccountModel {
   std::map<SessionId, Live> sessions_;
 };
 
-}  // namespace pop3::load
+}  // namespace pop3::oracle

@@ -1,8 +1,8 @@
-#include "load/account_model.hpp"
+#include "oracle/account_model.hpp"
 
 #include <algorithm>
 
-namespace pop3::load {
+namespace pop3::oracle {
 
 void AccountModel::login_sent(SessionId s, Seq at) {
   last_seq_ = std::max(last_seq_, at);
@@ -123,4 +123,4 @@ std::vector<Violation> AccountModel::ended(SessionId s, End how, Seq at) {
   return out;
 }
 
-}  // namespace pop3::load
+}  // namespace pop3::oracle

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "requirements/builtin_checks.hpp"
-#include "prop/op.hpp"
+#include "oracle/op.hpp"
 
-namespace pop3::prop {
+namespace pop3::oracle {
 
 // What a conformant server must answer to one step.
 struct Expectation {
@@ -114,4 +114,4 @@ class Model {
   std::vector<bool> retrieved_;  // RETR answered this session (download-and-delete removes them at QUIT)
 };
 
-}  // namespace pop3::prop
+}  // namespace pop3::oracle

@@ -1,12 +1,12 @@
-#include "prop/judge.hpp"
+#include "oracle/judge.hpp"
 
 #include <cctype>
-#include <sstream>
 
 #include "model/maildrop.hpp"
 #include "net/transcript.hpp"
+#include "oracle/listing.hpp"
 
-namespace pop3::prop {
+namespace pop3::oracle {
 
 using Answer = Expectation::Answer;
 using Data = Expectation::Data;
@@ -29,13 +29,6 @@ std::string UidBook::alias(const std::string& uid) const {
 }
 
 namespace {
-
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(text)};
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 Finding fail(const Expectation& e, std::string message, std::string expected, std::string actual) {
   Finding f;
@@ -80,18 +73,22 @@ std::optional<Finding> check_listing(const Expectation& e, const Response& r, Ui
                 want, listing_text(r));
   for (std::size_t i = 0; i < e.entries.size(); ++i) {
     std::string line = r.body.wire_line(i);
-    auto w = words(line);
     const auto& entry = e.entries[i];
-    if (w.size() < 2 || w[0] != number_of(entry.number))
+    auto w = words(line);
+    if (w.empty() || decimal(w[0]) != entry.number)
       return fail(e, "listing line " + number_of(i + 1) + " is not for message " + number_of(entry.number), want,
                   listing_text(r));
     if (with_uids) {
-      if (w.size() != 2) return fail(e, "malformed unique-id listing line", want, line);
-      if (auto why = uids.observe(entry.message, w[1]))
-        return unique_ids(fail(e, "message " + w[0] + ": " + *why, want, listing_text(r)));
-    } else if (w[1] != number_of(entry.octets)) {
-      return fail(e, "message " + w[0] + " is listed with " + w[1] + " octets, not " +
-                         number_of(entry.octets), want, listing_text(r));
+      auto listed = parse_unique_id_listing(line);
+      if (!listed) return fail(e, "malformed unique-id listing line", want, line);
+      if (auto why = uids.observe(entry.message, listed->uid))
+        return unique_ids(fail(e, "message " + number_of(entry.number) + ": " + *why, want, listing_text(r)));
+    } else {
+      auto listed = parse_scan_listing(line);
+      if (!listed) return fail(e, "malformed scan listing line", want, line);
+      if (listed->octets != entry.octets)
+        return fail(e, "message " + number_of(entry.number) + " is listed with " + number_of(listed->octets) +
+                           " octets, not " + number_of(entry.octets), want, listing_text(r));
     }
   }
   return std::nullopt;
@@ -110,29 +107,32 @@ std::optional<Finding> judge(const Expectation& e, const Response& r, const Mode
     return fail(e, std::string("answered ") + (ok ? "+OK" : "-ERR") + " where a conformant server says " +
                        (ok ? "-ERR" : "+OK"), ok ? "-ERR ..." : "+OK ...", r.status_line);
   if (!ok) return std::nullopt;
-  auto w = words(r.parsed->text);
+  const std::string& text = r.parsed->text;
   switch (e.data) {
     case Data::none: return std::nullopt;
     case Data::stat: {
       std::string want = "+OK " + number_of(e.count) + " " + number_of(e.octets);
-      if (w.size() < 2 || w[0] != number_of(e.count) || w[1] != number_of(e.octets))
-        return fail(e, "STAT reports " + (w.size() >= 2 ? w[0] + " messages, " + w[1] + " octets" : "no drop listing"),
+      auto drop = parse_drop_listing(text);
+      if (!drop || drop->count != e.count || drop->octets != e.octets)
+        return fail(e, "STAT reports " + (drop ? number_of(drop->count) + " messages, " + number_of(drop->octets) + " octets"
+                                               : std::string("no drop listing")),
                     want, r.status_line);
       return std::nullopt;
     }
     case Data::scan: {
       const auto& entry = e.entries.front();
-      std::string size = number_of(entry.octets);
-      std::string want = "+OK " + number_of(entry.number) + " " + size;
-      if (w.size() < 2 || w[0] != number_of(entry.number) || w[1] != size)
+      std::string want = "+OK " + number_of(entry.number) + " " + number_of(entry.octets);
+      auto scan = parse_scan_listing(text);
+      if (!scan || scan->number != entry.number || scan->octets != entry.octets)
         return fail(e, "wrong scan listing", want, r.status_line);
       return std::nullopt;
     }
     case Data::unique_id: {
       const auto& entry = e.entries.front();
       std::string want = "+OK " + number_of(entry.number) + " <uid of message " + number_of(entry.message + 1) + ">";
-      if (w.size() != 2 || w[0] != number_of(entry.number)) return fail(e, "wrong unique-id listing", want, r.status_line);
-      if (auto why = uids.observe(entry.message, w[1])) return unique_ids(fail(e, *why, want, r.status_line));
+      auto listed = parse_unique_id_listing(text);
+      if (!listed || listed->number != entry.number) return fail(e, "wrong unique-id listing", want, r.status_line);
+      if (auto why = uids.observe(entry.message, listed->uid)) return unique_ids(fail(e, *why, want, r.status_line));
       return std::nullopt;
     }
     case Data::scan_listing:
@@ -162,20 +162,22 @@ std::string observation(const Expectation& e, const Response& r, const UidBook& 
   auto w = words(r.parsed->text);
   auto first = [&](std::size_t n) {
     std::string s;
-    for (std::size_t i = 0; i < n && i < w.size(); ++i) s += " " + w[i];
+    for (std::size_t i = 0; i < n && i < w.size(); ++i) s += " " + std::string(w[i]);
     return s;
   };
   switch (e.data) {
     case Data::none: return "+OK";
     case Data::stat:
     case Data::scan: return "+OK" + first(2);
-    case Data::unique_id: return "+OK" + first(1) + (w.size() > 1 ? " " + uids.alias(w[1]) : "");
+    case Data::unique_id: return "+OK" + first(1) + (w.size() > 1 ? " " + uids.alias(std::string(w[1])) : "");
     case Data::scan_listing: return "+OK listing " + escape_bytes(listing_text(r), 200);
     case Data::uid_listing: {
       std::string s = "+OK listing";
       for (std::size_t i = 0; i < r.body.lines() && s.size() < 4096; ++i) {
-        auto lw = words(r.body.wire_line(i));
-        s += " " + (lw.empty() ? "?" : lw[0]) + ":" + (lw.size() > 1 ? uids.alias(lw[1]) : "?");
+        std::string line = r.body.wire_line(i);  // the words point into it
+        auto lw = words(line);
+        s += " " + (lw.empty() ? std::string("?") : std::string(lw[0])) + ":" +
+             (lw.size() > 1 ? uids.alias(std::string(lw[1])) : "?");
       }
       return s;
     }
@@ -185,4 +187,4 @@ std::string observation(const Expectation& e, const Response& r, const UidBook& 
   return "+OK";
 }
 
-}  // namespace pop3::prop
+}  // namespace pop3::oracle
